@@ -1,0 +1,62 @@
+# Two commands matter: `make demo` (everything running on 127.0.0.1) and `make test` (the whole suite).
+# Each installs what is missing first, so a fresh clone needs nothing else (Python 3.11+, Node 20+, npm).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := .stamps
+PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: all install demo test lint typecheck messages pytest bench clean
+
+all: install
+
+install: $(STAMP)/python $(STAMP)/npm-web $(STAMP)/npm-demo $(STAMP)/translations
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP)/python: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@mkdir -p $(STAMP) && touch $@
+
+# htmx is served as our own static file, copied from the locked npm package (never committed).
+$(STAMP)/npm-web: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p portal/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js portal/static/vendor/htmx.min.js
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/npm-demo: demo/package.json demo/package-lock.json
+	cd demo && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/translations: $(STAMP)/python $(PO)
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	@mkdir -p $(STAMP) && touch $@
+
+demo: install
+	$(BIN)/python demo/run.py
+
+test: install lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check portal tests demo bench
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+# Re-extract the catalogue and merge it into each language after changing user-visible text.
+messages: $(STAMP)/python
+	$(BIN)/pybabel extract -q -F babel.cfg --no-location --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel update -q --no-fuzzy-matching --omit-header -i translations/messages.pot -d translations
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(STAMP) portal/static/vendor

@@ -1,0 +1,141 @@
+"""The PPS portal: patients read their cancer care plan (Programme Personnalisé de Soins) in plain words.
+
+`create_app` wires the data path in order: settings → sessions → sign-in → store → pages → errors → headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from authlib.integrations.flask_client import OAuth
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import StrictUndefined
+
+from portal.settings import Settings, SettingsError
+
+__all__ = ["ROOT", "SettingsError", "create_app"]
+
+#: The project folder: templates/ and translations/ sit at its top level (design card).
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
+    """Build the app from `Settings`, from a mapping of `PORTAL_*` variables, or from the environment."""
+    settings = config if isinstance(config, Settings) else Settings.from_env(config)
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        PREFERRED_URL_SCHEME="http" if settings.dev_insecure_http else "https",
+        MAX_CONTENT_LENGTH=64 * 1024,  # the portal takes forms and logout tokens, never uploads
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        WTF_CSRF_SSL_STRICT=not settings.dev_insecure_http,
+    )
+    app.jinja_env.undefined = StrictUndefined  # a typo in a template fails loudly
+    app.extensions["portal.settings"] = settings
+
+    _setup_sessions(app, settings)
+    _setup_sign_in(app, settings)
+    _setup_store(app, settings)
+    _setup_web(app, settings)
+    return app
+
+
+def _setup_sessions(app: Flask, settings: Settings) -> None:
+    from portal.auth.session import MemorySessionStore, ServerSessionInterface
+
+    idle = settings.session_idle_minutes * 60
+    store = MemorySessionStore(idle_seconds=idle)
+    app.extensions["portal.sessions"] = store
+    app.session_interface = ServerSessionInterface(
+        store,
+        idle_seconds=idle,
+        max_seconds=settings.session_max_hours * 3600,
+        secure=not settings.dev_insecure_http,
+    )
+    CSRFProtect(app)
+
+
+def _setup_sign_in(app: Flask, settings: Settings) -> None:
+    from portal.auth import views
+    from portal.auth.oidc import OidcProvider, ProviderConfig
+
+    oauth = OAuth(app)
+    providers = {
+        "patient": OidcProvider(
+            oauth,
+            ProviderConfig(
+                name="patient",
+                issuer=settings.oidc_issuer,
+                client_id=settings.oidc_client_id,
+                client_secret=settings.oidc_client_secret,
+                scopes=settings.oidc_scopes,
+                acr_values=settings.oidc_acr_values,
+                timeout=settings.oidc_timeout,
+            ),
+        )
+    }
+    if settings.pro_oidc_issuer and settings.pro_oidc_client_id and settings.pro_oidc_client_secret:
+        providers["pro"] = OidcProvider(
+            oauth,
+            ProviderConfig(
+                name="pro",
+                issuer=settings.pro_oidc_issuer,
+                client_id=settings.pro_oidc_client_id,
+                client_secret=settings.pro_oidc_client_secret,
+                scopes=("openid", "profile"),
+                acr_values=settings.pro_oidc_acr_values,
+                timeout=settings.oidc_timeout,
+            ),
+        )
+    app.extensions["portal.providers"] = providers
+    app.register_blueprint(views.bp)
+
+
+def _setup_store(app: Flask, settings: Settings) -> None:
+    from portal.store import FhirClient, StoreAuth
+
+    if settings.store_auth == "client_credentials":
+        assert settings.store_token_url and settings.store_client_id and settings.store_client_secret
+        auth = StoreAuth.client_credentials(
+            settings.store_token_url,
+            settings.store_client_id,
+            settings.store_client_secret,
+            scope=settings.store_scope,
+            ca_bundle=settings.store_ca_file,
+        )
+    elif settings.store_auth == "mtls":
+        auth = StoreAuth(
+            kind="mtls",
+            cert_path=settings.store_cert_file,
+            key_path=settings.store_key_file,
+            ca_bundle=settings.store_ca_file,
+        )
+    else:
+        auth = StoreAuth.none(ca_bundle=settings.store_ca_file)
+    app.extensions["portal.store"] = FhirClient(
+        settings.store_url,
+        connect_timeout=settings.store_connect_timeout,
+        read_timeout=settings.store_read_timeout,
+        retries=settings.store_retries,
+        cache_ttl=settings.store_cache_ttl,
+        cache_max_bytes=settings.store_cache_bytes,
+        auth=auth,
+    )
+
+
+def _setup_web(app: Flask, settings: Settings) -> None:
+    from portal.web import errors, health, i18n, pages, security
+
+    i18n.init_app(app, str(ROOT / "translations"))
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
+    errors.init_app(app)
+    issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
+    security.init_app(app, form_targets=issuers)

@@ -1,0 +1,1 @@
+"""Sign-in: OpenID Connect relying party and server-side sessions."""

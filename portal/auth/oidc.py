@@ -1,0 +1,183 @@
+"""OpenID Connect relying party: the first step of the data path, for patients and for professionals.
+
+authlib does the protocol (code flow, PKCE S256, state, nonce, JWKS, ID token claims); this module adds what a
+health-data service needs on top: long state and nonce, an allow-list of signing algorithms, an issuer that must
+match the configuration, an `acr` at or above the required eIDAS level, a userinfo `sub` equal to the ID token's,
+and one error type whose `kind` tells the page to show.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.flask_client import OAuth
+from flask import Response, request
+from joserfc.errors import JoseError
+
+log = logging.getLogger("portal.auth")
+
+#: eIDAS assurance levels as the French providers name them, lowest first.
+ACR_LEVELS = {"eidas1": 1, "eidas2": 2, "eidas3": 3}
+
+#: Asymmetric signatures only: never `none`, never a shared-secret HMAC the provider could not prove.
+ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
+
+ProviderName = Literal["patient", "pro"]
+FailureKind = Literal["cancelled", "invalid", "unavailable"]
+
+
+class SignInError(Exception):
+    """The sign-in did not succeed. `kind` picks the page; `reason` goes to the log (never to the person)."""
+
+    def __init__(self, kind: FailureKind, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who signed in, as the provider vouches for it."""
+
+    provider: ProviderName
+    sub: str
+    acr: str
+    id_token: str
+    sid: str | None = None
+    claims: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    name: ProviderName
+    issuer: str
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...]
+    acr_values: str
+    timeout: float
+
+
+class OidcProvider:
+    """One identity provider the portal trusts, registered with authlib under `config.name`."""
+
+    def __init__(self, oauth: OAuth, config: ProviderConfig) -> None:
+        self.config = config
+        self.metadata_url = config.issuer + "/.well-known/openid-configuration"
+        if config.acr_values not in ACR_LEVELS:
+            raise ValueError(f"unknown assurance level {config.acr_values!r}")
+        self.client = oauth.register(
+            name=config.name,
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            server_metadata_url=self.metadata_url,
+            client_kwargs={
+                "scope": " ".join(config.scopes),
+                "code_challenge_method": "S256",
+                "token_endpoint_auth_method": "client_secret_basic",
+                "default_timeout": config.timeout,
+            },
+        )
+
+    # -- metadata -------------------------------------------------------------------------------------------
+
+    def metadata(self) -> dict[str, Any]:
+        """The discovery document, loaded once, checked, and narrowed to the algorithms we accept."""
+        try:
+            meta: dict[str, Any] = self.client.load_server_metadata()
+        except (requests.RequestException, ValueError) as exc:
+            raise SignInError("unavailable", f"{self.config.name} provider discovery failed: {exc}") from exc
+        if meta.get("issuer") != self.config.issuer:
+            raise SignInError("unavailable", f"{self.config.name} provider announces another issuer")
+        advertised = meta.get("id_token_signing_alg_values_supported") or ["RS256"]
+        meta["id_token_signing_alg_values_supported"] = [a for a in advertised if a in ALLOWED_ALGORITHMS]
+        return meta
+
+    def reachable(self) -> bool:
+        """True when the discovery document answers now (for /readyz; not cached on purpose)."""
+        try:
+            answer = requests.get(self.metadata_url, timeout=self.config.timeout)
+            return answer.status_code == 200 and answer.json().get("issuer") == self.config.issuer
+        except (requests.RequestException, ValueError):
+            return False
+
+    # -- the flow -------------------------------------------------------------------------------------------
+
+    def authorize_redirect(self, redirect_uri: str) -> Response:
+        """Send the browser to the provider with PKCE S256, a 43-character state and nonce, and the acr asked."""
+        self.metadata()
+        response: Response = self.client.authorize_redirect(
+            redirect_uri,
+            state=secrets.token_urlsafe(32),
+            nonce=secrets.token_urlsafe(32),
+            acr_values=self.config.acr_values,
+        )
+        return response
+
+    def complete(self) -> Identity:
+        """Finish the sign-in on the callback request, or raise SignInError."""
+        error = request.args.get("error")
+        if error == "access_denied":
+            raise SignInError("cancelled", "the person cancelled at the provider")
+        if error:
+            raise SignInError("invalid", f"provider returned error={error[:64]}")
+        if not request.args.get("code"):
+            raise SignInError("invalid", "callback without code")
+        meta = self.metadata()
+        try:
+            token = self.client.authorize_access_token(
+                claims_options={"iss": {"essential": True, "value": self.config.issuer}},
+            )
+        except (requests.RequestException, ValueError) as exc:
+            raise SignInError("unavailable", f"token request failed: {type(exc).__name__}") from exc
+        except (AuthlibBaseError, JoseError) as exc:
+            raise SignInError("invalid", f"token rejected: {type(exc).__name__}: {exc}") from exc
+        claims = token.get("userinfo")
+        if not token.get("id_token") or not claims:
+            raise SignInError("invalid", "token answer without a verified ID token")
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or not sub:
+            raise SignInError("invalid", "ID token without sub")
+        acr = claims.get("acr")
+        if ACR_LEVELS.get(str(acr), 0) < ACR_LEVELS[self.config.acr_values]:
+            raise SignInError("invalid", f"assurance level {acr!r} below {self.config.acr_values}")
+        profile = dict(claims)
+        if meta.get("userinfo_endpoint"):
+            try:
+                info = self.client.userinfo(token=token)
+            except (requests.RequestException, ValueError, AuthlibBaseError) as exc:
+                raise SignInError("unavailable", f"userinfo failed: {type(exc).__name__}") from exc
+            if info.get("sub") != sub:
+                raise SignInError("invalid", "userinfo sub differs from the ID token's")
+            profile.update(info)
+        sid = claims.get("sid")
+        return Identity(
+            provider=self.config.name,
+            sub=sub,
+            acr=str(acr),
+            id_token=str(token["id_token"]),
+            sid=sid if isinstance(sid, str) else None,
+            claims={k: profile[k] for k in ("given_name", "family_name", "SubjectNameID") if k in profile},
+        )
+
+    def logout_url(self, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
+        """The provider's end-session URL (RP-initiated logout), or None when it has none."""
+        try:
+            meta = self.metadata()
+        except SignInError:
+            return None
+        endpoint = meta.get("end_session_endpoint")
+        if not endpoint:
+            return None
+        result = self.client.create_logout_url(
+            post_logout_redirect_uri=post_logout_redirect_uri,
+            id_token_hint=id_token,
+            client_id=self.config.client_id,
+        )
+        url: str = result["url"]
+        return url

@@ -1,0 +1,104 @@
+"""Sign-in routes: `/login`, `/auth/callback`, `POST /logout`.
+
+The callback keeps nothing from before sign-in but the page the person wanted, renews the session identifier,
+and stores the identity on the server side only (see `portal.auth.session`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import BadRequest, ServiceUnavailable
+
+from portal.auth.oidc import OidcProvider, SignInError
+from portal.auth.session import PortalSession
+from portal.settings import Settings
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger("portal.auth")
+
+USER = "user"
+NEXT = "next"
+
+
+def provider(name: str) -> OidcProvider:
+    providers: dict[str, OidcProvider] = current_app.extensions["portal.providers"]
+    return providers[name]
+
+
+def settings() -> Settings:
+    value: Settings = current_app.extensions["portal.settings"]
+    return value
+
+
+def safe_next(target: str | None) -> str | None:
+    """Keep `next` only when it is a path on this site: never another host, scheme or protocol-relative URL."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(c) < 32 for c in target) or "\\" in target:
+        return None
+    return target
+
+
+def current_user() -> dict[str, Any] | None:
+    user = session.get(USER)
+    return user if isinstance(user, dict) else None
+
+
+@bp.get("/login")
+def login() -> ResponseReturnValue:
+    target = safe_next(request.args.get("next"))
+    if target:
+        session[NEXT] = target
+    try:
+        return provider("patient").authorize_redirect(settings().public_url + "/auth/callback")
+    except SignInError as exc:
+        log.warning("sign-in could not start: %s", exc.reason)
+        raise ServiceUnavailable() from exc
+
+
+@bp.get("/auth/callback")
+def callback() -> ResponseReturnValue:
+    try:
+        identity = provider("patient").complete()
+    except SignInError as exc:
+        log.warning("sign-in failed (%s): %s", exc.kind, exc.reason)
+        session.pop(USER, None)
+        if exc.kind == "cancelled":
+            return render_template("signin_cancelled.html")
+        if exc.kind == "unavailable":
+            raise ServiceUnavailable() from exc
+        raise BadRequest() from exc
+    target = session.get(NEXT)
+    session.clear()
+    assert isinstance(session, PortalSession)
+    session.regenerate()
+    session[USER] = {
+        "provider": identity.provider,
+        "sub": identity.sub,
+        "sid": identity.sid,
+        "acr": identity.acr,
+        "id_token": identity.id_token,
+        "given_name": identity.claims.get("given_name"),
+        "family_name": identity.claims.get("family_name"),
+    }
+    # Back-channel logout finds sessions by these top-level keys.
+    session["oidc_sub"] = identity.sub
+    if identity.sid:
+        session["oidc_sid"] = identity.sid
+    log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
+    return redirect(safe_next(target) or "/")
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    user = current_user()
+    session.clear()
+    if user is None:
+        return redirect("/")
+    name = user.get("provider", "patient")
+    url = provider(name).logout_url(user.get("id_token"), settings().public_url + "/")
+    return redirect(url or "/")

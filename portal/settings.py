@@ -1,0 +1,293 @@
+"""Every setting of the portal, in one place: its type, default and meaning, read from `PORTAL_*` variables.
+
+This is the first step of `create_app`: a missing or invalid value stops the start with one readable line
+naming the variable and saying what it expects (see `SettingsError`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+from urllib.parse import urlsplit
+
+PREFIX = "PORTAL_"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line naming it."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parsers: each takes the raw string and returns the typed value or raises ValueError("what it expects").
+
+
+def _text(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise ValueError("a non-empty value")
+    return value
+
+
+def _url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("an absolute http(s) URL such as https://example.org/path")
+    if parts.username or parts.password:
+        raise ValueError("a URL without user or password in it (use the dedicated secret settings)")
+    return value
+
+
+def _secret(raw: str) -> str:
+    value = raw.strip()
+    if len(value) < 32:
+        raise ValueError("a random secret of at least 32 characters")
+    return value
+
+
+def _int(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(f"a whole number between {low} and {high}") from None
+        if not low <= value <= high:
+            raise ValueError(f"a whole number between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _float(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(f"a number between {low:g} and {high:g}") from None
+        if not low <= value <= high:
+            raise ValueError(f"a number between {low:g} and {high:g}")
+        return value
+
+    return parse
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("true or false")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ValueError("one of " + ", ".join(allowed))
+        return value
+
+    return parse
+
+
+def _words(raw: str) -> tuple[str, ...]:
+    values = tuple(raw.replace(",", " ").split())
+    if not values:
+        raise ValueError("one or more words separated by spaces")
+    return values
+
+
+def _path(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise ValueError("a file path")
+    if not os.path.isfile(value):
+        raise ValueError(f"the path of an existing file ({value} is not one)")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def setting(
+    parse: Callable[[str], Any],
+    doc: str,
+    default: Any = None,
+    *,
+    required: bool = False,
+    secret: bool = False,
+) -> Any:
+    """Declare one setting: how to parse it, what it means, and its default (None with required=True)."""
+    return field(
+        default=default,
+        metadata={"parse": parse, "doc": doc, "required": required, "secret": secret},
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The portal's configuration. Field `store_url` is read from `PORTAL_STORE_URL`, and so on."""
+
+    secret_key: str = setting(
+        _secret,
+        "Key that signs the session cookie; a random string of at least 32 characters.",
+        required=True,
+        secret=True,
+    )
+    public_url: str = setting(
+        _url, "Address where people reach the portal, used to build the sign-in redirect URIs.", required=True
+    )
+    store_url: str = setting(_url, "Base URL of the regional FHIR R4 store (PDSm).", required=True)
+    store_auth: str = setting(
+        _choice("none", "client_credentials", "mtls"),
+        "How the portal authenticates to the store: none, client_credentials (OAuth2) or mtls.",
+        "none",
+    )
+    store_token_url: str | None = setting(_url, "OAuth2 token endpoint for store_auth=client_credentials.")
+    store_client_id: str | None = setting(_text, "OAuth2 client id for store_auth=client_credentials.")
+    store_client_secret: str | None = setting(
+        _text, "OAuth2 client secret for store_auth=client_credentials.", secret=True
+    )
+    store_scope: str | None = setting(_text, "OAuth2 scope asked for the store token (optional).")
+    store_cert_file: str | None = setting(_path, "Client certificate (PEM) for store_auth=mtls.")
+    store_key_file: str | None = setting(_path, "Private key (PEM) of the client certificate for store_auth=mtls.")
+    store_ca_file: str | None = setting(_path, "CA bundle used to verify the store (optional).")
+    store_connect_timeout: float = setting(_float(0.1, 30), "Seconds to wait for a connection to the store.", 3.05)
+    store_read_timeout: float = setting(_float(0.1, 60), "Seconds to wait for each answer of the store.", 5.0)
+    store_retries: int = setting(_int(0, 5), "Retries of a failed store read (GET only).", 2)
+    store_cache_ttl: int = setting(_int(0, 3600), "Seconds a store search answer is reused.", 30)
+    store_cache_bytes: int = setting(
+        _int(0, 4 * 1024**3), "Largest size of the store answer cache, in bytes, per process.", 32 * 1024**2
+    )
+    document_max_bytes: int = setting(
+        _int(1024, 100 * 1024**2),
+        "Largest document the portal accepts from the store, in bytes.",
+        5 * 1024**2,
+    )
+    oidc_issuer: str = setting(_url, "Issuer URL of the patient identity provider (FranceConnect+).", required=True)
+    oidc_client_id: str = setting(_text, "Client id of the portal at the patient identity provider.", required=True)
+    oidc_client_secret: str = setting(
+        _text, "Client secret of the portal at the patient identity provider.", required=True, secret=True
+    )
+    oidc_scopes: tuple[str, ...] = setting(
+        _words, "Scopes asked of the patient identity provider.", ("openid", "profile")
+    )
+    oidc_acr_values: str = setting(
+        _text, "Assurance level asked of the patient identity provider, and the lowest accepted.", "eidas2"
+    )
+    oidc_subject_system: str = setting(
+        _text,
+        "Identifier system under which the store links a patient provider 'sub' to a Patient or RelatedPerson.",
+        required=True,
+    )
+    pro_oidc_issuer: str | None = setting(
+        _url, "Issuer URL of the professional identity provider (Pro Santé Connect); unset disables it."
+    )
+    pro_oidc_client_id: str | None = setting(_text, "Client id of the portal at the professional provider.")
+    pro_oidc_client_secret: str | None = setting(
+        _text, "Client secret of the portal at the professional provider.", secret=True
+    )
+    pro_oidc_acr_values: str = setting(
+        _text, "Assurance level asked of the professional provider, and the lowest accepted.", "eidas1"
+    )
+    oidc_timeout: float = setting(_float(0.1, 30), "Seconds to wait for an identity provider to answer.", 5.0)
+    session_idle_minutes: int = setting(_int(1, 240), "Minutes without activity before the session ends.", 15)
+    session_max_hours: int = setting(_int(1, 24), "Hours after sign-in when the session ends anyway.", 12)
+    dev_insecure_http: bool = setting(
+        _bool,
+        "Development only: allow cookies over plain http on 127.0.0.1. Never in production.",
+        False,
+    )
+    default_locale: str = setting(_choice("fr", "en"), "Language shown when the browser expresses no choice.", "fr")
+    help_contact: str = setting(
+        _text,
+        "Who a person should contact when no care plan is linked to their account (shown as is).",
+        "l'équipe qui vous soigne ou le centre de coordination en cancérologie (3C) de votre hôpital",
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every setting from `PORTAL_*` variables (or a given mapping), or raise SettingsError."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = PREFIX + f.name.upper()
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                if f.metadata["required"]:
+                    raise SettingsError(f"{name} is missing: expected {_expects(f.metadata['parse'])}.")
+                continue
+            try:
+                values[f.name] = f.metadata["parse"](raw)
+            except ValueError as exc:
+                raise SettingsError(f"{name} is invalid: expected {exc}.") from None
+        settings = cls(**values)
+        settings.check_consistency()
+        return settings
+
+    def check_consistency(self) -> None:
+        """Settings that only make sense together."""
+        if self.store_auth == "client_credentials":
+            self._require(
+                ("store_token_url", "store_client_id", "store_client_secret"), "PORTAL_STORE_AUTH=client_credentials"
+            )
+        if self.store_auth == "mtls":
+            self._require(("store_cert_file", "store_key_file"), "PORTAL_STORE_AUTH=mtls")
+        if self.pro_oidc_issuer is not None:
+            self._require(("pro_oidc_client_id", "pro_oidc_client_secret"), "PORTAL_PRO_OIDC_ISSUER is set")
+        if self.dev_insecure_http and urlsplit(self.public_url).hostname not in (
+            "127.0.0.1",
+            "localhost",
+            "::1",
+        ):
+            raise SettingsError(
+                "PORTAL_DEV_INSECURE_HTTP is invalid: expected false unless PORTAL_PUBLIC_URL is on loopback."
+            )
+        if not self.dev_insecure_http and urlsplit(self.public_url).scheme != "https":
+            raise SettingsError(
+                "PORTAL_PUBLIC_URL is invalid: expected an https URL (or PORTAL_DEV_INSECURE_HTTP=true on loopback)."
+            )
+
+    def _require(self, names: tuple[str, ...], when: str) -> None:
+        for name in names:
+            if getattr(self, name) is None:
+                raise SettingsError(f"{PREFIX}{name.upper()} is missing: expected a value when {when}.")
+
+    @property
+    def pro_enabled(self) -> bool:
+        return self.pro_oidc_issuer is not None
+
+
+_EXPECTS: dict[Callable[[str], Any], str] = {
+    _secret: "a random secret of at least 32 characters",
+    _url: "an absolute http(s) URL",
+    _text: "a non-empty value",
+    _words: "one or more words separated by spaces",
+    _path: "a file path",
+}
+
+
+def _expects(parse: Callable[[str], Any]) -> str:
+    return _EXPECTS.get(parse, "a value")
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(variable, type, default, meaning) for every setting: the source of the configuration reference."""
+    rows = []
+    for f in fields(Settings):
+        default = "required" if f.metadata["required"] else ("" if f.default is None else _show(f.default))
+        rows.append((PREFIX + f.name.upper(), _type_name(f.type), default, f.metadata["doc"]))
+    return rows
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _type_name(annotation: object) -> str:
+    text = str(annotation)
+    return text.replace("tuple[str, ...]", "list of words").replace(" | None", " (optional)")

@@ -1,0 +1,1 @@
+"""Web layer: routes, error pages, language choice and response headers."""

@@ -1,0 +1,46 @@
+"""Language: an explicit choice (remembered in a cookie that outlives the session), then the browser, then French."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, request
+from flask.typing import ResponseReturnValue
+from flask_babel import Babel, get_locale
+
+from portal.auth.views import safe_next
+
+LOCALES = ("fr", "en")
+COOKIE = "portal-lang"
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(LOCALES)
+    if best:
+        return best
+    default: str = current_app.extensions["portal.settings"].default_locale
+    return default
+
+
+@bp.post("/language")
+def choose_language() -> ResponseReturnValue:
+    """A plain form posts here: works without JavaScript, and is CSRF-protected like every POST."""
+    lang = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")) or "/")
+    if lang in LOCALES:
+        secure = not current_app.extensions["portal.settings"].dev_insecure_http
+        response.set_cookie(
+            COOKIE, lang, max_age=365 * 24 * 3600, path="/", secure=secure, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+def init_app(app: Flask, translations_dir: str) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
+    app.config["BABEL_DEFAULT_LOCALE"] = "fr"
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.register_blueprint(bp)

@@ -1,0 +1,57 @@
+"""Integration fixtures: the real demo providers and store on free loopback ports, and the portal serving HTTP.
+
+The portal runs in a thread of the test process behind werkzeug's real HTTP server, so requests go through
+sockets, cookies and redirects exactly as a browser's would. Everything started here is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from portal import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "demo"))
+
+from stack import DemoStack, free_port, load_accounts  # noqa: E402
+
+SEED = ROOT / "demo" / "seed" / "foundation-bundle.json"
+
+
+@dataclass(frozen=True)
+class Running:
+    stack: DemoStack
+    portal_url: str
+    accounts: dict[str, dict[str, str]]
+
+
+def portal_settings(stack: DemoStack) -> dict[str, str]:
+    return {
+        **stack.portal_environment(),
+        "PORTAL_SECRET_KEY": "integration-test-secret-key-0123456789abcdef",
+        "PORTAL_DEV_INSECURE_HTTP": "true",
+        "PORTAL_OIDC_SUBJECT_SYSTEM": "urn:pps-portal:demo:patient-idp-sub",
+    }
+
+
+@pytest.fixture(scope="session")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    port = free_port()
+    portal_url = f"http://127.0.0.1:{port}"
+    with DemoStack(portal_url=portal_url, seed=SEED, log_dir=tmp_path_factory.mktemp("demo-logs")) as stack:
+        app = create_app(portal_settings(stack))
+        server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="portal", daemon=True)
+        thread.start()
+        try:
+            yield Running(stack, portal_url, {a["login"]: a for a in load_accounts()})
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)

@@ -1,0 +1,146 @@
+"""Unit-test fixtures: the app with a fake store and a fake identity provider, both answered by `responses`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from flask import Flask
+from flask.testing import FlaskClient
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from portal import create_app
+
+ISSUER = "https://idp.test"
+PRO_ISSUER = "https://pro-idp.test"
+STORE = "https://store.test/fhir"
+PUBLIC = "https://portal.test"
+SUBJECT_SYSTEM = "urn:pps-portal:test:sub"
+
+
+def base_env(**overrides: str) -> dict[str, str]:
+    env = {
+        "PORTAL_SECRET_KEY": "unit-test-secret-key-0123456789-abcdef",
+        "PORTAL_PUBLIC_URL": PUBLIC,
+        "PORTAL_STORE_URL": STORE,
+        "PORTAL_OIDC_ISSUER": ISSUER,
+        "PORTAL_OIDC_CLIENT_ID": "pps-portal",
+        "PORTAL_OIDC_CLIENT_SECRET": "client-secret",
+        "PORTAL_OIDC_SUBJECT_SYSTEM": SUBJECT_SYSTEM,
+        "PORTAL_STORE_RETRIES": "0",
+    }
+    env.update(overrides)
+    return env
+
+
+@dataclass
+class FakeProvider:
+    """An OpenID provider made of `responses` callbacks, whose ID tokens a test can spoil claim by claim."""
+
+    mock: responses.RequestsMock
+    issuer: str = ISSUER
+    key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256"}))
+    sub: str = "sub-123"
+    acr: str = "eidas2"
+    claims_patch: dict[str, Any] = field(default_factory=dict)
+    userinfo: dict[str, Any] | None = None
+    token_status: int = 200
+    nonce: str | None = None
+
+    def install(self) -> None:
+        self.mock.get(
+            self.issuer + "/.well-known/openid-configuration",
+            json={
+                "issuer": self.issuer,
+                "authorization_endpoint": self.issuer + "/auth",
+                "token_endpoint": self.issuer + "/token",
+                "userinfo_endpoint": self.issuer + "/me",
+                "jwks_uri": self.issuer + "/jwks",
+                "end_session_endpoint": self.issuer + "/session/end",
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "code_challenge_methods_supported": ["S256"],
+            },
+        )
+        self.mock.get(self.issuer + "/jwks", json={"keys": [self.key.as_dict(private=False)]})
+        self.mock.add_callback(responses.POST, self.issuer + "/token", callback=self._token)
+        self.mock.add_callback(responses.GET, self.issuer + "/me", callback=self._userinfo)
+
+    def id_token(self) -> str:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": "pps-portal",
+            "sub": self.sub,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": self.nonce,
+            "acr": self.acr,
+        }
+        claims.update(self.claims_patch)
+        claims = {k: v for k, v in claims.items() if v is not None}
+        return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key)
+
+    def _token(self, request: Any) -> tuple[int, dict[str, str], str]:
+        import json
+
+        if self.token_status != 200:
+            return self.token_status, {}, json.dumps({"error": "server_error"})
+        body = {"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": self.id_token()}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body)
+
+    def _userinfo(self, request: Any) -> tuple[int, dict[str, str], str]:
+        import json
+
+        info = self.userinfo if self.userinfo is not None else {"sub": self.sub, "given_name": "Camille"}
+        return 200, {"Content-Type": "application/json"}, json.dumps(info)
+
+
+@pytest.fixture
+def mock() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def provider(mock: responses.RequestsMock) -> FakeProvider:
+    fake = FakeProvider(mock)
+    fake.install()
+    return fake
+
+
+@pytest.fixture
+def app() -> Flask:
+    flask_app = create_app(base_env())
+    flask_app.config["TESTING"] = True
+    return flask_app
+
+
+def make_client(app: Flask) -> FlaskClient:
+    """A test client that talks to the portal as a browser would, over https at its public host."""
+    app.config.update(SERVER_NAME="portal.test", PREFERRED_URL_SCHEME="https")
+    return app.test_client()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return make_client(app)
+
+
+def start_sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/login") -> dict[str, str]:
+    """Begin a sign-in; return the authorization request's parameters (state, nonce, PKCE challenge…)."""
+    answer = client.get(path)
+    assert answer.status_code == 302
+    params = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["Location"]).query).items()}
+    provider.nonce = params.get("nonce")
+    return params
+
+
+def sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/login") -> Any:
+    params = start_sign_in(client, provider, path)
+    return client.get(f"/auth/callback?code=abc&state={params['state']}")

@@ -1,0 +1,225 @@
+"""Pages: the start page, the home page of a signed-in patient, nothing linked yet, the store failing."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+import requests
+import responses
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import create_app
+from tests.pages import check_page, csp_nonce
+from tests.unit.conftest import STORE, SUBJECT_SYSTEM, FakeProvider, base_env, make_client, sign_in
+
+PATIENT = {
+    "resourceType": "Patient",
+    "id": "pat-1",
+    "identifier": [
+        {"system": "urn:oid:1.2.250.1.213.1.4.10", "value": "2750299999999"},
+        {"system": SUBJECT_SYSTEM, "value": "sub-123"},
+    ],
+    "name": [{"use": "official", "family": "Exemple", "given": ["Camille"]}],
+    "birthDate": "1975-02-14",
+}
+
+
+def document(doc_id: str, status: str, date: str, labels: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "resourceType": "DocumentReference",
+        "id": doc_id,
+        "masterIdentifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:oid:1.2.250.1.999.{doc_id}"},
+        "status": status,
+        "type": {"coding": [{"system": "http://loinc.org", "code": "18776-5"}]},
+        "subject": {"reference": "Patient/pat-1"},
+        "date": date,
+        "author": [{"display": "Dr Alex Fictif"}],
+        "securityLabel": [
+            {
+                "coding": [
+                    {
+                        "system": "https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/"
+                        "TRE-A07-StatutVisibiliteDocument",
+                        "code": code,
+                    }
+                ]
+            }
+            for code in labels
+        ],
+        "content": [
+            {
+                "attachment": {"contentType": "text/xml", "url": f"Binary/{doc_id}", "title": "PPS"},
+                "format": {
+                    "system": "urn:oid:1.2.250.1.213.1.1.4.2.282",
+                    "code": "urn:asip:ci-sis:pps-cancer:2017",
+                },
+            }
+        ],
+    }
+
+
+def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": len(resources),
+        "entry": [
+            {"fullUrl": f"{STORE}/{r['resourceType']}/{r['id']}", "resource": r, "search": {"mode": "match"}}
+            for r in resources
+        ],
+    }
+
+
+def signed_in(client: FlaskClient, provider: FakeProvider) -> None:
+    assert sign_in(client, provider).status_code == 302
+
+
+def test_start_page_invites_to_sign_in_in_french_by_default(client: FlaskClient) -> None:
+    answer = client.get("/")
+    assert answer.status_code == 200
+    doc = check_page(answer.get_data(as_text=True), nonce=csp_nonce(answer.headers.get("Content-Security-Policy")))
+    assert doc.get("lang") == "fr"
+    assert doc.findtext(".//h1") == "Lire votre programme de soins"
+    assert doc.xpath("//a[@href='/login']")
+
+
+def test_start_page_follows_the_browser_language(client: FlaskClient) -> None:
+    answer = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    doc = check_page(answer.get_data(as_text=True))
+    assert doc.get("lang") == "en"
+    assert doc.findtext(".//h1") == "Read your care plan"
+
+
+def test_an_explicit_language_choice_is_remembered(app: Flask) -> None:
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = make_client(app)
+    answer = client.post("/language", data={"lang": "en", "next": "/"}, headers={"Accept-Language": "fr"})
+    assert answer.status_code == 302
+    page = client.get("/", headers={"Accept-Language": "fr"})
+    assert check_page(page.get_data(as_text=True)).get("lang") == "en"
+
+
+def test_home_lists_the_patients_care_plans_without_hidden_ones(
+    client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock
+) -> None:
+    mock.get(STORE + "/Patient", json=searchset(PATIENT))
+    mock.get(
+        STORE + "/DocumentReference",
+        json=searchset(
+            document("v2", "current", "2026-10-02T10:00:00+02:00"),
+            document("v1", "superseded", "2026-09-01T09:00:00+02:00"),
+            document("hidden", "current", "2026-10-03T10:00:00+02:00", ("INVISIBLE_PATIENT",)),
+        ),
+    )
+    signed_in(client, provider)
+    answer = client.get("/")
+    assert answer.status_code == 200
+    doc = check_page(answer.get_data(as_text=True), nonce=csp_nonce(answer.headers.get("Content-Security-Policy")))
+    assert doc.findtext(".//h1") == "Bonjour Camille Exemple"
+    items = [" ".join(li.text_content().split()) for li in doc.xpath("//ol[@class='plan-list']/li")]
+    assert len(items) == 2
+    assert "Version en cours" in items[0] and "2 octobre 2026" in items[0]
+    assert "Ancienne version" in items[1] and "1 septembre 2026" in items[1]
+    assert answer.headers["Cache-Control"] == "no-store"
+    searched = [c.request.url for c in mock.calls if "/Patient?" in (c.request.url or "")]
+    assert searched and "sub-123" in searched[0]
+
+
+def test_home_in_english(client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock) -> None:
+    mock.get(STORE + "/Patient", json=searchset(PATIENT))
+    mock.get(STORE + "/DocumentReference", json=searchset(document("v1", "current", "2026-09-01")))
+    signed_in(client, provider)
+    answer = client.get("/", headers={"Accept-Language": "en"})
+    doc = check_page(answer.get_data(as_text=True))
+    assert doc.findtext(".//h1") == "Hello Camille Exemple"
+    assert "We found 1 version of your care plan." in doc.text_content()
+
+
+def test_nobody_linked_gets_a_plain_page_not_an_error(
+    client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock
+) -> None:
+    mock.get(STORE + "/Patient", json=searchset())
+    signed_in(client, provider)
+    answer = client.get("/")
+    assert answer.status_code == 200
+    doc = check_page(answer.get_data(as_text=True))
+    assert doc.findtext(".//h1") == "Aucun programme de soins n’est encore lié à votre compte"
+    assert "3C" in doc.text_content()
+
+
+def test_store_down_gives_a_readable_503(
+    client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock
+) -> None:
+    mock.get(STORE + "/Patient", body=requests.ConnectionError("refused"))
+    signed_in(client, provider)
+    answer = client.get("/")
+    assert answer.status_code == 503
+    page = answer.get_data(as_text=True)
+    check_page(page)
+    assert "Traceback" not in page
+
+
+def test_store_answering_nonsense_gives_a_readable_503(
+    client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock
+) -> None:
+    mock.get(STORE + "/Patient", body="<html>proxy error</html>", content_type="text/html")
+    signed_in(client, provider)
+    answer = client.get("/")
+    assert answer.status_code == 503
+    check_page(answer.get_data(as_text=True))
+
+
+def test_a_hanging_store_answers_within_the_timeout(provider: FakeProvider) -> None:
+    """A real socket that accepts and never answers: the page comes back as a 503 within the read timeout."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    port = server.getsockname()[1]
+    try:
+        env = base_env(PORTAL_STORE_URL=f"http://127.0.0.1:{port}/fhir", PORTAL_STORE_READ_TIMEOUT="0.5")
+        app = create_app(env)
+        client = make_client(app)
+        provider.mock.add_passthru(f"http://127.0.0.1:{port}")
+        signed_in(client, provider)
+        started = time.monotonic()
+        answer = client.get("/")
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert answer.status_code == 503
+    assert elapsed < 5
+
+
+def test_unknown_page_is_a_plain_404(client: FlaskClient) -> None:
+    answer = client.get("/no/such/page")
+    assert answer.status_code == 404
+    check_page(answer.get_data(as_text=True))
+
+
+def test_healthz_needs_nothing(client: FlaskClient) -> None:
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.get_json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("store_ok", [True, False])
+def test_readyz_reports_dependencies_without_urls(
+    client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock, store_ok: bool
+) -> None:
+    if store_ok:
+        mock.get(STORE + "/metadata", json={"resourceType": "CapabilityStatement", "status": "active"})
+    else:
+        mock.get(STORE + "/metadata", status=503)
+    answer = client.get("/readyz")
+    assert answer.status_code == (200 if store_ok else 503)
+    body = answer.get_json()
+    assert body["checks"]["store"] == ("ok" if store_ok else "unavailable")
+    assert body["checks"]["patient_identity_provider"] == "ok"
+    text = json.dumps(body)
+    assert "http" not in text and "secret" not in text
