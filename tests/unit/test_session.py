@@ -1,0 +1,68 @@
+"""Sessions: idle timeout and absolute lifetime from settings; an expired session says so in plain words."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.auth import session as session_module
+from tests.unit.conftest import FakeProvider, base_env, make_client, sign_in
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(session_module.time, "time", fake)
+    return fake
+
+
+def signed_in_client(provider: FakeProvider, **settings: str) -> FlaskClient:
+    app = create_app(base_env(**settings))
+    client = make_client(app)
+    assert sign_in(client, provider).status_code == 302
+    return client
+
+
+def is_signed_in(client: FlaskClient) -> bool:
+    """Any page shows the sign-out button to a signed-in person; a 404 page needs no store."""
+    return "Se déconnecter" in client.get("/no-such-page").get_data(as_text=True)
+
+
+def test_activity_within_the_idle_timeout_keeps_the_session(provider: FakeProvider, clock: Clock) -> None:
+    client = signed_in_client(provider, PORTAL_SESSION_IDLE_MINUTES="15")
+    for _ in range(5):
+        clock.now += 14 * 60
+        assert is_signed_in(client)
+
+
+def test_idle_timeout_ends_the_session_and_says_why(provider: FakeProvider, clock: Clock) -> None:
+    client = signed_in_client(provider, PORTAL_SESSION_IDLE_MINUTES="15")
+    clock.now += 15 * 60 + 1
+    page = client.get("/").get_data(as_text=True)
+    assert "Votre session a pris fin" in page
+    assert not is_signed_in(client)
+
+
+def test_absolute_lifetime_ends_even_an_active_session(provider: FakeProvider, clock: Clock) -> None:
+    client = signed_in_client(provider, PORTAL_SESSION_IDLE_MINUTES="60", PORTAL_SESSION_MAX_HOURS="1")
+    for _ in range(3):
+        clock.now += 20 * 60
+        assert is_signed_in(client)
+    clock.now += 20 * 60 + 1
+    assert not is_signed_in(client)
+
+
+def test_a_forged_session_cookie_is_just_a_new_anonymous_session(provider: FakeProvider) -> None:
+    app = create_app(base_env())
+    client = make_client(app)
+    client.set_cookie("__Host-portal-session", "guessed-" * 5, domain="portal.test")
+    assert not is_signed_in(client)
