@@ -52,8 +52,9 @@ pytest:
 
 # Re-extract the catalogue and merge it into each language after changing user-visible text.
 messages: $(STAMP)/python
-	$(BIN)/pybabel extract -q -F babel.cfg --no-location --omit-header -o translations/messages.pot .
-	$(BIN)/pybabel update -q --no-fuzzy-matching --omit-header -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header --sort-output -o translations/messages.pot portal templates
+	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i translations/messages.pot -d translations
+	$(BIN)/python tools/po_fill_english.py translations/en/LC_MESSAGES/messages.po
 
 bench: install
 	$(BIN)/python -m bench
