@@ -1,0 +1,302 @@
+"""Starts and stops the demo stand-ins for the portal's external systems, at both ends of its data path.
+
+Two OpenID Connect providers (patient and professional, `idp.mjs`) in front of auth, and the FHIR R4 store
+(`store.mjs`) behind the store client, each a `node` child on 127.0.0.1. Used by the integration test fixtures
+and by `demo/run.py`; standard library only, so it imports before anything is installed.
+
+    with DemoStack(portal_url="http://127.0.0.1:8000", seed=FOUNDATION_SEED) as stack:
+        stack.patient_issuer, stack.pro_issuer, stack.store_url
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+DEMO_DIR = Path(__file__).resolve().parent
+ACCOUNTS_PATH = DEMO_DIR / "accounts.json"
+FOUNDATION_SEED = DEMO_DIR / "seed" / "foundation-bundle.json"
+NODE_MODULES = DEMO_DIR / "node_modules"
+
+# Fixed demo facts shared with the portal's settings (see the brief): not secrets, demo only.
+PATIENT_CLIENT_ID = "pps-portal"
+PATIENT_CLIENT_SECRET = "demo-patient-secret-not-for-production"  # noqa: S105
+PRO_CLIENT_ID = "pps-portal-pro"
+PRO_CLIENT_SECRET = "demo-pro-secret-not-for-production"  # noqa: S105
+SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
+RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+
+LOOPBACK = "127.0.0.1"
+STOP_GRACE_SECONDS = 5.0
+LOG_TAIL_LINES = 40
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOOPBACK, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def load_accounts() -> list[dict[str, Any]]:
+    """Every demo sign-in (login, password, idp, role, name, sub, acr, rpps, shows), from accounts.json."""
+    accounts: list[dict[str, Any]] = json.loads(ACCOUNTS_PATH.read_text(encoding="utf-8"))
+    return accounts
+
+
+def _answers_200(url: str, timeout: float = 2.0) -> bool:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or LOOPBACK, parts.port, timeout=timeout)
+    try:
+        connection.request("GET", parts.path or "/")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def _tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+
+@dataclass
+class _Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    log_file: IO[bytes]
+
+
+@dataclass
+class DemoStack:
+    """The two identity providers and the store, on loopback ports (0 = pick a free one at start)."""
+
+    portal_url: str
+    seed: Path = FOUNDATION_SEED
+    patient_idp_port: int = 0
+    pro_idp_port: int = 0
+    store_port: int = 0
+    log_dir: Path | None = None
+    store_latency_ms: int = 0
+    # Register {portal}/auth/backchannel-logout at both providers (they call it when a person signs out).
+    backchannel_logout: bool = False
+    node: str = "node"
+    _children: list[_Child] = field(default_factory=list, init=False, repr=False)
+    _started: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def patient_issuer(self) -> str:
+        return f"http://{LOOPBACK}:{self._port(self.patient_idp_port)}"
+
+    @property
+    def pro_issuer(self) -> str:
+        return f"http://{LOOPBACK}:{self._port(self.pro_idp_port)}"
+
+    @property
+    def store_url(self) -> str:
+        """The FHIR base, e.g. http://127.0.0.1:8103/fhir."""
+        return f"http://{LOOPBACK}:{self._port(self.store_port)}/fhir"
+
+    def portal_environment(self) -> dict[str, str]:
+        """The PORTAL_* settings that point a portal at this stack (all but the secret key)."""
+        return {
+            "PORTAL_PUBLIC_URL": self._portal(),
+            "PORTAL_STORE_URL": self.store_url,
+            "PORTAL_OIDC_ISSUER": self.patient_issuer,
+            "PORTAL_OIDC_CLIENT_ID": PATIENT_CLIENT_ID,
+            "PORTAL_OIDC_CLIENT_SECRET": PATIENT_CLIENT_SECRET,
+            "PORTAL_PRO_OIDC_ISSUER": self.pro_issuer,
+            "PORTAL_PRO_OIDC_CLIENT_ID": PRO_CLIENT_ID,
+            "PORTAL_PRO_OIDC_CLIENT_SECRET": PRO_CLIENT_SECRET,
+        }
+
+    def start(self, timeout: float = 60) -> None:
+        """Start the three servers and wait until they answer; on failure stop them and raise RuntimeError."""
+        if self._started:
+            raise RuntimeError("this DemoStack is already started")
+        if not NODE_MODULES.is_dir():
+            raise RuntimeError(
+                f"{NODE_MODULES} is missing: install the demo's node packages first "
+                "(run `make demo-deps`, or `npm ci` in demo/)"
+            )
+        if shutil.which(self.node) is None:
+            raise RuntimeError(f"`{self.node}` was not found on PATH: the demo servers need Node.js 20 or later")
+        if not Path(self.seed).is_file():
+            raise RuntimeError(f"seed bundle {self.seed} does not exist")
+
+        self.patient_idp_port = self.patient_idp_port or free_port()
+        self.pro_idp_port = self.pro_idp_port or free_port()
+        self.store_port = self.store_port or free_port()
+        if self.log_dir is None:
+            self.log_dir = Path(tempfile.mkdtemp(prefix="pps-demo-logs-"))
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self._started = True
+        atexit.register(self.stop)
+
+        portal = self._portal()
+        try:
+            self._spawn(
+                "patient-idp",
+                "idp.mjs",
+                self._idp_env(
+                    "patient",
+                    self.patient_idp_port,
+                    PATIENT_CLIENT_ID,
+                    PATIENT_CLIENT_SECRET,
+                    f"{portal}/auth/callback",
+                ),
+            )
+            self._spawn(
+                "pro-idp",
+                "idp.mjs",
+                self._idp_env(
+                    "pro",
+                    self.pro_idp_port,
+                    PRO_CLIENT_ID,
+                    PRO_CLIENT_SECRET,
+                    f"{portal}/pro/auth/callback",
+                ),
+            )
+            self._spawn(
+                "store",
+                "store.mjs",
+                {
+                    "STORE_PORT": str(self.store_port),
+                    "STORE_SEED": str(Path(self.seed).resolve()),
+                    "STORE_LATENCY_MS": str(self.store_latency_ms),
+                },
+            )
+            self._wait_until_ready(timeout)
+        except BaseException as exc:
+            report = self._logs_report()
+            self.stop()
+            if isinstance(exc, RuntimeError):
+                raise RuntimeError(f"{exc}\n{report}") from exc
+            raise
+
+    def stop(self) -> None:
+        """Stop every child this stack started (SIGTERM, then SIGKILL after a grace period). Idempotent."""
+        children, self._children = self._children, []
+        for child in children:
+            self._signal(child, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for child in children:
+            try:
+                child.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self._signal(child, signal.SIGKILL)
+                child.process.wait()
+            child.log_file.close()
+            if child.process.stdin is not None:
+                child.process.stdin.close()
+        if self._started:
+            self._started = False
+            atexit.unregister(self.stop)
+
+    def __enter__(self) -> DemoStack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # internals
+
+    def _portal(self) -> str:
+        return self.portal_url.rstrip("/")
+
+    def _port(self, port: int) -> int:
+        if not port:
+            raise RuntimeError("the port is chosen at start(): call start() first")
+        return port
+
+    def _idp_env(self, kind: str, port: int, client_id: str, secret: str, redirect_uri: str) -> dict[str, str]:
+        env = {
+            "IDP_PORT": str(port),
+            "IDP_ISSUER": f"http://{LOOPBACK}:{port}",
+            "IDP_KIND": kind,
+            "IDP_CLIENT_ID": client_id,
+            "IDP_CLIENT_SECRET": secret,
+            "IDP_REDIRECT_URIS": redirect_uri,
+            "IDP_POST_LOGOUT_REDIRECT_URIS": f"{self._portal()}/",
+            "IDP_ACCOUNTS": str(ACCOUNTS_PATH),
+        }
+        if self.backchannel_logout:
+            env["IDP_BACKCHANNEL_LOGOUT_URI"] = f"{self._portal()}/auth/backchannel-logout"
+        return env
+
+    def _spawn(self, name: str, script: str, extra_env: dict[str, str]) -> None:
+        assert self.log_dir is not None
+        log_path = self.log_dir / f"{name}.log"
+        log_file = log_path.open("ab")
+        env = {**os.environ, **extra_env, "DEMO_EXIT_ON_STDIN_EOF": "1"}
+        try:
+            # Own session and process group: a Ctrl-C in the terminal does not reach the child first, and
+            # stop() can signal the whole group so nothing is left behind.
+            process = subprocess.Popen(
+                [self.node, script],
+                cwd=DEMO_DIR,
+                env=env,
+                # Lifeline: the child exits when this pipe closes, i.e. when this process dies.
+                stdin=subprocess.PIPE,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError:
+            log_file.close()
+            raise
+        self._children.append(_Child(name, process, log_path, log_file))
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        pending = {
+            "patient-idp": f"{self.patient_issuer}/.well-known/openid-configuration",
+            "pro-idp": f"{self.pro_issuer}/.well-known/openid-configuration",
+            "store": f"{self.store_url}/metadata",
+        }
+        deadline = time.monotonic() + timeout
+        while pending:
+            for child in self._children:
+                code = child.process.poll()
+                if code is not None:
+                    raise RuntimeError(f"demo {child.name} exited with status {code} during start")
+            for name, url in list(pending.items()):
+                if _answers_200(url):
+                    del pending[name]
+            if not pending:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"demo servers not ready after {timeout:.0f} s: {', '.join(sorted(pending))}")
+            time.sleep(0.1)
+
+    def _logs_report(self) -> str:
+        return "\n".join(
+            f"--- {child.name} ({child.log_path}), last lines:\n{_tail(child.log_path)}" for child in self._children
+        )
+
+    @staticmethod
+    def _signal(child: _Child, signum: signal.Signals) -> None:
+        if child.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            # The child leads its own group (start_new_session), so its pid is the group id.
+            os.killpg(child.process.pid, signum)
