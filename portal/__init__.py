@@ -101,24 +101,6 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
 def _setup_store(app: Flask, settings: Settings) -> None:
     from portal.store import FhirClient, StoreAuth
 
-    if settings.store_auth == "client_credentials":
-        assert settings.store_token_url and settings.store_client_id and settings.store_client_secret
-        auth = StoreAuth.client_credentials(
-            settings.store_token_url,
-            settings.store_client_id,
-            settings.store_client_secret,
-            scope=settings.store_scope,
-            ca_bundle=settings.store_ca_file,
-        )
-    elif settings.store_auth == "mtls":
-        auth = StoreAuth(
-            kind="mtls",
-            cert_path=settings.store_cert_file,
-            key_path=settings.store_key_file,
-            ca_bundle=settings.store_ca_file,
-        )
-    else:
-        auth = StoreAuth.none(ca_bundle=settings.store_ca_file)
     app.extensions["portal.store"] = FhirClient(
         settings.store_url,
         connect_timeout=settings.store_connect_timeout,
@@ -126,7 +108,7 @@ def _setup_store(app: Flask, settings: Settings) -> None:
         retries=settings.store_retries,
         cache_ttl=settings.store_cache_ttl,
         cache_max_bytes=settings.store_cache_bytes,
-        auth=auth,
+        auth=StoreAuth.from_settings(settings),
     )
 
 

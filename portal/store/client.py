@@ -1,0 +1,491 @@
+"""FHIR R4 client of the portal (store step of the data path: access → store → pps).
+
+One `requests.Session`, a timeout on every call, retries for GET only (429/502/503/504, exponential
+backoff, `Retry-After` honoured but capped), typed errors, a bounded cache of GET answers, and log lines
+that say what kind of call was made and how it went — never which patient, id or value.
+The PDSm queries built on it live in `portal.store.pdsm`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+import time
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any, NamedTuple, Self
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from portal.store.auth import ClientCredentialsToken, StoreAuth
+from portal.store.cache import Answer, ResponseCache, cache_key
+from portal.store.errors import (
+    StoreAuthError,
+    StoreDocumentTooLarge,
+    StoreError,
+    StoreInvalidResponse,
+    StoreNotFound,
+    StoreRejected,
+    StoreUnavailable,
+)
+
+logger = logging.getLogger("portal.store")
+
+DEFAULT_CONNECT_TIMEOUT = 3.05  # just above a TCP retransmission window (3 s)
+DEFAULT_READ_TIMEOUT = 5.0
+DEFAULT_RETRIES = 2
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+BACKOFF_FACTOR = 0.25
+# The longest we ever wait between two attempts, whatever `Retry-After` asks: a page must answer within
+# its budget; a store that wants an hour is, for this page, unavailable.
+MAX_RETRY_WAIT = 2.0
+DEFAULT_CACHE_TTL = 30.0
+DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_PAGES = 20
+DEFAULT_MAX_JSON_BYTES = 8 * 1024 * 1024
+# Enough for any OperationOutcome; an error page larger than this is not worth reading.
+ERROR_BODY_BYTES = 64 * 1024
+FHIR_JSON = "application/fhir+json"
+USER_AGENT = "pps-portal/0.1 (FHIR R4 document consumer)"
+
+_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+_CHUNK = 64 * 1024
+
+Params = Mapping[str, str | Sequence[str]] | Sequence[tuple[str, str]]
+
+
+class BinaryContent(NamedTuple):
+    """A document's bytes and the media type the store gave them."""
+
+    content_type: str
+    data: bytes
+
+
+class CappedRetry(Retry):
+    """urllib3 `Retry` whose waits never exceed `max_wait` seconds, `Retry-After` included.
+
+    A `Retry-After: 3600` would otherwise make a page hang for an hour (urllib3 honours up to six hours).
+    """
+
+    def __init__(self, *args: Any, max_wait: float = MAX_RETRY_WAIT, **kwargs: Any) -> None:
+        kwargs.setdefault("backoff_max", max_wait)
+        super().__init__(*args, **kwargs)
+        self.max_wait = max_wait
+
+    def new(self, **kw: Any) -> Self:
+        # urllib3 rebuilds the object after each attempt; carry our setting across.
+        kw.setdefault("max_wait", self.max_wait)
+        return super().new(**kw)
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        try:
+            wait = super().get_retry_after(response)
+        except urllib3.exceptions.InvalidHeader:
+            return None  # a malformed header falls back to the exponential backoff
+        return None if wait is None else min(wait, self.max_wait)
+
+
+def _diagnostics(answer: Answer) -> str | None:
+    """The OperationOutcome's diagnostics / details text, when the body is one."""
+    try:
+        outcome = json.loads(answer.body)
+    except ValueError:
+        return None
+    if not isinstance(outcome, dict) or outcome.get("resourceType") != "OperationOutcome":
+        return None
+    texts: list[str] = []
+    for issue in outcome.get("issue") or []:
+        if not isinstance(issue, dict):
+            continue
+        details = issue.get("details")
+        for text in (issue.get("diagnostics"), details.get("text") if isinstance(details, dict) else None):
+            if isinstance(text, str) and text and text not in texts:
+                texts.append(text)
+    return "; ".join(texts) or None
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media in (FHIR_JSON, "application/json")
+
+
+def _encode(params: Params) -> str:
+    pairs: list[tuple[str, str]] = []
+    items = params.items() if isinstance(params, Mapping) else params
+    for name, value in items:
+        if isinstance(value, str):
+            pairs.append((name, value))
+        else:
+            pairs.extend((name, v) for v in value)
+    return urlencode(pairs)
+
+
+class FhirClient:
+    """Client of one FHIR R4 store. Thread-safe; create one per process and share it."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        auth: StoreAuth | None = None,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
+        backoff_factor: float = BACKOFF_FACTOR,
+        max_retry_wait: float = MAX_RETRY_WAIT,
+        cache_ttl: float = DEFAULT_CACHE_TTL,
+        cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("store base URL must be an absolute http(s) URL without query")
+        self.base_url = base_url.rstrip("/")
+        self._origin = (parts.scheme.lower(), parts.hostname.lower(), parts.port)
+        self._base_path = parts.path.rstrip("/")
+        self.auth = auth or StoreAuth.none()
+        self.timeout = (connect_timeout, read_timeout)
+        self.max_pages = max_pages
+        self.max_json_bytes = max_json_bytes
+
+        self.session = requests.Session()
+        self.session.headers.update({"User-Agent": user_agent, "Accept": FHIR_JSON})
+        retry = CappedRetry(
+            total=retries,
+            status=retries,
+            # Connection and read failures are not retried: a store that hangs would multiply the wait.
+            connect=0,
+            read=False,
+            other=0,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=RETRY_STATUSES,
+            backoff_factor=backoff_factor,
+            max_wait=max_retry_wait,
+            # We map the last answer (and its OperationOutcome) ourselves.
+            raise_on_status=False,
+            respect_retry_after_header=True,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.auth.configure(self.session)
+        self._token = (
+            ClientCredentialsToken(self.auth, self.session, timeout=self.timeout)
+            if self.auth.kind == "client_credentials"
+            else None
+        )
+        self.cache = (
+            ResponseCache(ttl=cache_ttl, max_bytes=cache_max_bytes) if cache_ttl > 0 and cache_max_bytes > 0 else None
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # --- FHIR interactions -------------------------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Check the store answers its CapabilityStatement (`GET {base}/metadata`); never cached."""
+        self._get_json(
+            f"{self.base_url}/metadata",
+            interaction="capabilities",
+            expected_type="CapabilityStatement",
+            use_cache=False,
+        )
+
+    def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
+        """`GET {base}/{type}/{id}`. A malformed id cannot exist: StoreNotFound without a round trip."""
+        _check_type(resource_type)
+        if not _FHIR_ID.fullmatch(resource_id):
+            raise StoreNotFound(f"read {resource_type}: not a FHIR id")
+        resource = self._get_json(
+            f"{self.base_url}/{resource_type}/{resource_id}",
+            interaction=f"read {resource_type}",
+            expected_type=resource_type,
+        )
+        if resource.get("id") != resource_id:
+            raise StoreInvalidResponse(f"read {resource_type}: the store answered another resource")
+        return resource
+
+    def search(self, resource_type: str, params: Params) -> list[dict[str, Any]]:
+        """`GET {base}/{type}?{params}`, following `link[next]` on the store's own origin, up to
+        `max_pages` pages; returns the resources of the `match` entries."""
+        _check_type(resource_type)
+        url = f"{self.base_url}/{resource_type}?{_encode(params)}"
+        interaction = f"search {resource_type}"
+        matches: list[dict[str, Any]] = []
+        for _ in range(self.max_pages):
+            bundle = self._get_json(url, interaction=interaction, expected_type="Bundle")
+            if bundle.get("type") != "searchset":
+                raise StoreInvalidResponse(f"{interaction}: the Bundle is not a searchset")
+            matches.extend(_matches(bundle, resource_type, interaction))
+            next_url = _next_link(bundle, interaction)
+            if next_url is None:
+                return matches
+            url = urljoin(url, next_url)
+            if not self._is_under_base(url):
+                raise StoreInvalidResponse(f"{interaction}: the next link leaves the store")
+            interaction = f"search-page {resource_type}"
+        raise StoreInvalidResponse(f"search {resource_type}: more than {self.max_pages} pages")
+
+    def binary(self, url_or_id: str, max_bytes: int) -> BinaryContent:
+        """The raw bytes of `Binary/{id}`: an attachment `url` (relative to the base or absolute on it) or an id.
+
+        Asks `Accept: */*`; a store that still answers a FHIR Binary resource is decoded. Reading stops
+        past `max_bytes` (StoreDocumentTooLarge)."""
+        if _FHIR_ID.fullmatch(url_or_id):
+            url_or_id = f"Binary/{url_or_id}"
+        url = urljoin(f"{self.base_url}/", url_or_id)
+        if not self._is_under_base(url):
+            raise StoreInvalidResponse("read Binary: the attachment URL is not on the store")
+        path = urlsplit(url).path[len(self._base_path) :].strip("/").split("/")
+        if len(path) != 2 or path[0] != "Binary" or not _FHIR_ID.fullmatch(path[1]) or urlsplit(url).query:
+            raise StoreInvalidResponse("read Binary: the attachment URL is not a Binary")
+        # Room for a FHIR Binary resource, whose base64 is a third larger than the document it carries;
+        # the document itself is held to `max_bytes` below.
+        read_limit = max_bytes * 4 // 3 + 4096
+        answer = self._get(url, interaction="read Binary", accept="*/*", max_bytes=read_limit)
+        content_type = answer.content_type or "application/octet-stream"
+        if _is_json(content_type):
+            resource = _parse_json(answer, "read Binary")
+            if resource.get("resourceType") == "Binary":
+                return _decode_binary_resource(resource, max_bytes)
+        if len(answer.body) > max_bytes:
+            raise StoreDocumentTooLarge(f"read Binary: larger than {max_bytes} bytes", status=200)
+        return BinaryContent(content_type, answer.body)
+
+    # --- plumbing ----------------------------------------------------------------------------------------
+
+    def _is_under_base(self, url: str) -> bool:
+        parts = urlsplit(url)
+        try:
+            origin = (parts.scheme.lower(), (parts.hostname or "").lower(), parts.port)
+        except ValueError:  # a port that is not a number
+            return False
+        path = parts.path.rstrip("/")
+        return origin == self._origin and (path == self._base_path or path.startswith(f"{self._base_path}/"))
+
+    def _get_json(self, url: str, *, interaction: str, expected_type: str, use_cache: bool = True) -> dict[str, Any]:
+        answer = self._get(
+            url, interaction=interaction, accept=FHIR_JSON, max_bytes=self.max_json_bytes, use_cache=use_cache
+        )
+        if not _is_json(answer.content_type):
+            raise StoreInvalidResponse(f"{interaction}: the answer is not FHIR JSON")
+        resource = _parse_json(answer, interaction)
+        if resource.get("resourceType") != expected_type:
+            raise StoreInvalidResponse(f"{interaction}: expected a {expected_type}")
+        return resource
+
+    def _get(self, url: str, *, interaction: str, accept: str, max_bytes: int, use_cache: bool = True) -> Answer:
+        key = cache_key("GET", url, accept, self.auth.identity)
+        if use_cache and self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                logger.debug("store GET %s cache=hit", interaction)
+                return cached
+        answer = self._send("GET", url, interaction=interaction, accept=accept, max_bytes=max_bytes)
+        if answer.status != 200:
+            raise _error_for(answer, interaction)
+        if use_cache and self.cache is not None:
+            self.cache.put(key, answer)
+        return answer
+
+    def _send(self, method: str, url: str, *, interaction: str, accept: str, max_bytes: int) -> Answer:
+        headers = {"Accept": accept}
+        # One more attempt after a 401: the token may have been revoked before its announced expiry.
+        for attempt in (1, 2):
+            token = self._token.bearer() if self._token else None
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+            started = time.monotonic()
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    timeout=self.timeout,
+                    stream=True,
+                    allow_redirects=False,
+                )
+                with response:
+                    if response.status_code == 401 and self._token and token and attempt == 1:
+                        self._log(method, interaction, response, started, retry_auth=True)
+                        self._token.invalidate(token)
+                        continue
+                    data = _read_body(response, max_bytes, self.timeout[1], interaction)
+            except StoreError as exc:
+                logger.warning(
+                    "store %s %s status=%s failed error=%s duration_ms=%.1f",
+                    method,
+                    interaction,
+                    exc.status,
+                    type(exc).__name__,
+                    (time.monotonic() - started) * 1000,
+                )
+                raise
+            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+                logger.warning(
+                    "store %s %s failed error=%s duration_ms=%.1f",
+                    method,
+                    interaction,
+                    type(exc).__name__,
+                    (time.monotonic() - started) * 1000,
+                )
+                raise StoreUnavailable(f"{interaction}: the store did not answer") from exc
+            self._log(method, interaction, response, started)
+            return Answer(response.status_code, response.headers.get("Content-Type", ""), data)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _log(
+        self,
+        method: str,
+        interaction: str,
+        response: requests.Response,
+        started: float,
+        *,
+        retry_auth: bool = False,
+    ) -> None:
+        retries = getattr(response.raw, "retries", None)
+        logger.info(
+            "store %s %s status=%s retries=%d duration_ms=%.1f%s",
+            method,
+            interaction,
+            response.status_code,
+            len(retries.history) if retries is not None else 0,
+            (time.monotonic() - started) * 1000,
+            " auth=renewing" if retry_auth else "",
+        )
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _check_type(resource_type: str) -> None:
+    # A programming error, not a store error: resource types are constants of our code.
+    if not _RESOURCE_TYPE.fullmatch(resource_type):
+        raise ValueError("not a FHIR resource type")
+
+
+def _read_body(response: requests.Response, max_bytes: int, budget: float, interaction: str) -> bytes:
+    """Read a streamed body, at most `max_bytes` (error bodies: a small prefix), within `budget` seconds
+    (a store that trickles bytes must not hold a page longer than one that hangs)."""
+    is_ok = response.status_code == 200
+    limit = max_bytes if is_ok else min(max_bytes, ERROR_BODY_BYTES)
+    declared = response.headers.get("Content-Length", "")
+    if is_ok and declared.isdigit() and int(declared) > limit:
+        raise StoreDocumentTooLarge(f"{interaction}: larger than {limit} bytes", status=200)
+    deadline = time.monotonic() + budget
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            if is_ok:
+                raise StoreDocumentTooLarge(f"{interaction}: larger than {limit} bytes", status=200)
+            break
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise StoreUnavailable(f"{interaction}: the store is too slow to send its answer")
+    return b"".join(chunks)
+
+
+def _parse_json(answer: Answer, interaction: str) -> dict[str, Any]:
+    try:
+        resource = json.loads(answer.body)
+    except ValueError as exc:
+        raise StoreInvalidResponse(f"{interaction}: the answer is not JSON", status=answer.status) from exc
+    if not isinstance(resource, dict):
+        raise StoreInvalidResponse(f"{interaction}: the answer is not a FHIR resource", status=answer.status)
+    return resource
+
+
+def _error_for(answer: Answer, interaction: str) -> StoreError:
+    status = answer.status
+    diagnostics = _diagnostics(answer)
+    kind: type[StoreError]
+    if status in (404, 410):
+        kind, what = StoreNotFound, "not found"
+    elif status in (401, 403):
+        kind, what = StoreAuthError, "the store refused the portal's credentials"
+    elif status == 429 or status >= 500:
+        kind, what = StoreUnavailable, "the store is unavailable"
+    elif 300 <= status < 400:
+        kind, what = StoreInvalidResponse, "unexpected redirect"
+    elif 400 <= status < 500:
+        kind, what = StoreRejected, "the store rejected the request"
+    else:
+        kind, what = StoreInvalidResponse, "unexpected status"
+    return kind(f"{interaction}: {what} ({status})", status=status, diagnostics=diagnostics)
+
+
+def _matches(bundle: Mapping[str, Any], resource_type: str, interaction: str) -> list[dict[str, Any]]:
+    entries = bundle.get("entry") or []
+    if not isinstance(entries, list):
+        raise StoreInvalidResponse(f"{interaction}: Bundle.entry is not a list")
+    found: list[dict[str, Any]] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise StoreInvalidResponse(f"{interaction}: Bundle.entry is not an object")
+        search = entry.get("search")
+        # `search.mode` is optional in FHIR; without it an entry is a match (includes and outcomes say so).
+        mode = search.get("mode", "match") if isinstance(search, dict) else "match"
+        if mode != "match":
+            continue
+        resource = entry.get("resource")
+        if not isinstance(resource, dict):
+            raise StoreInvalidResponse(f"{interaction}: Bundle.entry.resource is missing")
+        if resource.get("resourceType") != resource_type:
+            raise StoreInvalidResponse(f"{interaction}: a match is not a {resource_type}")
+        found.append(resource)
+    return found
+
+
+def _next_link(bundle: Mapping[str, Any], interaction: str) -> str | None:
+    links = bundle.get("link") or []
+    if not isinstance(links, list):
+        raise StoreInvalidResponse(f"{interaction}: Bundle.link is not a list")
+    for link in links:
+        if isinstance(link, dict) and link.get("relation") == "next":
+            url = link.get("url")
+            if not isinstance(url, str) or not url:
+                raise StoreInvalidResponse(f"{interaction}: Bundle.link.url is missing")
+            return url
+    return None
+
+
+def _decode_binary_resource(resource: Mapping[str, Any], max_bytes: int) -> BinaryContent:
+    content_type = resource.get("contentType")
+    data = resource.get("data")
+    if not isinstance(content_type, str) or not content_type:
+        raise StoreInvalidResponse("read Binary: Binary.contentType is missing")
+    if not isinstance(data, str):
+        raise StoreInvalidResponse("read Binary: Binary.data is missing")
+    if len(data) * 3 // 4 > max_bytes + 3:
+        raise StoreDocumentTooLarge(f"read Binary: larger than {max_bytes} bytes", status=200)
+    try:
+        decoded = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise StoreInvalidResponse("read Binary: Binary.data is not base64") from exc
+    if len(decoded) > max_bytes:
+        raise StoreDocumentTooLarge(f"read Binary: larger than {max_bytes} bytes", status=200)
+    return BinaryContent(content_type, decoded)

@@ -1,0 +1,152 @@
+"""The PDSm queries of the portal, as an IHE MHD document consumer (store step of the data path).
+
+Each function makes the FHIR calls for one need of the pages — who is this person, which PPS do they
+have, give me the file — and answers typed values from `portal.store.resources`. Whatever the store's
+search parameters did, the answers are checked again here: a store that ignored `patient=` must never
+put another person's document on a page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+
+from portal.store.client import BinaryContent, FhirClient
+from portal.store.errors import StoreDocumentTooLarge, StoreIntegrityError, StoreInvalidResponse
+from portal.store.resources import (
+    FORMAT_PPS_CANCER,
+    LOINC,
+    LOINC_PPS,
+    Attachment,
+    DocumentEntry,
+    Identifier,
+    PatientRecord,
+    document_from_fhir,
+    identifiers,
+    is_pps_format,
+    obj_list,
+    opt_obj,
+    opt_str,
+    patient_from_fhir,
+    reference_id,
+)
+
+logger = logging.getLogger("portal.store")
+
+PPS_STATUSES = frozenset({"current", "superseded"})
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+_GENERIC_MEDIA_TYPES = ("", "application/octet-stream")
+
+
+def escape_search_value(value: str) -> str:
+    """FHIR search escaping: `\\`, `,`, `$` and `|` are syntax in a token value (a `,` would turn one
+    identifier into an OR of two, i.e. possibly somebody else)."""
+    return re.sub(r"([\\,$|])", r"\\\1", value)
+
+
+def find_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRecord | None:
+    """The Patient linked to a signed-in person (`Patient?identifier={system}|{sub}`), or None.
+
+    Only a Patient that carries exactly this identifier counts; two of them → StoreInvalidResponse,
+    because an ambiguous link must not show anybody's data.
+    """
+    if not subject_system or not sub:
+        raise ValueError("find_patient needs a system and a subject")
+    token = f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"
+    resources = client.search("Patient", {"identifier": token})
+    wanted = Identifier(sub, subject_system)
+    linked = [r for r in resources if wanted in identifiers(r, "Patient")]
+    if len(linked) < len(resources):
+        # e.g. a case-insensitive token match on another person's subject: never theirs to see.
+        logger.warning(
+            "store search Patient returned %d resource(s) without the identifier",
+            len(resources) - len(linked),
+        )
+    if len(linked) > 1:
+        raise StoreInvalidResponse("search Patient: the identifier is linked to more than one Patient")
+    return patient_from_fhir(linked[0]) if linked else None
+
+
+def pps_documents(
+    client: FhirClient, patient_id: str, *, statuses: Sequence[str] = ("current", "superseded")
+) -> list[DocumentEntry]:
+    """The patient's cancer PPS DocumentReferences, newest first.
+
+    Kept: type LOINC 18776-5 with the cancer-PPS format code (system TRE_A06, with or without `urn:oid:`),
+    or with no format at all (`format_known=False`: the CDA template id will tell). Never kept:
+    `entered-in-error`, other care plans sharing the LOINC code. Visibility labels are carried, not
+    applied: that is the access step's job.
+    """
+    if not statuses or not set(statuses) <= PPS_STATUSES:
+        raise ValueError("statuses must be among current, superseded")
+    if not _FHIR_ID.fullmatch(patient_id):
+        raise ValueError("not a FHIR id")
+    resources = client.search(
+        "DocumentReference",
+        [
+            ("patient", f"Patient/{patient_id}"),
+            ("status", ",".join(statuses)),
+            ("type", f"{LOINC}|{LOINC_PPS}"),
+            ("_sort", "-date"),
+        ],
+    )
+    entries: list[DocumentEntry] = []
+    for resource in resources:
+        _check_subject(resource, patient_id)
+        entry = document_from_fhir(resource)
+        if entry.status not in statuses or entry.type_code != LOINC_PPS:
+            continue
+        contents = obj_list(resource, "content", "DocumentReference")
+        flags = [is_pps_format(c, "DocumentReference.content") for c in contents]
+        if any(flags) or not entry.format_known:
+            entries.append(entry)
+    # The store sorted already; sorting again keeps the order right whatever `_sort` support it has.
+    entries.sort(key=lambda e: (e.date is not None, e.date.timestamp() if e.date else 0.0), reverse=True)
+    return entries
+
+
+def current_pps(client: FhirClient, patient_id: str) -> list[DocumentEntry]:
+    """The patient's current cancer PPS (normally one), newest first."""
+    return pps_documents(client, patient_id, statuses=("current",))
+
+
+def fetch_binary(client: FhirClient, target: DocumentEntry | Attachment, max_bytes: int) -> BinaryContent:
+    """The file of a document (its PPS attachment, else its first one with a URL), checked against the
+    announced `attachment.size` and SHA-1 `attachment.hash` (StoreIntegrityError on mismatch)."""
+    attachment = _pick_attachment(target) if isinstance(target, DocumentEntry) else target
+    if attachment.url is None:
+        raise StoreInvalidResponse("DocumentReference.content.attachment.url: missing")
+    if attachment.size is not None and attachment.size > max_bytes:
+        raise StoreDocumentTooLarge(f"read Binary: announced larger than {max_bytes} bytes")
+    content = client.binary(attachment.url, max_bytes)
+    if attachment.size is not None and len(content.data) != attachment.size:
+        raise StoreIntegrityError("read Binary: size differs from attachment.size", status=200)
+    if attachment.sha1 is not None:
+        expected = base64.b64decode(attachment.sha1)
+        # SHA-1 because that is what FHIR R4 announces; it detects corruption, not forgery.
+        if hashlib.sha1(content.data, usedforsecurity=False).digest() != expected:
+            raise StoreIntegrityError("read Binary: SHA-1 differs from attachment.hash", status=200)
+    media_type = content.content_type
+    if media_type.split(";", 1)[0].strip().lower() in _GENERIC_MEDIA_TYPES and attachment.content_type:
+        media_type = attachment.content_type
+    return BinaryContent(media_type, content.data)
+
+
+def _pick_attachment(entry: DocumentEntry) -> Attachment:
+    with_url = [a for a in entry.attachments if a.url]
+    for attachment in with_url:
+        if attachment.format_code == FORMAT_PPS_CANCER:
+            return attachment
+    if not with_url:
+        raise StoreInvalidResponse("DocumentReference.content.attachment.url: missing")
+    return with_url[0]
+
+
+def _check_subject(resource: dict[str, object], patient_id: str) -> None:
+    subject = opt_obj(resource, "subject", "DocumentReference")
+    reference = opt_str(subject, "reference", "DocumentReference.subject") if subject else None
+    if reference is None or reference_id(reference, "Patient") != patient_id:
+        raise StoreInvalidResponse("search DocumentReference: a document of another subject was returned")
