@@ -99,6 +99,7 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
 
 
 def _setup_store(app: Flask, settings: Settings) -> None:
+    from portal.careplans import PlanLoader
     from portal.store import FhirClient, StoreAuth
 
     app.extensions["portal.store"] = FhirClient(
@@ -110,6 +111,7 @@ def _setup_store(app: Flask, settings: Settings) -> None:
         cache_max_bytes=settings.store_cache_bytes,
         auth=StoreAuth.from_settings(settings),
     )
+    app.extensions["portal.plans"] = PlanLoader(app.extensions["portal.store"], max_bytes=settings.document_max_bytes)
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:
