@@ -1,4 +1,4 @@
-"""Integration fixtures: the real demo providers and store on free loopback ports, and the portal serving HTTP.
+"""Fixtures shared by the integration and browser layers: the real demo stack and the portal serving HTTP.
 
 The portal runs in a thread of the test process behind werkzeug's real HTTP server, so requests go through
 sockets, cookies and redirects exactly as a browser's would. Everything started here is stopped at the end.
@@ -6,6 +6,7 @@ sockets, cookies and redirects exactly as a browser's would. Everything started 
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Iterator
@@ -16,13 +17,12 @@ import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
+from portal.synthetic import build_bundle
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "demo"))
 
 from stack import DemoStack, free_port, load_accounts  # noqa: E402
-
-SEED = ROOT / "demo" / "seed" / "foundation-bundle.json"
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,19 @@ def portal_settings(stack: DemoStack) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+def synthetic_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full synthetic data set (the project's generator), as the demo store is seeded with it."""
+    path = tmp_path_factory.mktemp("synthetic") / "bundle.json"
+    path.write_text(json.dumps(build_bundle()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def running(tmp_path_factory: pytest.TempPathFactory, synthetic_bundle: Path) -> Iterator[Running]:
     port = free_port()
     portal_url = f"http://127.0.0.1:{port}"
-    with DemoStack(portal_url=portal_url, seed=SEED, log_dir=tmp_path_factory.mktemp("demo-logs")) as stack:
+    logs = tmp_path_factory.mktemp("demo-logs")
+    with DemoStack(portal_url=portal_url, seed=synthetic_bundle, log_dir=logs) as stack:
         app = create_app(portal_settings(stack))
         server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="portal", daemon=True)

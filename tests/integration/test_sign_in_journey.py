@@ -8,7 +8,7 @@ import pytest
 import requests
 from lxml import html
 
-from tests.integration.conftest import Running
+from tests.conftest import Running
 from tests.integration.signin import SignInRefused, sign_in
 from tests.pages import check_page, csp_nonce
 
@@ -28,11 +28,13 @@ def test_patient_signs_in_and_sees_their_name_and_care_plans(running: Running) -
     assert page.status_code == 200
     assert page.url.rstrip("/") == running.portal_url
     doc = check_page(page.text, nonce=csp_nonce(page.headers.get("Content-Security-Policy")))
-    assert doc.findtext(".//h1") == f"Bonjour {camille['name']}"
+    h1 = doc.findtext(".//h1")
+    assert h1.startswith(f"Bonjour {camille['given_name']}")  # the name as the store knows it (with her middle name)
+    assert h1.endswith(camille["family_name"])
     versions = doc.xpath("//ol[@class='plan-list']/li")
-    assert len(versions) == 2
+    assert len(versions) == 3  # the synthetic breast case: v3 current, v2 and v1 replaced
     assert "Version en cours" in versions[0].text_content()
-    assert "Ancienne version" in versions[1].text_content()
+    assert all("Ancienne version" in v.text_content() for v in versions[1:])
     assert page.headers["Cache-Control"] == "no-store"
     cookie = next(c for c in session.cookies if c.name == "portal-session")
     assert cookie.has_nonstandard_attr("HttpOnly")
@@ -47,7 +49,7 @@ def test_the_same_page_in_english(running: Running) -> None:
     doc = check_page(page.text)
     assert doc.get("lang") == "en"
     assert doc.findtext(".//h1") == f"Hello {bernard['name']}"
-    assert "We found 1 version of your care plan." in doc.text_content()
+    assert "We found 2 versions of your care plan." in doc.text_content()
 
 
 def test_someone_with_nothing_linked_gets_a_plain_page(running: Running) -> None:

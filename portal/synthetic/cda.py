@@ -1,0 +1,793 @@
+"""Write one version of a synthetic case as a CI-SIS CANCER-PPS 2022.01 CDA document (structured or PDF-only).
+
+Modelled on the official example (`CANCER-PPS_2022.01_feuille-de-style-externe.xml`): same header parts,
+the ten body sections in order with their LOINC codes and templates, the same entry templates; every entry
+points into the section narrative (`<reference value="#id"/>`), which the reader resolves.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from lxml import etree
+
+from portal.synthetic import codes as c
+from portal.synthetic import ids
+from portal.synthetic.spec import (
+    PROGRAMME_KINDS,
+    SUPPORT_KINDS,
+    Case,
+    Contact,
+    ContactRole,
+    Diagnosis,
+    ExternalDocument,
+    Item,
+    ItemKind,
+    Professional,
+    Version,
+)
+from portal.synthetic.xml import (
+    HL7,
+    address,
+    assigned_entity,
+    author,
+    code_el,
+    custodian,
+    day,
+    el,
+    entry_uuid,
+    french_date,
+    header_start,
+    informants,
+    legal_authenticator,
+    moment,
+    person_name,
+    record_target,
+    replaces,
+    rpps_id,
+    serialise,
+    service_event,
+    telecom,
+)
+
+PPS_TITLE = "PROGRAMME PERSONNALISÉ DE SOINS EN CANCÉROLOGIE"
+
+_KIND_CODES: dict[ItemKind, c.Code] = {
+    "treatment": c.TREATMENT,
+    "side_effect": c.SIDE_EFFECT_MANAGEMENT,
+    "measure": c.ASSOCIATED_MEASURE,
+    "follow_up": c.FOLLOW_UP,
+    "supportive": c.SUPPORTIVE_CARE,
+    "social": c.SOCIAL_SUPPORT,
+}
+# Participant typeCode, functionCode and TA_ASIP translation of each contact role (as in the official example).
+_CONTACT_SHAPES: dict[ContactRole, tuple[str, c.Code | None, c.Code | None]] = {
+    "reference_hospital": ("RESP", None, c.ROLE_REFERENCE_HOSPITAL),
+    "care_team": ("PRF", c.TEAM_MEMBER, c.ROLE_REFERENCE_HOSPITAL),
+    "coordination_centre": ("PRF", c.CORRESPONDENT, c.ROLE_COORDINATION_CENTRE),
+    "local_professional": ("PRF", c.CORRESPONDENT, c.ROLE_LOCAL_PROFESSIONAL),
+    "health_mediator": ("INF", c.CORRESPONDENT, c.ROLE_HEALTH_MEDIATOR),
+    "gp": ("INF", c.GP_FUNCTION, None),
+    "city_hospital": ("CON", c.CORRESPONDENT, c.ROLE_CITY_HOSPITAL),
+    "regional_network": ("CON", c.CORRESPONDENT, c.ROLE_REGIONAL_NETWORK),
+    "social_body": ("INF", c.CORRESPONDENT, c.ROLE_SOCIAL_BODY),
+    "support_structure": ("INF", c.CORRESPONDENT, c.ROLE_SUPPORT_STRUCTURE),
+}
+# Where an item takes place (JDV_StructuresDeSoins): administration site unless the item says otherwise.
+_PLACE_KINDS = {
+    c.ONCOGERIATRICS.code: c.Code(c.TA_ASIP, "ORG-060", "Lieu de prise en charge en oncogératrie"),
+    c.FERTILITY.code: c.Code(c.TA_ASIP, "ORG-061", "Lieu des mesures de préservation de la fertilité"),
+}
+_PLACE_BY_KIND: dict[ItemKind, c.Code] = {
+    "supportive": c.Code(c.TA_ASIP, "ORG-062", "Structure(s) de soutien et d'information"),
+    "social": c.Code(c.TA_ASIP, "ORG-057", "Organisme social et de maintien dans l'emploi"),
+}
+_DONE_TEMPLATE, _PLANNED_TEMPLATE = "2.16.840.1.113883.10.20.1.29", "2.16.840.1.113883.10.20.1.25"
+_ADMINISTRATION_SITE = c.Code(c.TA_ASIP, "ORG-059", "Lieu d'administration")
+_REFERENCE_CODES = {
+    "frcp": c.DOC_FRCP,
+    "genetics": c.Code(c.LOINC, "51969-4", "Compte rendu de génétique"),
+    "pps": c.DOC_PPS,
+}
+
+PERSONAL_DATA_TEXT = (
+    "Les professionnels et établissements qui réalisent vos soins recueillent des données sur votre santé et "
+    "votre identité pour vous soigner. Elles sont protégées par le secret médical ; vous pouvez leur demander "
+    "comment elles sont utilisées et exercer vos droits auprès d'eux.",
+    "Sauf opposition de votre part, certaines de ces données peuvent être réutilisées pour la recherche et la "
+    "santé publique, par exemple par les registres des cancers et l'Institut national du cancer (INCa).",
+    "Document de démonstration : toutes les personnes et données de ce document sont fictives.",
+)
+
+
+def references_of(case: Case, number: int) -> tuple[ExternalDocument, ...]:
+    """Documents version `number` refers to: its RCP report (stored or not), extras, the previous version."""
+    version = case.versions[number - 1]
+    found: list[ExternalDocument] = []
+    reports = [(i, r) for i, r in enumerate(case.rcp_reports, start=1) if r.for_version == number]
+    for index, _ in reports:
+        found.append(ExternalDocument("frcp", ids.frcp_id(case, index), "", f"Fiche RCP n° {index}"))
+    if not reports:
+        # Every plan follows an RCP; when its report is not in the store the id is still written.
+        found.append(ExternalDocument("frcp", c.EXTERNAL_ROOT, f"FRCP-{case.key}-v{number}", "Fiche RCP"))
+    found.extend(version.referenced)
+    if number > 1:
+        found.append(ExternalDocument("pps", ids.pps_id(case, number - 1), "", "PPS précédent"))
+    return tuple(found)
+
+
+def write_pps(case: Case, number: int, reference: dt.date, pdf: bytes | None = None) -> bytes:
+    """The CDA bytes of version `number` (1-based) of the case; `pdf` is required for a PDF-only version."""
+    return _PpsWriter(case, number, reference).write(pdf)
+
+
+class _PpsWriter:
+    def __init__(self, case: Case, number: int, reference: dt.date) -> None:
+        self.case = case
+        self.number = number
+        self.version: Version = case.versions[number - 1]
+        self.ref = reference
+        self._ids = 0
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+
+    def new_id(self, what: str) -> str:
+        """A unique narrative ID (the reader resolves `#id` references against them)."""
+        self._ids += 1
+        return f"n{self._ids}-{what}"
+
+    def uuid(self) -> str:
+        self._ids += 1
+        return entry_uuid(f"{self.case.key}/v{self.number}/{self._ids}")
+
+    def day(self, offset: int) -> str:
+        return day(self.ref, offset)
+
+    def content(self, parent: etree._Element, text: str, what: str) -> str:
+        identifier = self.new_id(what)
+        el(parent, "content", text, ID=identifier)
+        return identifier
+
+    # -- document --------------------------------------------------------------------------------------------
+
+    def write(self, pdf: bytes | None) -> bytes:
+        case, version = self.case, self.version
+        written = moment(self.ref, version.date, 10, 0)
+        root = header_start(
+            template=c.PPS_TEMPLATE,
+            doc_id=ids.pps_id(case, self.number),
+            code=c.DOC_PPS,
+            title=PPS_TITLE,
+            effective=written,
+            set_id=ids.pps_set_id(case),
+            version=self.number,
+        )
+        record_target(root, case, self.ref)
+        author(root, case.author, written)
+        informants(root, case)
+        custodian(root, case.custodian)
+        legal_authenticator(root, case.author, written)
+        for contact in case.contacts_of(version):
+            self.participant(root, contact)
+        service_event(root, case.author, written)
+        if self.number > 1:
+            replaces(root, ids.pps_id(case, self.number - 1))
+        encounter = el(el(root, "componentOf"), "encompassingEncounter")
+        el(encounter, "effectiveTime", nullFlavor="MSK")
+        el(
+            el(el(encounter, "location"), "healthCareFacility"),
+            "code",
+            code="SA01",
+            displayName="Etablissement public de santé",
+            codeSystem="1.2.250.1.71.4.2.4",
+        )
+        if version.pdf_only:
+            if pdf is None:
+                raise ValueError("a PDF-only version needs its PDF")
+            body = el(el(root, "component"), "nonXMLBody")
+            el(body, "text", base64.b64encode(pdf).decode("ascii"), mediaType="application/pdf", representation="B64")
+        else:
+            self.body(el(el(root, "component"), "structuredBody"))
+        return serialise(root)
+
+    def participant(self, root: etree._Element, contact: Contact) -> None:
+        type_code, function, translation = _CONTACT_SHAPES[contact.role]
+        element = el(root, "participant", typeCode=type_code)
+        if function is None:
+            function_element = el(element, "functionCode", nullFlavor="NA")
+        else:
+            function_element = code_el(element, "functionCode", function)
+        if contact.comment:
+            el(function_element, "originalText", contact.comment)
+        if translation is not None:
+            code_el(function_element, "translation", translation)
+        el(element, "time", type_="IVL_TS", nullFlavor="UNK")
+        professional, organisation = contact.professional, contact.organisation
+        entity = el(element, "associatedEntity", classCode="PROV" if professional else "AGNT")
+        if professional is not None:
+            rpps_id(entity, professional)
+            code_el(entity, "code", professional.profession)
+        place = organisation or (professional.organisation if professional else None)
+        if place is not None:
+            address(entity, place.address)
+        telecom(entity, professional.phone if professional else place.phone if place else "0199000000")
+        if professional is not None:
+            person_name(el(entity, "associatedPerson"), professional.given, professional.family, professional.prefix)
+        if place is not None:
+            scoping = el(entity, "scopingOrganization")
+            if place.finess:
+                el(scoping, "id", root=c.FINESS, extension=place.finess)
+            el(scoping, "name", place.name)
+
+    # -- body ------------------------------------------------------------------------------------------------
+
+    def section(
+        self,
+        body: etree._Element,
+        templates: tuple[str, ...],
+        code: c.Code,
+        title: str,
+        translation: c.Code | None = None,
+    ) -> tuple[etree._Element, etree._Element]:
+        section = el(el(body, "component"), "section")
+        for template in templates:
+            el(section, "templateId", root=template)
+        el(section, "id", root=self.uuid())
+        code_element = code_el(section, "code", code)
+        if translation is not None:
+            code_el(code_element, "translation", translation)
+        el(section, "title", title)
+        return section, el(section, "text")
+
+    def body(self, body: etree._Element) -> None:
+        case, version = self.case, self.version
+        if version.patient_comment:
+            _, text = self.section(
+                body,
+                ("2.16.840.1.113883.10.12.201", "1.3.6.1.4.1.19376.1.4.1.2.16", "1.2.250.1.213.1.1.2.73"),
+                c.Code(c.LOINC, "55112-7", "Commentaire"),
+                "COMMENTAIRE SUR LE PATIENT",
+                c.Code(c.TA_ASIP, "GEN-293", "Commentaire sur le patient"),
+            )
+            text.text = version.patient_comment
+        self.paediatrics(body)
+        if case.diagnosis is not None:
+            self.diagnosis(body)
+        self.discovery(body)
+        self.phase(body)
+        self.items_section(body, PROGRAMME_KINDS)
+        self.items_section(body, SUPPORT_KINDS)
+        self.status(body)
+        self.references(body)
+        _, text = self.section(
+            body,
+            ("2.16.840.1.113883.10.12.201", "1.3.6.1.4.1.19376.1.4.1.2.16", "1.2.250.1.213.1.1.2.73"),
+            c.Code(c.LOINC, "55112-7", "Commentaire"),
+            "INFORMATION SUR LES DONNÉES PERSONNELLES VOUS CONCERNANT",
+            c.Code(c.TA_ASIP, "GEN-294", "Information pour le patient"),
+        )
+        for paragraph in PERSONAL_DATA_TEXT:
+            el(text, "paragraph", paragraph)
+
+    def simple_observation(
+        self, parent: etree._Element, code: c.Code, reference: str | None, effective: str | None = None
+    ) -> etree._Element:
+        """An FR-Simple-Observation (its value is added by the caller)."""
+        observation = el(parent, "observation", classCode="OBS", moodCode="EVN")
+        el(observation, "templateId", root="1.3.6.1.4.1.19376.1.5.3.1.4.13")
+        el(observation, "templateId", root="1.2.250.1.213.1.1.3.48")
+        el(observation, "id", root=self.uuid())
+        code_el(observation, "code", code)
+        el(el(observation, "text"), "reference", value=f"#{reference or ''}")
+        el(observation, "statusCode", code="completed")
+        if effective is None:
+            el(observation, "effectiveTime", nullFlavor="NA")
+        else:
+            el(observation, "effectiveTime", value=effective)
+        return observation
+
+    def comment(self, parent: etree._Element, reference: str) -> None:
+        """An FR-Commentaire-ER pointing at narrative `reference`."""
+        act = el(
+            el(parent, "entryRelationship", typeCode="SUBJ", inversionInd="true"),
+            "act",
+            classCode="ACT",
+            moodCode="EVN",
+        )
+        for template in ("2.16.840.1.113883.10.20.1.40", "1.3.6.1.4.1.19376.1.5.3.1.4.2", "1.2.250.1.213.1.1.3.32"):
+            el(act, "templateId", root=template)
+        code_el(act, "code", c.COMMENT)
+        el(el(act, "text"), "reference", value=f"#{reference}")
+        el(act, "statusCode", code="completed")
+
+    def paediatrics(self, body: etree._Element) -> None:
+        case = self.case
+        _, text = self.section(
+            body,
+            ("1.2.250.1.213.1.1.2.128", "1.3.6.1.4.1.19376.1.5.3.1.3.2", "1.3.6.1.4.1.19376.1.5.3.1.3.1"),
+            c.Code(c.LOINC, "42349-1", "Raison de la recommandation"),
+            "PÉDIATRIE",
+        )
+        line = el(text, "paragraph", "Pédiatrie : ")
+        answer = self.content(line, "Oui" if case.paediatric else "Non", "pediatrie")
+        comment = None
+        if case.paediatric_comment:
+            comment = self.content(el(text, "paragraph", "Commentaire : "), case.paediatric_comment, "comment")
+        section = text.getparent()
+        assert section is not None
+        observation = self.simple_observation(el(section, "entry"), c.PAEDIATRICS, answer)
+        el(observation, "value", type_="BL", value="true" if case.paediatric else "false")
+        if comment:
+            self.comment(observation, comment)
+
+    def diagnosis(self, body: etree._Element) -> None:
+        diagnosis = self.case.diagnosis
+        assert diagnosis is not None
+        section, text = self.section(
+            body,
+            (
+                "2.16.840.1.113883.10.20.1.11",
+                "1.3.6.1.4.1.19376.1.5.3.1.3.6",
+                "1.3.6.1.4.1.19376.1.7.3.1.3.14.1",
+                "1.2.250.1.213.1.1.2.27",
+            ),
+            c.Code(c.LOINC, "72135-7", "Diagnostic du cancer"),
+            "DIAGNOSTIC",
+        )
+        table = el(text, "table", border="0")
+        label = self.content(el(el(el(table, "thead"), "tr"), "th", colspan="3"), "Tumeur primitive", "tumeur")
+        rows = el(table, "tbody")
+
+        def row(title: str, value: str, what: str, code: str = "") -> str:
+            tr = el(rows, "tr")
+            el(tr, "td", title, styleCode="Bold")
+            el(tr, "td", code)
+            return self.content(el(tr, "td"), value, what)
+
+        row("Date du diagnostic initial", french_date(self.ref, diagnosis.date), "date")
+        topography = row(
+            "Topographie", diagnosis.topography.display, "topographie", f"{diagnosis.topography.code} [CIM-10]"
+        )
+        laterality = row("Latéralité", diagnosis.laterality.display, "lateralite") if diagnosis.laterality else None
+        morphology = row(
+            "Morphologie", diagnosis.morphology.display, "morphologie", f"{diagnosis.morphology.code} [CIM-O-3]"
+        )
+        stage_ref = row("Stade", diagnosis.stage.display, "stade") if diagnosis.stage else None
+        tnm_refs = [
+            (part, row(f"TNM ({letter})", f"{part.code} : {part.display}", f"tnm-{letter.lower()}"))
+            for letter, part in (("T", diagnosis.tnm_t), ("N", diagnosis.tnm_n), ("M", diagnosis.tnm_m))
+            if part is not None
+        ]
+        other = row("Autre stade", diagnosis.other_stage, "autre-stade") if diagnosis.other_stage else None
+        comment = row("Commentaire", diagnosis.comment, "commentaire") if diagnosis.comment else None
+
+        act = el(el(section, "entry"), "act", classCode="ACT", moodCode="EVN")
+        for template in (
+            "2.16.840.1.113883.10.20.1.27",
+            "1.3.6.1.4.1.19376.1.5.3.1.4.5.1",
+            "1.3.6.1.4.1.19376.1.5.3.1.4.5.2",
+            "1.2.250.1.213.1.1.3.39",
+            "1.2.250.1.213.1.1.3.39.1",
+        ):
+            el(act, "templateId", root=template)
+        el(act, "id", root=self.uuid())
+        el(act, "code", nullFlavor="NA")
+        el(act, "statusCode", code="active")
+        el(el(act, "effectiveTime"), "low", value=self.day(diagnosis.date))
+        observation = el(
+            el(act, "entryRelationship", typeCode="SUBJ", inversionInd="false"),
+            "observation",
+            classCode="OBS",
+            moodCode="EVN",
+            negationInd="false",
+        )
+        for template in (
+            "2.16.840.1.113883.10.20.1.28",
+            "1.3.6.1.4.1.19376.1.5.3.1.4.5",
+            "1.2.250.1.213.1.1.3.37",
+            "1.3.6.1.4.1.19376.1.7.3.1.4.14.1",
+            "1.2.250.1.213.1.1.3.113",
+        ):
+            el(observation, "templateId", root=template)
+        el(observation, "id", root=self.uuid())
+        el(observation, "code", code="282291009", displayName="interprétation diagnostique", codeSystem=c.SNOMED)
+        el(el(observation, "text"), "reference", value=f"#{label}")
+        el(observation, "statusCode", code="completed")
+        el(el(observation, "effectiveTime"), "low", value=self.day(diagnosis.date))
+        value = code_el(observation, "value", diagnosis.morphology, type_="CD")
+        el(el(value, "originalText"), "reference", value=f"#{morphology}")
+        site = code_el(observation, "targetSiteCode", diagnosis.topography)
+        el(el(site, "originalText"), "reference", value=f"#{topography}")
+        if diagnosis.laterality is not None and laterality is not None:
+            qualifier = el(site, "qualifier")
+            el(qualifier, "name", code="20228-3", displayName="Latéralité", codeSystem=c.LOINC)
+            side = code_el(qualifier, "value", diagnosis.laterality, type_="CE")
+            el(el(side, "originalText"), "reference", value=f"#{laterality}")
+        if diagnosis.stage is not None or tnm_refs:
+            stage = el(
+                el(observation, "entryRelationship", typeCode="SUBJ", inversionInd="false"),
+                "observation",
+                classCode="OBS",
+                moodCode="EVN",
+                negationInd="false",
+            )
+            el(stage, "templateId", root="1.3.6.1.4.1.19376.1.7.3.1.4.14.2")
+            el(stage, "code", code="75620-5", displayName="Stade TNM Clinique", codeSystem=c.LOINC)
+            el(el(stage, "text"), "reference", value=f"#{stage_ref or ''}")
+            el(stage, "statusCode", code="completed")
+            el(el(stage, "effectiveTime"), "low", value=self.day(diagnosis.date))
+            stage_value = el(stage, "value", type_="CD")
+            if diagnosis.stage is not None:
+                qualifier = el(stage_value, "qualifier")
+                el(qualifier, "name", code="21909-7", displayName="Stade clinique", codeSystem=c.LOINC)
+                code_el(qualifier, "value", diagnosis.stage, type_="CD")
+            qualifier = el(stage_value, "qualifier")
+            el(qualifier, "name", code="21917-0", displayName="Version TNM Classification", codeSystem=c.LOINC)
+            el(qualifier, "value", type_="CD", code="8", displayName="TNM_UICC 8e édition", codeSystem=c.TNM)
+            for (part, ref), loinc in zip(tnm_refs, _tnm_codes(diagnosis), strict=True):
+                inner = self.simple_observation(el(stage, "entryRelationship", typeCode="COMP"), loinc, ref)
+                code_el(inner, "value", part, type_="CD", codeSystemVersion="8")
+        if other is not None:
+            inner = self.simple_observation(
+                el(observation, "entryRelationship", typeCode="SUBJ", inversionInd="false"),
+                c.Code(c.LOINC, "21918-8", "Autre classification du stade"),
+                other,
+            )
+            el(el(el(inner, "value", type_="CD"), "originalText"), "reference", value=f"#{other}")
+        if comment is not None:
+            self.comment(observation, comment)
+
+    def discovery(self, body: etree._Element) -> None:
+        section, text = self.section(
+            body,
+            ("1.3.6.1.4.1.19376.1.5.3.1.1.21.2.9", "1.3.6.1.4.1.19376.1.7.3.1.1.13.7", "1.2.250.1.213.1.1.2.163"),
+            c.Code(c.LOINC, "42545-4", "Evènements observés"),
+            "MODE DE DÉCOUVERTE DU CANCER",
+        )
+        line = el(text, "paragraph", "Patient issu du dépistage : ")
+        answer = self.content(line, "Oui" if self.case.screening else "Non", "depistage")
+        date = self.case.diagnosis.date if self.case.diagnosis else self.version.date
+        observation = self.simple_observation(el(section, "entry"), c.SCREENING, answer, self.day(date))
+        el(observation, "value", type_="BL", value="true" if self.case.screening else "false")
+
+    def phase(self, body: etree._Element) -> None:
+        version = self.version
+        section, text = self.section(
+            body,
+            ("1.3.6.1.4.1.19376.1.5.3.1.1.13.2.7", "1.2.250.1.213.1.1.2.25"),
+            c.Code(c.LOINC, "18733-6", "Note de progression"),
+            "PHASE CLINIQUE DE LA MALADIE",
+        )
+        line = el(text, "paragraph", "Phase : ")
+        phase = self.content(line, version.phase.display, "phase")
+        el(line, "br").tail = f"Depuis le {french_date(self.ref, version.phase_date)}"
+        comment = None
+        if version.phase_comment:
+            comment = self.content(el(text, "paragraph", "Précisions : "), version.phase_comment, "phase-comment")
+        observation = self.simple_observation(el(section, "entry"), c.PHASE, phase, self.day(version.phase_date))
+        value = code_el(observation, "value", version.phase, type_="CD")
+        el(el(value, "originalText"), "reference", value=f"#{phase}")
+        if comment:
+            self.comment(observation, comment)
+        progressed = bool(version.progression)
+        line = el(text, "paragraph", "Progression : ")
+        answer = self.content(line, "Oui" if progressed else "Non", "progression")
+        observation = self.simple_observation(
+            el(section, "entry"),
+            c.PROGRESSION,
+            answer,
+            self.day(version.phase_date if not progressed else version.date),
+        )
+        el(observation, "value", type_="BL", value="true" if progressed else "false")
+        if progressed:
+            for where in c.PROGRESSIONS:
+                present = where in version.progression
+                ref = self.content(
+                    el(text, "paragraph", f"{where.display} : "), "Oui" if present else "Non", "progression-detail"
+                )
+                inner = self.simple_observation(
+                    el(observation, "entryRelationship", typeCode="COMP"), where, ref, self.day(version.date)
+                )
+                el(inner, "value", type_="BL", value="true" if present else "false")
+
+    # -- programme and support sections ----------------------------------------------------------------------
+
+    def items_section(self, body: etree._Element, kinds: tuple[ItemKind, ...]) -> None:
+        programme = kinds == PROGRAMME_KINDS
+        section, text = self.section(
+            body,
+            ("2.16.840.1.113883.10.20.1.10", "1.3.6.1.4.1.19376.1.5.3.1.3.36", "1.2.250.1.213.1.1.2.158"),
+            c.Code(c.LOINC, "18776-5", "Plan de soins"),
+            "PROGRAMME THÉRAPEUTIQUE ET DE SUIVI"
+            if programme
+            else "SOINS ONCOLOGIQUES DE SUPPORT, ACCOMPAGNEMENT SOCIAL ET SOCIOPROFESSIONNEL",
+            c.Code(c.TA_ASIP, "MED-566", "Programme thérapeutique et de suivi")
+            if programme
+            else c.Code(
+                c.TA_ASIP, "MED-567", "Soins oncologiques de support, accompagnement social et socioprofessionnel"
+            ),
+        )
+        items = [i for i in self.version.items if i.kind in kinds]
+        for done, heading in ((True, "Réalisés"), (False, "En cours ou à venir")):
+            chosen = [i for i in items if i.done == done]
+            if not chosen:
+                continue
+            table = el(text, "table", border="0")
+            el(el(el(table, "thead"), "tr"), "th", heading, colspan="8")
+            rows = el(table, "tbody")
+            header = el(rows, "tr")
+            for title in (
+                "Date de début confirmée",
+                "Date de fin confirmée",
+                "Date de début prévisionnelle",
+                "Date de fin prévisionnelle",
+                "Type",
+                "Mode d'administration",
+                "Rythme",
+                "Lieu / Intervenants",
+            ):
+                el(header, "td", title, styleCode="Bold")
+            for item in chosen:
+                self.item(section, rows, item)
+        if not items:
+            el(text, "paragraph", "Aucun élément.")
+        stop = self.version.stop
+        if programme and stop is not None:
+            paragraph = el(text, "paragraph", "Arrêt des traitements directement actifs contre le cancer : ")
+            el(paragraph, "content", "Oui")
+            el(paragraph, "br").tail = f"Date d'arrêt : {french_date(self.ref, stop.date)}"
+            reason = self.content(el(text, "paragraph", "Commentaire : "), stop.comment, "arret")
+            observation = el(el(section, "entry"), "observation", classCode="OBS", moodCode="EVN")
+            el(observation, "id", root=self.uuid())
+            code_el(observation, "code", c.STOP_ACTIVE)
+            el(el(observation, "text"), "reference", value=f"#{reason}")
+            el(observation, "statusCode", code="completed")
+            el(observation, "effectiveTime", value=self.day(stop.date))
+            el(observation, "value", type_="BL", value="true")
+
+    def item(self, section: etree._Element, rows: etree._Element, item: Item) -> None:
+        tr = el(rows, "tr")
+        for value in (item.start, item.end, item.planned_start, item.planned_end):
+            el(tr, "td", french_date(self.ref, value))
+        label = self.content(el(tr, "td"), item.label, "type")
+        route = self.content(el(tr, "td"), item.route.display, "mode") if item.route else None
+        if route is None:
+            el(tr, "td", "-")
+        rhythm = self.content(el(tr, "td"), item.rhythm, "rythme") if item.rhythm else None
+        if rhythm is None:
+            el(tr, "td", "-")
+        where = [
+            p
+            for p in (item.place.name if item.place else None, _display(item.performer) if item.performer else None)
+            if p
+        ]
+        el(tr, "td", " / ".join(where) or "-")
+        effects = comment = reason = None
+        if item.side_effects:
+            effects = self._long_row(rows, "Effets secondaires notables", item.side_effects, "effets")
+        if item.comment:
+            comment = self._long_row(rows, "Commentaire", item.comment, "commentaire")
+        if item.reason:
+            written = item.reason.text
+            if item.reason.kilograms is not None:
+                written = f"{written} : {item.reason.kilograms} kg"
+            reason = self._long_row(rows, "Motif", written, "motif")
+
+        procedure = el(
+            el(section, "entry"),
+            "procedure",
+            classCode="PROC",
+            moodCode="EVN" if item.done else "INT",
+            negationInd="false",
+        )
+        el(procedure, "templateId", root="1.3.6.1.4.1.19376.1.5.3.1.4.19")
+        # CCD "procedure activity": 1.29 for a done act, 1.25 for a planned one.
+        el(procedure, "templateId", root=_DONE_TEMPLATE if item.done else _PLANNED_TEMPLATE)
+        el(procedure, "templateId", root="1.2.250.1.213.1.1.3.62")
+        el(procedure, "id", root=self.uuid())
+        code = code_el(procedure, "code", _KIND_CODES[item.kind])
+        code_el(el(code, "qualifier"), "value", item.type)
+        el(el(procedure, "text"), "reference", value=f"#{label}")
+        el(procedure, "statusCode", code="completed")
+        if item.start is None and item.end is None:
+            el(procedure, "effectiveTime", nullFlavor="UNK")
+        else:
+            _interval(el(procedure, "effectiveTime"), self, item.start, item.end)
+        if item.performer is not None:
+            assigned_entity(
+                el(procedure, "performer", typeCode="PRF"), "assignedEntity", item.performer, classCode="ASSIGNED"
+            )
+        if item.place is not None:
+            role = el(el(procedure, "participant", typeCode="LOC"), "participantRole", classCode="SDLOC")
+            if item.place.finess:
+                el(role, "id", root=c.FINESS, extension=item.place.finess)
+            code_el(role, "code", _place_kind(item))
+            address(role, item.place.address)
+            telecom(role, item.place.phone, "WP")
+            el(el(role, "playingEntity", classCode="PLC"), "name", item.place.name)
+        if item.planned_start is not None or item.planned_end is not None:
+            planned = self.simple_observation(
+                el(procedure, "entryRelationship", typeCode="COMP", inversionInd="false"), c.PLANNED_DATES, None
+            )
+            time = planned.find(f"{{{HL7}}}effectiveTime")
+            assert time is not None
+            del time.attrib["nullFlavor"]
+            _interval(time, self, item.planned_start, item.planned_end)
+            el(planned, "value", type_="CD", nullFlavor="NA")
+        if item.rhythm is not None or item.at_home is not None:
+            observation = self.simple_observation(
+                el(procedure, "entryRelationship", typeCode="COMP", inversionInd="false"), c.RHYTHM, rhythm
+            )
+            if item.at_home is None:
+                el(observation, "value", type_="BL", nullFlavor="NI")
+            else:
+                el(observation, "value", type_="BL", value="true" if item.at_home else "false")
+        if item.route is not None:
+            observation = self.simple_observation(
+                el(procedure, "entryRelationship", typeCode="COMP", inversionInd="false"), c.ROUTE, route
+            )
+            code_el(observation, "value", item.route, type_="CD")
+        if effects is not None:
+            observation = self.simple_observation(
+                el(procedure, "entryRelationship", typeCode="COMP", inversionInd="false"), c.SIDE_EFFECTS, effects
+            )
+            el(el(el(observation, "value", type_="CD"), "originalText"), "reference", value=f"#{effects}")
+        if comment is not None:
+            self.comment(procedure, comment)
+        if item.reason is not None and reason is not None:
+            self.reason(procedure, item, reason)
+
+    def _long_row(self, rows: etree._Element, title: str, text: str, what: str) -> str:
+        tr = el(rows, "tr")
+        el(tr, "td", title, styleCode="Bold")
+        return self.content(el(tr, "td", colspan="7"), text, what)
+
+    def reason(self, procedure: etree._Element, item: Item, reference: str) -> None:
+        assert item.reason is not None
+        observation = el(
+            el(procedure, "entryRelationship", typeCode="RSON", inversionInd="false"),
+            "observation",
+            classCode="OBS",
+            moodCode="EVN",
+        )
+        weight = item.reason.code == c.WEIGHT
+        templates = (
+            ("2.16.840.1.113883.10.20.1.31", "1.3.6.1.4.1.19376.1.5.3.1.4.13.2", "1.2.250.1.213.1.1.3.50")
+            if weight
+            else ("2.16.840.1.113883.10.20.1.33", "1.3.6.1.4.1.19376.1.5.3.1.4.13.4", "1.2.250.1.213.1.1.3.52")
+        )
+        for template in templates:
+            el(observation, "templateId", root=template)
+        el(observation, "id", root=self.uuid())
+        code_el(observation, "code", item.reason.code)
+        el(el(observation, "text"), "reference", value=f"#{reference}")
+        el(observation, "statusCode", code="completed")
+        start = item.start if item.start is not None else item.planned_start
+        if start is None:
+            el(observation, "effectiveTime", nullFlavor="UNK")
+        else:
+            el(observation, "effectiveTime", value=self.day(start))
+        if item.reason.kilograms is not None:
+            el(observation, "value", type_="PQ", value=str(item.reason.kilograms), unit="kg")
+        else:
+            el(observation, "value", type_="CD", nullFlavor="NA")
+
+    # -- status and references -------------------------------------------------------------------------------
+
+    def status(self, body: etree._Element) -> None:
+        version = self.version
+        section, text = self.section(
+            body,
+            ("1.2.250.1.213.1.1.2.35",),
+            c.Code(c.LOINC, "33557-0", "Etat d'achèvement"),
+            "STATUT DU DOCUMENT",
+        )
+        table = el(el(text, "table", border="0"), "tbody")
+
+        def row(title: str, value: str, what: str) -> str:
+            tr = el(table, "tr")
+            el(tr, "td", title)
+            return self.content(el(tr, "td"), value, what)
+
+        status = row("Statut du document", version.status.display, "statut")
+        document_comment = (
+            row("Commentaire sur le document", version.document_comment, "commentaire")
+            if version.document_comment
+            else None
+        )
+        observation = self.simple_observation(el(section, "entry"), c.DOC_STATUS, status, self.day(version.date))
+        observation.insert(2, etree.Element(f"{{{HL7}}}templateId", root="1.2.250.1.213.1.1.3.48.16"))
+        code_el(observation, "value", version.status, type_="CD")
+        if document_comment:
+            self.comment(observation, document_comment)
+        if version.reason is not None:
+            reason = row("Motif de mise à jour", version.reason.display, "motif")
+            detail = (
+                row("Précision sur le motif", version.reason_detail, "motif-precision")
+                if version.reason_detail
+                else None
+            )
+            observation = self.simple_observation(el(section, "entry"), c.UPDATE_REASON, reason, self.day(version.date))
+            code_el(observation, "value", version.reason, type_="CD")
+            if detail:
+                self.comment(observation, detail)
+        rcp = row("Date de la RCP", french_date(self.ref, version.rcp_date), "date-rcp")
+        observation = self.simple_observation(el(section, "entry"), c.RCP_DATE, rcp, self.day(version.rcp_date))
+        el(observation, "value", type_="TS", value=self.day(version.rcp_date))
+        handed = version.handed_date
+        remitted = row(
+            "Date de remise du document au patient",
+            "Pas encore remis"
+            if handed is None
+            else f"{french_date(self.ref, handed)} par {_display(self.case.author)}",
+            "remise",
+        )
+        observation = self.simple_observation(
+            el(section, "entry"), c.HANDED_DATE, remitted, None if handed is None else self.day(handed)
+        )
+        if handed is None:
+            time = observation.find(f"{{{HL7}}}effectiveTime")
+            assert time is not None
+            time.set("nullFlavor", "NASK")
+            el(observation, "value", type_="TS", nullFlavor="NASK")
+        else:
+            el(observation, "value", type_="TS", value=self.day(handed))
+            assigned_entity(
+                el(observation, "performer", typeCode="PRF"), "assignedEntity", self.case.author, classCode="ASSIGNED"
+            )
+
+    def references(self, body: etree._Element) -> None:
+        section, text = self.section(
+            body,
+            ("1.2.250.1.213.1.1.2.55",),
+            c.Code(c.LOINC, "55107-7", "Documents référencés"),
+            "DOCUMENTS RÉFÉRENCÉS",
+        )
+        table_id = self.new_id("documents")
+        table = el(el(text, "table", border="0", ID=table_id), "tbody")
+        found = references_of(self.case, self.number)
+        act = el(el(section, "entry"), "act", classCode="ACT", moodCode="EVN")
+        el(act, "templateId", root="1.3.6.1.4.1.19376.1.5.3.1.4.4")
+        el(act, "templateId", root="1.2.250.1.213.1.1.3.35")
+        el(act, "id", root=self.uuid())
+        el(act, "code", nullFlavor="NA")
+        el(el(act, "text"), "reference", value=f"#{table_id}")
+        for document in found:
+            tr = el(table, "tr")
+            el(tr, "td", document.label)
+            shown = f"{document.extension} ({document.root})" if document.extension else document.root
+            ref = self.content(el(tr, "td"), shown, "document")
+            external = el(el(act, "reference", typeCode="REFR"), "externalDocument", classCode="DOC", moodCode="EVN")
+            if document.extension:
+                el(external, "id", root=document.root, extension=document.extension)
+            else:
+                el(external, "id", root=document.root)
+            code_el(external, "code", _REFERENCE_CODES[document.kind])
+            el(el(external, "text"), "reference", value=f"#{ref}")
+
+
+def _interval(element: etree._Element, writer: _PpsWriter, low: int | None, high: int | None) -> None:
+    if low is not None:
+        el(element, "low", value=writer.day(low))
+    if high is not None:
+        el(element, "high", value=writer.day(high))
+
+
+def _display(professional: Professional) -> str:
+    title = "Dr" if professional.prefix == "DR" else ""
+    return " ".join(p for p in (title, professional.given, professional.family) if p)
+
+
+def _place_kind(item: Item) -> c.Code:
+    return _PLACE_KINDS.get(item.type.code) or _PLACE_BY_KIND.get(item.kind) or _ADMINISTRATION_SITE
+
+
+def _tnm_codes(diagnosis: Diagnosis) -> list[c.Code]:
+    """LOINC codes of the clinical T, N, M observations the diagnosis has, in that order."""
+    parts = (
+        (diagnosis.tnm_t, c.Code(c.LOINC, "21905-5", "TNM Clinique T")),
+        (diagnosis.tnm_n, c.Code(c.LOINC, "21906-3", "TNM Clinique N")),
+        (diagnosis.tnm_m, c.Code(c.LOINC, "21907-1", "TNM Clinique M")),
+    )
+    return [loinc for part, loinc in parts if part is not None]

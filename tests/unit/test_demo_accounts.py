@@ -1,0 +1,36 @@
+"""The demo sign-ins: demo/accounts.json is exactly what the synthetic data set supports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from portal.synthetic import build_bundle, demo_accounts
+
+ACCOUNTS = Path(__file__).resolve().parents[2] / "demo" / "accounts.json"
+
+
+def test_accounts_file_matches_the_synthetic_data_set() -> None:
+    committed = json.loads(ACCOUNTS.read_text(encoding="utf-8"))
+    assert committed == demo_accounts(), "regenerate demo/accounts.json from portal.synthetic.demo_accounts()"
+
+
+def test_every_account_is_described_and_fictional() -> None:
+    for account in json.loads(ACCOUNTS.read_text(encoding="utf-8")):
+        for key in ("login", "password", "idp", "role", "name", "sub", "acr", "shows"):
+            assert account[key], f"{account.get('login')}: {key} is empty"
+        assert account["password"] == f"demo-{account['login']}"
+
+
+def test_every_patient_side_account_but_the_unlinked_one_is_known_to_the_store() -> None:
+    bundle = build_bundle()
+    linked = {
+        identifier["value"]
+        for entry in bundle["entry"]
+        if entry["resource"]["resourceType"] in ("Patient", "RelatedPerson")
+        for identifier in entry["resource"].get("identifier", [])
+        if identifier.get("system") == "urn:pps-portal:demo:patient-idp-sub"
+    }
+    for account in json.loads(ACCOUNTS.read_text(encoding="utf-8")):
+        if account["idp"] == "patient":
+            assert (account["sub"] in linked) == (account["login"] != "alex"), account["login"]
