@@ -7,11 +7,14 @@ BIN := $(VENV)/bin
 STAMP := .stamps
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: all install demo test lint typecheck messages pytest bench clean
+
+.PHONY: all install test-deps demo test lint typecheck messages pytest bench clean
 
 all: install
 
 install: $(STAMP)/python $(STAMP)/npm-web $(STAMP)/npm-demo $(STAMP)/translations
+
+test-deps: install $(STAMP)/chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +38,18 @@ $(STAMP)/translations: $(STAMP)/python $(PO)
 	$(BIN)/pybabel compile --use-fuzzy -q -d translations
 	@mkdir -p $(STAMP) && touch $@
 
+# Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
+$(STAMP)/chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) and retry." >&2; exit 1; fi; \
+	fi
+	@mkdir -p $(STAMP) && touch $@
+
 demo: install
 	$(BIN)/python demo/run.py
 
-test: install lint typecheck pytest
+test: test-deps lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .

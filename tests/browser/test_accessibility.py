@@ -1,0 +1,169 @@
+"""Every page, as people meet it: axe-core finds no WCAG 2.2 AA violation, in French and English, on a phone and a
+desktop, with and without JavaScript; pages reflow at 320 CSS px; a keyboard alone gets everywhere."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    horizontal_overflow,
+    new_context,
+    sign_in,
+)
+from tests.conftest import Running
+from tests.pages import check_page
+
+pytestmark = pytest.mark.browser
+
+#: Pages reachable without signing in, and a few states a person can meet.
+PUBLIC_PATHS = ["/", "/no-such-page"]
+MAX_PAGES = 40
+
+
+def site_links(page: Page, running: Running) -> list[str]:
+    """Same-site GET links of the current page (navigation, glossary…), without anchors or sign-in routes."""
+    hrefs: list[str] = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        url = urljoin(page.url, href)
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != running.portal_url:
+            continue
+        if parts.path in ("/login", "/logout") or parts.path.startswith(("/static/", "/auth/")):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def crawl(page: Page, running: Running, start: str = "/") -> list[str]:
+    """Every page a signed-in person can reach by following links from the start page."""
+    seen: list[str] = []
+    queue = [start]
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.append(path)
+        page.goto(running.portal_url + path)
+        queue.extend(p for p in site_links(page, running) if p not in seen and p not in queue)
+    return seen
+
+
+def assert_accessible(page: Page, axe_source: str, where: str) -> None:
+    problems = []
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        for violation in axe_violations(page, axe_source):
+            problems.append(
+                f"{where} at {viewport['width']}px: {violation['id']} ({violation['help']}) {violation['targets']}"
+            )
+    assert problems == []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_public_pages_are_accessible(
+    browser: Browser, running: Running, axe_source: str, lang: str, javascript: bool
+) -> None:
+    context = new_context(browser, lang, javascript=javascript)
+    page = context.new_page()
+    try:
+        for path in PUBLIC_PATHS:
+            page.goto(running.portal_url + path)
+            check_page(page.content())
+            assert_accessible(page, axe_source, f"{path} ({lang})")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_every_page_of_a_patient_is_accessible(
+    browser: Browser, running: Running, axe_source: str, lang: str, javascript: bool
+) -> None:
+    context = new_context(browser, lang, javascript=javascript)
+    page = context.new_page()
+    try:
+        sign_in(page, running, "camille")
+        pages = crawl(page, running)
+        for path in pages:
+            page.goto(running.portal_url + path)
+            check_page(page.content())
+            assert_accessible(page, axe_source, f"{path} ({lang})")
+    finally:
+        context.close()
+
+
+PATIENT_LOGINS = ["bernard", "diane", "germaine", "henri", "ines", "nathalie", "victor", "rose", "alex"]
+
+
+@pytest.mark.parametrize("login", PATIENT_LOGINS)
+def test_every_page_of_every_synthetic_patient_is_accessible(
+    browser: Browser, running: Running, axe_source: str, login: str
+) -> None:
+    for lang in ("fr", "en"):
+        context = new_context(browser, lang)
+        page = context.new_page()
+        try:
+            sign_in(page, running, login)
+            for path in crawl(page, running):
+                page.goto(running.portal_url + path)
+                check_page(page.content())
+                assert_accessible(page, axe_source, f"{login} {path} ({lang})")
+        finally:
+            context.close()
+
+
+def test_pages_reflow_at_320_css_pixels(browser: Browser, running: Running) -> None:
+    context = new_context(browser, "fr")
+    page = context.new_page()
+    try:
+        sign_in(page, running, "camille")
+        page.set_viewport_size({"width": 320, "height": 640})
+        for path in [*crawl(page, running), "/no-such-page"]:
+            page.goto(running.portal_url + path)
+            assert horizontal_overflow(page) <= 0, f"{path} scrolls sideways at 320 px"
+    finally:
+        context.close()
+
+
+def test_a_keyboard_alone_reaches_every_page(browser: Browser, running: Running) -> None:
+    """Tab to each link of the start page's navigation and press Enter: every page opens, focus is visible."""
+    context = new_context(browser, "fr")
+    page = context.new_page()
+    try:
+        sign_in(page, running, "camille")
+        targets = [p for p in crawl(page, running) if p != "/"]
+        page.goto(running.portal_url + "/")
+        first = page.evaluate("() => { document.activeElement && document.activeElement.blur(); return true; }")
+        assert first
+        page.keyboard.press("Tab")
+        skip = page.evaluate("() => document.activeElement.getAttribute('href')")
+        assert skip == "#main", "the first Tab must reach the skip link"
+        for target in targets:
+            page.goto(running.portal_url + "/")
+            reached = False
+            for _ in range(80):
+                page.keyboard.press("Tab")
+                focused = page.evaluate(
+                    "() => { const e = document.activeElement; return e && e.getAttribute('href'); }"
+                )
+                if focused and urlsplit(urljoin(page.url, focused)).path == urlsplit(target).path:
+                    outline = page.evaluate(
+                        "() => { const s = getComputedStyle(document.activeElement);"
+                        " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"
+                    )
+                    assert outline, f"focus is not visible on the link to {target}"
+                    page.keyboard.press("Enter")
+                    page.wait_for_load_state()
+                    reached = urlsplit(page.url).path == urlsplit(target).path
+                    break
+            assert reached, f"the keyboard could not reach {target} from the start page"
+    finally:
+        context.close()
