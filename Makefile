@@ -35,7 +35,7 @@ $(STAMP)/npm-demo: demo/package.json demo/package-lock.json
 	@mkdir -p $(STAMP) && touch $@
 
 $(STAMP)/translations: $(STAMP)/python $(PO)
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel compile -d translations
 	@mkdir -p $(STAMP) && touch $@
 
 # Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).

@@ -6,6 +6,7 @@ runs the portal under gunicorn, prints where to go and how to sign in, and on Ct
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -21,25 +22,17 @@ sys.path.insert(0, str(HERE))
 
 from stack import DemoStack, load_accounts  # noqa: E402
 
-PORTAL_URL = "http://127.0.0.1:8000"
 DATA = HERE / "data"
 
 
-def portal_env(stack: DemoStack, portal_url: str) -> dict[str, str]:
+def portal_env(stack: DemoStack) -> dict[str, str]:
     """The settings the demo portal runs with: every value a real deployment would set, pointing at the demo."""
     return {
+        **stack.portal_environment(),
         "PORTAL_SECRET_KEY": "demo-only-secret-key-change-me-in-production-0123456789",
-        "PORTAL_PUBLIC_URL": portal_url,
         "PORTAL_DEV_INSECURE_HTTP": "true",
-        "PORTAL_STORE_URL": stack.store_url,
-        "PORTAL_OIDC_ISSUER": stack.patient_issuer,
-        "PORTAL_OIDC_CLIENT_ID": "pps-portal",
-        "PORTAL_OIDC_CLIENT_SECRET": "demo-patient-secret-not-for-production",
         "PORTAL_OIDC_ACR_VALUES": "eidas2",
         "PORTAL_OIDC_SUBJECT_SYSTEM": "urn:pps-portal:demo:patient-idp-sub",
-        "PORTAL_PRO_OIDC_ISSUER": stack.pro_issuer,
-        "PORTAL_PRO_OIDC_CLIENT_ID": "pps-portal-pro",
-        "PORTAL_PRO_OIDC_CLIENT_SECRET": "demo-pro-secret-not-for-production",
         "PORTAL_PRO_OIDC_ACR_VALUES": "eidas1",
     }
 
@@ -62,39 +55,49 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"the portal did not answer at {url} within {timeout:.0f} s")
 
 
-def main() -> int:
-    seed = seed_bundle(DATA)
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--portal-port", type=int, default=8000)
+    parser.add_argument("--patient-idp-port", type=int, default=8101)
+    parser.add_argument("--pro-idp-port", type=int, default=8102)
+    parser.add_argument("--store-port", type=int, default=8103)
+    parser.add_argument("--data", type=Path, default=DATA, help="where the data set and the logs are written")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    portal_url = f"http://127.0.0.1:{args.portal_port}"
+    seed = seed_bundle(args.data)
+    (args.data / "logs").mkdir(parents=True, exist_ok=True)
     stack = DemoStack(
-        portal_url=PORTAL_URL,
+        portal_url=portal_url,
         seed=seed,
-        patient_idp_port=8101,
-        pro_idp_port=8102,
-        store_port=8103,
-        log_dir=DATA / "logs",
+        patient_idp_port=args.patient_idp_port,
+        pro_idp_port=args.pro_idp_port,
+        store_port=args.store_port,
+        log_dir=args.data / "logs",
     )
     stack.start()
     portal = None
     try:
-        env = {**os.environ, **portal_env(stack, PORTAL_URL)}
+        env = {**os.environ, **portal_env(stack)}
         # One worker: sessions live in process memory in this configuration (see README, "Sessions").
         portal = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
-                "--bind",
-                "127.0.0.1:8000",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                "--access-logfile",
-                str(DATA / "logs" / "portal-access.log"),
+                f"--bind=127.0.0.1:{args.portal_port}",
+                "--workers=1",
+                "--threads=8",
+                "--no-control-socket",
+                f"--access-logfile={args.data / 'logs' / 'portal-access.log'}",
                 "portal.wsgi:app",
             ],
             env=env,
             cwd=ROOT,
         )
-        wait_for(PORTAL_URL + "/healthz")
-        print_welcome(stack)
+        wait_for(portal_url + "/healthz")
+        print_welcome(stack, portal_url)
         portal.wait()
     except KeyboardInterrupt:
         print("\nStopping the demo…")
@@ -109,9 +112,9 @@ def main() -> int:
     return 0
 
 
-def print_welcome(stack: DemoStack) -> None:
+def print_welcome(stack: DemoStack, portal_url: str) -> None:
     print()
-    print(f"The PPS portal runs at {PORTAL_URL}  (Ctrl-C stops everything)")
+    print(f"The PPS portal runs at {portal_url}  (Ctrl-C stops everything)")
     print(f"  patient identity provider  {stack.patient_issuer}")
     print(f"  professional provider      {stack.pro_issuer}")
     print(f"  FHIR store                 {stack.store_url}")

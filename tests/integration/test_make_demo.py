@@ -1,0 +1,82 @@
+"""`make demo` as a newcomer runs it: demo/run.py starts everything, a demo patient signs in, Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from lxml import html
+
+from tests.conftest import ROOT, free_port, load_accounts
+from tests.integration.signin import sign_in
+
+pytestmark = pytest.mark.integration
+
+
+def port_is_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
+    ports = [free_port() for _ in range(4)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    demo = subprocess.Popen(
+        [
+            sys.executable,
+            "demo/run.py",
+            "--portal-port",
+            str(ports[0]),
+            "--patient-idp-port",
+            str(ports[1]),
+            "--pro-idp-port",
+            str(ports[2]),
+            "--store-port",
+            str(ports[3]),
+            "--data",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    output: list[str] = []
+    try:
+        assert demo.stdout is not None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            line = demo.stdout.readline()
+            if not line:
+                break
+            output.append(line)
+            if line.startswith("Demo sign-ins"):
+                break
+        portal = f"http://127.0.0.1:{ports[0]}"
+        assert any(portal in line for line in output), "".join(output)
+        camille = next(a for a in load_accounts() if a["login"] == "camille")
+        page = sign_in(requests.Session(), portal + "/login", camille["login"], camille["password"])
+        assert page.status_code == 200
+        assert html.document_fromstring(page.text).findtext(".//h1").startswith("Bonjour Camille")
+    finally:
+        os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        try:
+            demo.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(demo.pid, signal.SIGKILL)
+            raise
+        finally:
+            if demo.stdout is not None:
+                demo.stdout.close()
+    time.sleep(0.5)
+    assert [p for p in ports if port_is_open(p)] == [], "a demo server is still running after Ctrl-C"
