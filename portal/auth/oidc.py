@@ -1,9 +1,10 @@
 """OpenID Connect relying party: the first step of the data path, for patients and for professionals.
 
-authlib does the protocol (code flow, PKCE S256, state, nonce, JWKS, ID token claims); this module adds what a
-health-data service needs on top: long state and nonce, an allow-list of signing algorithms, an issuer that must
-match the configuration, an `acr` at or above the required eIDAS level, a userinfo `sub` equal to the ID token's,
-and one error type whose `kind` tells the page to show.
+authlib does the protocol (code flow, PKCE S256, state, client_secret_basic); the ID token is checked by our own
+`portal.auth.tokens` (an allow-list of algorithms, the one key its `kid` designates, a rate-limited JWKS refetch,
+every claim with its own refusal reason). On top: long state and nonce, an issuer that must match the
+configuration, an `acr` at or above the required eIDAS level, a userinfo `sub` equal to the ID token's, and one
+error type whose `kind` tells the page to show. The same keys check back-channel logout tokens.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from typing import Any, Literal
 
 import requests
 from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
+from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
 from flask import Response, request
 from joserfc.errors import JoseError
+
+from portal.auth.keys import KEY_TYPE_OF_ALG, ProviderKeys
+from portal.auth.tokens import LogoutRequest, TokenError, check_id_token, check_logout_token, verify_signature
 
 log = logging.getLogger("portal.auth")
 
@@ -25,7 +29,7 @@ log = logging.getLogger("portal.auth")
 ACR_LEVELS = {"eidas1": 1, "eidas2": 2, "eidas3": 3}
 
 #: Asymmetric signatures only: never `none`, never a shared-secret HMAC the provider could not prove.
-ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
+ALLOWED_ALGORITHMS = tuple(KEY_TYPE_OF_ALG)
 
 ProviderName = Literal["patient", "pro"]
 FailureKind = Literal["cancelled", "invalid", "unavailable"]
@@ -63,6 +67,15 @@ class ProviderConfig:
     timeout: float
 
 
+class PortalOAuthApp(FlaskOAuth2App):  # type: ignore[misc]
+    """authlib's Flask client, with the ID token checked by `portal.auth.tokens` instead of authlib's own check."""
+
+    provider: OidcProvider
+
+    def parse_id_token(self, token: dict[str, Any], nonce: str, **_: Any) -> dict[str, Any]:
+        return self.provider.verify_id_token(str(token["id_token"]), nonce, token.get("access_token"))
+
+
 class OidcProvider:
     """One identity provider the portal trusts, registered with authlib under `config.name`."""
 
@@ -71,8 +84,10 @@ class OidcProvider:
         self.metadata_url = config.issuer + "/.well-known/openid-configuration"
         if config.acr_values not in ACR_LEVELS:
             raise ValueError(f"unknown assurance level {config.acr_values!r}")
+        self.keys = ProviderKeys(self._fetch_jwks)
         self.client = oauth.register(
             name=config.name,
+            client_cls=PortalOAuthApp,
             client_id=config.client_id,
             client_secret=config.client_secret,
             server_metadata_url=self.metadata_url,
@@ -83,6 +98,7 @@ class OidcProvider:
                 "default_timeout": config.timeout,
             },
         )
+        self.client.provider = self
 
     # -- metadata -------------------------------------------------------------------------------------------
 
@@ -97,6 +113,35 @@ class OidcProvider:
         advertised = meta.get("id_token_signing_alg_values_supported") or ["RS256"]
         meta["id_token_signing_alg_values_supported"] = [a for a in advertised if a in ALLOWED_ALGORITHMS]
         return meta
+
+    def _fetch_jwks(self) -> dict[str, Any]:
+        answer = requests.get(self.metadata()["jwks_uri"], timeout=self.config.timeout)
+        answer.raise_for_status()
+        document: dict[str, Any] = answer.json()
+        return document
+
+    # -- tokens ---------------------------------------------------------------------------------------------
+
+    def algorithms(self) -> list[str]:
+        """The signature algorithms this provider announces and we accept."""
+        algs: list[str] = self.metadata()["id_token_signing_alg_values_supported"]
+        return algs
+
+    def verify_id_token(self, id_token: str, nonce: str, access_token: str | None = None) -> dict[str, Any]:
+        """The claims of an ID token this provider signed for this portal with this nonce, or TokenError."""
+        signed = verify_signature(id_token, self.keys, self.algorithms())
+        return check_id_token(
+            signed,
+            issuer=self.config.issuer,
+            client_id=self.config.client_id,
+            nonce=nonce,
+            access_token=access_token,
+        )
+
+    def verify_logout_token(self, logout_token: str) -> LogoutRequest:
+        """What a back-channel logout token from this provider asks, or TokenError."""
+        signed = verify_signature(logout_token, self.keys, self.algorithms())
+        return check_logout_token(signed, issuer=self.config.issuer, client_id=self.config.client_id)
 
     def reachable(self) -> bool:
         """True when the discovery document answers now (for /readyz; not cached on purpose)."""
@@ -130,9 +175,9 @@ class OidcProvider:
             raise SignInError("invalid", "callback without code")
         meta = self.metadata()
         try:
-            token = self.client.authorize_access_token(
-                claims_options={"iss": {"essential": True, "value": self.config.issuer}},
-            )
+            token = self.client.authorize_access_token()
+        except TokenError as exc:
+            raise SignInError("invalid", f"ID token refused: {exc.reason}") from exc
         except (requests.RequestException, ValueError) as exc:
             raise SignInError("unavailable", f"token request failed: {type(exc).__name__}") from exc
         except (AuthlibBaseError, JoseError) as exc:

@@ -1,4 +1,5 @@
-"""Sign-in routes: `/login`, `/auth/callback`, `POST /logout`.
+"""Sign-in routes: `/login`, `/auth/callback`, `POST /logout`, `POST /auth/backchannel-logout` (from the
+provider) and `POST /session/keep-alive` (the "stay signed in" button of the idle-timeout dialog).
 
 The callback keeps nothing from before sign-in but the page the person wanted, renews the session identifier,
 and stores the identity on the server side only (see `portal.auth.session`).
@@ -9,12 +10,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+import requests
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, session
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
+from portal.auth import backchannel
 from portal.auth.oidc import OidcProvider, SignInError
-from portal.auth.session import PortalSession
+from portal.auth.session import PortalSession, SessionStore
+from portal.auth.tokens import TokenError
 from portal.settings import Settings
 
 bp = Blueprint("auth", __name__)
@@ -22,6 +27,18 @@ log = logging.getLogger("portal.auth")
 
 USER = "user"
 NEXT = "next"
+
+#: Endpoints called by an identity provider's server, not by a browser: no CSRF token, no Origin to check.
+SERVER_TO_SERVER_ENDPOINTS = frozenset({"auth.backchannel_logout"})
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    app = state.app
+    settings: Settings = app.extensions["portal.settings"]
+    app.extensions["portal.logout_replay"] = backchannel.make_replay_guard(settings.redis_url)
+    # Read by the idle-timeout dialog (templates/components/session_timeout.html).
+    app.jinja_env.globals["session_idle_seconds"] = settings.session_idle_minutes * 60
 
 
 def provider(name: str) -> OidcProvider:
@@ -102,3 +119,38 @@ def logout() -> ResponseReturnValue:
     name = user.get("provider", "patient")
     url = provider(name).logout_url(user.get("id_token"), settings().public_url + "/")
     return redirect(url or "/")
+
+
+@bp.post("/auth/backchannel-logout")
+def backchannel_logout() -> ResponseReturnValue:
+    """Back-Channel Logout 1.0, section 2.8: 200 when the sessions are ended, 400 with a JSON error otherwise."""
+    providers: dict[str, OidcProvider] = current_app.extensions["portal.providers"]
+    store: SessionStore = current_app.extensions["portal.sessions"]
+    token = request.form.get("logout_token", "")
+    try:
+        if not token:
+            raise TokenError("no logout_token in the request")
+        ended = backchannel.end_sessions(
+            token, providers.values(), store, current_app.extensions["portal.logout_replay"]
+        )
+    except (TokenError, SignInError, requests.RequestException) as exc:
+        reason = exc.reason if isinstance(exc, TokenError | SignInError) else type(exc).__name__
+        log.warning("back-channel logout refused: %s", reason)
+        refused = jsonify(error="invalid_request", error_description="the logout token was not accepted")
+        return _no_store(refused), 400
+    log.info("back-channel logout ended %d session(s)", ended)
+    return _no_store(Response(status=200))
+
+
+@bp.post("/session/keep-alive")
+def keep_alive() -> ResponseReturnValue:
+    """Any request renews the idle timeout; this one does only that (204), or says the session is over (401)."""
+    if current_user() is None:
+        return _no_store(Response(status=401))
+    session.modified = True
+    return _no_store(Response(status=204))
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -13,7 +13,7 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 
 from portal import create_app
 
@@ -52,24 +52,43 @@ class FakeProvider:
     userinfo: dict[str, Any] | None = None
     token_status: int = 200
     nonce: str | None = None
+    signing_algs: tuple[str, ...] = ("RS256",)
+    #: The keys the JWKS document publishes; None publishes `key` as it is at `install()` time.
+    published_keys: list[RSAKey | ECKey] | None = None
+    #: Changes to the ID token's JOSE header; a None value removes the parameter (e.g. {"kid": None}).
+    header_patch: dict[str, Any] = field(default_factory=dict)
+    #: What the portal sent: every token request, and how many times it fetched the JWKS.
+    token_requests: list[Any] = field(default_factory=list)
+    jwks_fetches: int = 0
+
+    @property
+    def alg(self) -> str:
+        return "ES256" if isinstance(self.key, ECKey) else "RS256"
 
     def install(self) -> None:
-        self.mock.get(
-            self.issuer + "/.well-known/openid-configuration",
-            json={
-                "issuer": self.issuer,
-                "authorization_endpoint": self.issuer + "/auth",
-                "token_endpoint": self.issuer + "/token",
-                "userinfo_endpoint": self.issuer + "/me",
-                "jwks_uri": self.issuer + "/jwks",
-                "end_session_endpoint": self.issuer + "/session/end",
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "code_challenge_methods_supported": ["S256"],
-            },
+        if self.published_keys is None:
+            self.published_keys = [self.key]
+        self.mock.add_callback(
+            responses.GET, self.issuer + "/.well-known/openid-configuration", callback=self._discovery
         )
-        self.mock.get(self.issuer + "/jwks", json={"keys": [self.key.as_dict(private=False)]})
+        self.mock.add_callback(responses.GET, self.issuer + "/jwks", callback=self._jwks)
         self.mock.add_callback(responses.POST, self.issuer + "/token", callback=self._token)
         self.mock.add_callback(responses.GET, self.issuer + "/me", callback=self._userinfo)
+
+    def _discovery(self, request: Any) -> tuple[int, dict[str, str], str]:
+        import json
+
+        document = {
+            "issuer": self.issuer,
+            "authorization_endpoint": self.issuer + "/auth",
+            "token_endpoint": self.issuer + "/token",
+            "userinfo_endpoint": self.issuer + "/me",
+            "jwks_uri": self.issuer + "/jwks",
+            "end_session_endpoint": self.issuer + "/session/end",
+            "id_token_signing_alg_values_supported": list(self.signing_algs),
+            "code_challenge_methods_supported": ["S256"],
+        }
+        return 200, {"Content-Type": "application/json"}, json.dumps(document)
 
     def id_token(self) -> str:
         now = int(time.time())
@@ -84,11 +103,23 @@ class FakeProvider:
         }
         claims.update(self.claims_patch)
         claims = {k: v for k, v in claims.items() if v is not None}
-        return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key)
+        return jwt.encode(self.header(), claims, self.key)
+
+    def header(self) -> dict[str, Any]:
+        header = {"alg": self.alg, "kid": self.key.kid, **self.header_patch}
+        return {k: v for k, v in header.items() if v is not None}
+
+    def _jwks(self, request: Any) -> tuple[int, dict[str, str], str]:
+        import json
+
+        self.jwks_fetches += 1
+        body = {"keys": [k.as_dict(private=False) for k in self.published_keys or []]}
+        return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
     def _token(self, request: Any) -> tuple[int, dict[str, str], str]:
         import json
 
+        self.token_requests.append(request)
         if self.token_status != 200:
             return self.token_status, {}, json.dumps({"error": "server_error"})
         body = {"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": self.id_token()}

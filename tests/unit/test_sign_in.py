@@ -50,7 +50,21 @@ def test_next_inside_the_portal_is_kept(client: FlaskClient, provider: FakeProvi
     assert answer.headers["Location"] == "/healthz"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:x",
+        "%2F%2Fevil.example",  # decoded by the query string into //evil.example
+        "///evil.example",
+        "/%09/evil.example",  # a tab, which browsers drop: //evil.example
+        "/%0d%0aSet-Cookie:x=y",
+        "http:/evil.example",
+        "evil.example",
+    ],
+)
 def test_next_outside_the_portal_is_ignored(client: FlaskClient, provider: FakeProvider, target: str) -> None:
     answer = sign_in(client, provider, "/login?next=" + target)
     assert answer.headers["Location"] == "/"
@@ -65,16 +79,30 @@ def test_access_denied_shows_a_plain_cancelled_page(client: FlaskClient, provide
     assert 'href="/login"' in page
 
 
-def assert_refused(client: FlaskClient, answer_status: int, expected: int = 400) -> None:
+def assert_refused(
+    client: FlaskClient,
+    answer_status: int,
+    expected: int = 400,
+    *,
+    caplog: pytest.LogCaptureFixture | None = None,
+    reason: str | None = None,
+) -> None:
     assert answer_status == expected
     home = client.get("/")
     assert "Se déconnecter" not in home.get_data(as_text=True)  # nobody is signed in
+    if caplog is not None:
+        # Refused for the expected reason, not because of some other failure on the way.
+        logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("sign-in failed")]
+        assert logged
+        assert reason is not None
+        assert reason in logged[-1]
 
 
-def test_wrong_state_is_refused(client: FlaskClient, provider: FakeProvider) -> None:
+def test_wrong_state_is_refused(client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture) -> None:
     start_sign_in(client, provider)
     answer = client.get("/auth/callback?code=abc&state=not-the-state-we-sent-000000000000000")
-    assert_refused(client, answer.status_code)
+    assert_refused(client, answer.status_code, caplog=caplog, reason="MismatchingStateError")
+    assert provider.token_requests == []  # the code is never exchanged
 
 
 def test_replayed_state_is_refused(client: FlaskClient, provider: FakeProvider) -> None:
@@ -92,36 +120,42 @@ def test_missing_code_is_refused(client: FlaskClient, provider: FakeProvider) ->
 
 
 @pytest.mark.parametrize(
-    "patch",
+    ("patch", "reason"),
     [
-        {"iss": "https://other-idp.test"},
-        {"aud": "someone-else"},
-        {"nonce": "a-nonce-we-never-sent-000000000000000000"},
-        {"exp": 1_000_000},
-        {"iat": None},
-        {"sub": None},
-        {"acr": "eidas1"},
+        ({"iss": "https://other-idp.test"}, "iss is not the configured issuer"),
+        ({"aud": "someone-else"}, "aud does not name this portal"),
+        ({"nonce": "a-nonce-we-never-sent-000000000000000000"}, "nonce differs"),
+        ({"exp": 1_000_000}, "the token has expired"),
+        ({"iat": None}, "iat is missing"),
+        ({"sub": None}, "sub is missing"),
+        ({"acr": "eidas1"}, "assurance level 'eidas1' below eidas2"),
     ],
     ids=["wrong-iss", "wrong-aud", "wrong-nonce", "expired", "no-iat", "no-sub", "acr-too-low"],
 )
-def test_failed_token_checks_are_refused(client: FlaskClient, provider: FakeProvider, patch: dict[str, object]) -> None:
+def test_failed_token_checks_are_refused(
+    client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture, patch: dict[str, object], reason: str
+) -> None:
     provider.claims_patch = patch
     answer = sign_in(client, provider)
-    assert_refused(client, answer.status_code)
+    assert_refused(client, answer.status_code, caplog=caplog, reason=reason)
 
 
-def test_bad_signature_is_refused(client: FlaskClient, provider: FakeProvider) -> None:
+def test_bad_signature_is_refused(
+    client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture
+) -> None:
     from joserfc.jwk import RSAKey
 
     provider.key = RSAKey.generate_key(2048, parameters={"kid": "k1", "alg": "RS256"})  # JWKS still has the old key
     answer = sign_in(client, provider)
-    assert_refused(client, answer.status_code)
+    assert_refused(client, answer.status_code, caplog=caplog, reason="bad signature")
 
 
-def test_userinfo_for_someone_else_is_refused(client: FlaskClient, provider: FakeProvider) -> None:
+def test_userinfo_for_someone_else_is_refused(
+    client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture
+) -> None:
     provider.userinfo = {"sub": "another-person"}
     answer = sign_in(client, provider)
-    assert_refused(client, answer.status_code)
+    assert_refused(client, answer.status_code, caplog=caplog, reason="userinfo sub differs")
 
 
 def test_token_endpoint_down_gives_a_readable_503(client: FlaskClient, provider: FakeProvider) -> None:
