@@ -1,0 +1,94 @@
+"""Finding glossary words in a plan's text, so that pages can link each to its definition (`plain` step).
+
+Ordinary terms match whole words, ignoring case and accents ("Chimiotherapie", "CHIMIOTHÉRAPIE"); forms written
+like abbreviations (RCP, IRM, PSA, 3C, G-CSF, PET-scan) match case-sensitively, because "rcp" or "psa" in lower
+case are rarely the abbreviation.
+At each place the longest term wins ("radiothérapie externe" before "radiothérapie"); matches never overlap.
+Choosing the first occurrence to link is the page's job: every match is returned, in text order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from portal.plain.glossary import GLOSSARY, GlossaryEntry, Lang
+
+__all__ = ["find_terms", "fold"]
+
+# Whole words only: no letter or digit may touch a match ("\w" covers accented letters in Python's re).
+_BEFORE = r"(?<![\w])"
+_AFTER = r"(?![\w])"
+
+
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0].lower()
+    # Keep one character per character, so that offsets in the folded text are offsets in the original.
+    return base if len(base) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, same length as `text` (offsets stay valid). Typographic apostrophes → "'"."""
+    return "".join(_fold_char(ch) for ch in text.replace("’", "'"))
+
+
+_ABBREVIATED = re.compile(r"[A-Z0-9][A-Z0-9-]*[A-Z0-9](?:-[a-z]+)?")
+
+
+def _is_abbreviated(form: str) -> bool:
+    """ "RCP", "3C", "G-CSF", "PET-scan": written in capitals (or digits), so matched as written."""
+    return _ABBREVIATED.fullmatch(form) is not None
+
+
+def _forms(entry: GlossaryEntry, lang: Lang) -> tuple[str, ...]:
+    forms = [form.strip() for form in (entry.term[lang], *entry.aliases[lang]) if form.strip()]
+    # Plain plurals of single words ("métastases", "scans"); multi-word plurals are listed as aliases.
+    forms += [
+        f"{form}s"
+        for form in list(forms)
+        if " " not in form and not _is_abbreviated(form) and not form.endswith(("s", "x", "z", ")"))
+    ]
+    return tuple(dict.fromkeys(forms))
+
+
+def _alternation(forms: list[str]) -> str:
+    # Longest first: Python's alternation takes the first alternative that matches at a position.
+    ordered = sorted(set(forms), key=lambda form: (-len(form), form))
+    return "|".join(re.escape(form) for form in ordered)
+
+
+_Patterns = tuple[re.Pattern[str] | None, dict[str, GlossaryEntry], re.Pattern[str] | None, dict[str, GlossaryEntry]]
+
+
+@cache
+def _patterns(lang: Lang) -> _Patterns:
+    words: dict[str, GlossaryEntry] = {}
+    abbreviations: dict[str, GlossaryEntry] = {}
+    for entry in GLOSSARY:
+        for form in _forms(entry, lang):
+            if _is_abbreviated(form):
+                abbreviations.setdefault(form, entry)
+            else:
+                words.setdefault(fold(form), entry)
+    word_re = re.compile(f"{_BEFORE}(?:{_alternation(list(words))}){_AFTER}") if words else None
+    abbr_re = re.compile(f"{_BEFORE}(?:{_alternation(list(abbreviations))}){_AFTER}") if abbreviations else None
+    return word_re, words, abbr_re, abbreviations
+
+
+def find_terms(text: str, lang: Lang) -> list[tuple[int, int, GlossaryEntry]]:
+    """Every glossary term in `text` as (start, end, entry), in text order, never overlapping, longest first."""
+    if not text:
+        return []
+    word_re, words, abbr_re, abbreviations = _patterns(lang)
+    found: list[tuple[int, int, GlossaryEntry]] = []
+    if word_re is not None:
+        found += [(m.start(), m.end(), words[m.group(0)]) for m in word_re.finditer(fold(text))]
+    if abbr_re is not None:
+        found += [(m.start(), m.end(), abbreviations[m.group(0)]) for m in abbr_re.finditer(text)]
+    # Longest match first, then earliest; keep a match only when it overlaps none already kept.
+    kept: list[tuple[int, int, GlossaryEntry]] = []
+    for start, end, entry in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, entry))
+    return sorted(kept, key=lambda m: m[0])
