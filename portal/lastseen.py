@@ -1,0 +1,87 @@
+""" "New since your last visit": which version of a plan each person last saw, kept in their own browser.
+
+Web step of the data path, without a server database: the portal keeps no state of its own (architecture.md),
+so the memory lives in one long-lived cookie, signed with the app's secret (itsdangerous) so that nobody can
+forge it. It maps a keyed hash of (person, patient) — never a raw id — to a keyed hash of the version id
+they last saw: the cookie says nothing to whoever reads it, two people sharing a browser each keep their own
+entry, a caregiver's entry for a patient is not the patient's, and it outlives sign-outs (it is not the
+session). At most `MAX_ENTRIES` pairs are kept, the most recent first, so the cookie stays small.
+
+Pure: no Flask here; `portal.web.history` reads and writes the cookie.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+__all__ = ["COOKIE", "MAX_AGE_SECONDS", "MAX_ENTRIES", "LastSeen", "Records"]
+
+COOKIE = "portal-seen"
+MAX_ENTRIES = 16
+MAX_AGE_SECONDS = 400 * 24 * 3600  # the longest lifetime browsers honour
+_SALT = "portal.lastseen"
+
+Records = tuple[tuple[str, str], ...]
+"""(person-and-patient key, version token) pairs, most recent first."""
+
+
+class LastSeen:
+    """Reads and writes the last-seen cookie's value with one secret (the app's SECRET_KEY)."""
+
+    def __init__(self, secret: str, *, max_entries: int = MAX_ENTRIES) -> None:
+        self._hash_key = hashlib.sha256(b"portal.lastseen.hash\x00" + secret.encode()).digest()
+        self._serializer = URLSafeSerializer(secret, salt=_SALT)
+        self.max_entries = max_entries
+
+    def _digest(self, *parts: str, length: int) -> str:
+        message = "\x1f".join(parts).encode()
+        mac = hmac.new(self._hash_key, message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")[:length]
+
+    def key(self, person: str, patient_id: str) -> str:
+        """The keyed hash that stands for one person looking at one patient's plan."""
+        return self._digest("who", person, patient_id, length=22)
+
+    def token(self, version_id: str) -> str:
+        """The keyed hash that stands for one version."""
+        return self._digest("version", version_id, length=16)
+
+    def load(self, cookie: str | None) -> Records:
+        """The records of a cookie value; a missing, forged or malformed one gives none (never an error)."""
+        if not cookie or len(cookie) > 4096:
+            return ()
+        try:
+            data = self._serializer.loads(cookie)
+        except BadSignature:
+            return ()
+        if not isinstance(data, list):
+            return ()
+        records = [
+            (pair[0], pair[1])
+            for pair in data
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ]
+        return tuple(records[: self.max_entries])
+
+    def dump(self, records: Records) -> str:
+        return self._serializer.dumps([list(pair) for pair in records[: self.max_entries]])
+
+    def seen(self, records: Records, person: str, patient_id: str) -> str | None:
+        """The token of the version this person last saw of this patient's plan, or None."""
+        key = self.key(person, patient_id)
+        return next((token for k, token in records if k == key), None)
+
+    def remember(self, records: Records, person: str, patient_id: str, version_id: str) -> Records:
+        """The records with this person's latest seen version first (the oldest entries fall off)."""
+        key = self.key(person, patient_id)
+        kept = [(k, t) for k, t in records if k != key]
+        return ((key, self.token(version_id)), *kept)[: self.max_entries]
+
+    def find(self, token: str, version_ids: Iterable[str]) -> str | None:
+        """Which of `version_ids` a token stands for (None: a version this viewer no longer has)."""
+        return next((v for v in version_ids if hmac.compare_digest(self.token(v), token)), None)

@@ -1,0 +1,91 @@
+"""Changes told as plain sentences, in French and English, most important first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from portal.plain.changes import change_sentences
+from portal.pps.diff import diff
+from portal.pps.model import ItemStatus, TreatmentStop
+from tests.unit.history.plans import BASE, CHEMOTHERAPY, RADIOTHERAPY, contact, day, item, plan, synthetic
+
+MOVED = replace(
+    BASE, programme=(BASE.programme[0], item(RADIOTHERAPY, "20260310", "20260324", rhythm="5 jours par semaine"))
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Radiotherapy: now starts on March 10, 2026 instead of March 3, 2026."),
+        ("fr", "Radiothérapie : commence maintenant le 10 mars 2026 au lieu du 3 mars 2026."),
+    ],
+)
+def test_a_moved_start_date_in_both_languages(lang: str, expected: str) -> None:
+    (sentence,) = change_sentences(diff(BASE, MOVED), lang)  # type: ignore[arg-type]
+    assert sentence.text == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "added", "removed"),
+    [
+        ("en", "New in your plan: chemotherapy, from April 1, 2026.", "No longer in your plan: chemotherapy."),
+        (
+            "fr",
+            "Nouveau dans votre programme : chimiothérapie, à partir du 1 avril 2026.",
+            "Retiré de votre programme : chimiothérapie.",
+        ),
+    ],
+)
+def test_added_and_removed_treatments(lang: str, added: str, removed: str) -> None:
+    more = replace(BASE, programme=(*BASE.programme, item(CHEMOTHERAPY, "20260401", "20260601")))
+    assert [s.text for s in change_sentences(diff(BASE, more), lang)] == [added]  # type: ignore[arg-type]
+    assert [s.text for s in change_sentences(diff(more, BASE), lang)] == [removed]  # type: ignore[arg-type]
+
+
+def test_the_documents_own_words_come_as_a_detail() -> None:
+    more = replace(BASE, programme=(*BASE.programme, item(CHEMOTHERAPY, "20260401", label="FOLFOX 12 cures")))
+    (sentence,) = change_sentences(diff(BASE, more), "en")
+    assert sentence.detail == "FOLFOX 12 cures"
+
+
+def test_a_phone_change_in_french() -> None:
+    before = plan(contacts=(contact("Alex FICTIF", "0600000001"),))
+    after = plan(contacts=(contact("Alex FICTIF", "0600000002"),))
+    (sentence,) = change_sentences(diff(before, after), "fr")
+    assert sentence.text == "Alex Fictif : le numéro de téléphone est maintenant 06 00 00 00 02."
+
+
+def test_stopped_early_in_english() -> None:
+    chemo = item(CHEMOTHERAPY, "20260101", "20260601")
+    stopped = item(CHEMOTHERAPY, "20260101", "20260601", status=ItemStatus.DONE, done_end="20260301")
+    (sentence,) = change_sentences(diff(plan(chemo), plan(stopped)), "en")
+    assert sentence.text == "Chemotherapy: stopped on March 1, 2026, earlier than planned."
+
+
+def test_the_stop_of_active_treatments_is_told_first() -> None:
+    later = replace(MOVED, treatment_stop=TreatmentStop(stopped=True, date=day("20260401")))
+    sentences = change_sentences(diff(BASE, later), "fr")
+    assert sentences[0].text == "Votre programme indique maintenant la fin de vos traitements actifs, le 1 avril 2026."
+    assert len(sentences) == 2
+
+
+def test_every_sentence_is_short() -> None:
+    for key, versions in (("breast", 3), ("colon", 2), ("lung", 3), ("prostate", 2), ("larynx", 2), ("thyroid", 2)):
+        for n in range(1, versions):
+            for lang in ("fr", "en"):
+                for sentence in change_sentences(diff(synthetic(key, n), synthetic(key, n + 1)), lang):  # type: ignore[arg-type]
+                    assert len(sentence.text.split()) <= 20, sentence.text
+
+
+def test_prostate_v2_tells_the_new_gp_and_the_reason() -> None:
+    sentences = [s.text for s in change_sentences(diff(synthetic("prostate", 1), synthetic("prostate", 2)), "en")]
+    assert any(s.startswith("New contact: GP") and "Proto" in s for s in sentences)
+    assert sentences[-1] == "Some of your details have changed."
+
+
+def test_colon_v2_in_french_says_the_chemotherapy_stopped_early() -> None:
+    sentences = [s.text for s in change_sentences(diff(synthetic("colon", 1), synthetic("colon", 2)), "fr")]
+    assert sentences[0].startswith("Chimiothérapie : arrêté le ")
