@@ -160,8 +160,8 @@ def test_a_keyboard_alone_reaches_every_page(browser: Browser, running: Running)
                         " return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; }"
                     )
                     assert outline, f"focus is not visible on the link to {target}"
-                    page.keyboard.press("Enter")
-                    page.wait_for_load_state()
+                    with page.expect_navigation():
+                        page.keyboard.press("Enter")
                     reached = urlsplit(page.url).path == urlsplit(target).path
                     break
             assert reached, f"the keyboard could not reach {target} from the start page"
