@@ -14,7 +14,7 @@ all: install
 
 install: $(STAMP)/python $(STAMP)/npm-web $(STAMP)/npm-demo $(STAMP)/translations
 
-test-deps: install $(STAMP)/chromium
+test-deps: install $(STAMP)/system
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,15 @@ $(STAMP)/translations: $(STAMP)/python $(PO)
 	$(BIN)/pybabel compile -d translations
 	@mkdir -p $(STAMP) && touch $@
 
-# Browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
-$(STAMP)/chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "Chromium is missing: run 'sudo apt-get install chromium' (Debian) and retry." >&2; exit 1; fi; \
+# System packages the tests use, from Debian: Chromium for the browser tests (never a browser downloaded by a
+# test tool) and poppler-utils' pdfinfo to check that the generated PDF is tagged.
+$(STAMP)/system:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdfinfo >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)" >&2; exit 1; fi; \
 	fi
 	@mkdir -p $(STAMP) && touch $@
 

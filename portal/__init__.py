@@ -35,7 +35,8 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
         PREFERRED_URL_SCHEME="http" if settings.dev_insecure_http else "https",
         MAX_CONTENT_LENGTH=64 * 1024,  # the portal takes forms and logout tokens, never uploads
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        WTF_CSRF_SSL_STRICT=not settings.dev_insecure_http,
+        # Referrer-Policy: no-referrer leaves no Referer to check: portal.web.security checks Origin instead.
+        WTF_CSRF_SSL_STRICT=False,
     )
     app.jinja_env.undefined = StrictUndefined  # a typo in a template fails loudly
     app.extensions["portal.settings"] = settings
@@ -48,10 +49,10 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
 
 def _setup_sessions(app: Flask, settings: Settings) -> None:
-    from portal.auth.session import MemorySessionStore, ServerSessionInterface
+    from portal.auth.session import ServerSessionInterface, make_store
 
     idle = settings.session_idle_minutes * 60
-    store = MemorySessionStore(idle_seconds=idle)
+    store = make_store(settings.redis_url, idle)
     app.extensions["portal.sessions"] = store
     app.session_interface = ServerSessionInterface(
         store,
@@ -115,11 +116,17 @@ def _setup_store(app: Flask, settings: Settings) -> None:
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:
-    from portal.web import errors, health, i18n, pages, security
+    from portal.web import documents, errors, health, history, i18n, info, limits, pages, plan, security
 
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     i18n.init_app(app, str(ROOT / "translations"))
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    plan.init_app(app)
+    history.init_app(app)
+    info.init_app(app)
+    documents.init_app(app)  # before security: it narrows the CSP of a document shown inline
     errors.init_app(app)
+    limits.init_app(app)
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
     security.init_app(app, form_targets=issuers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from portal import visibility
 from portal.store import FhirClient, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 
@@ -31,7 +32,7 @@ def own_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRec
 
 def visible_to_patient(entries: Iterable[DocumentEntry]) -> tuple[DocumentEntry, ...]:
     """Drop what the patient must never see: documents hidden from them and documents entered in error."""
-    return tuple(e for e in entries if e.status != "entered-in-error" and HIDDEN_FROM_PATIENT not in e.security_labels)
+    return visibility.visible(visibility.Viewer.PATIENT, entries)
 
 
 def patient_view(client: FhirClient, patient: PatientRecord) -> PatientView:

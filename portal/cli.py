@@ -1,17 +1,21 @@
 """The `portal` command: tools for integrators and tests around the `pps` step (no web server needed).
 
 `portal pps check FILE` reads one document and reports what it found, or says in one line why it is refused.
-More subcommands (preview, diff, ics, pdf) join the `pps` group.
+`portal pps preview FILE [--lang fr|en] [-o OUT]` renders the patient's pages for one document as one HTML file.
+`portal pps diff OLD NEW [--lang fr|en]` prints what changed between two versions, one sentence per line.
+`portal pps ics FILE` writes the calendar file of one document; `portal pps pdf FILE -o OUT` its accessible PDF.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 import click
 
 from portal.pps.check import report
 from portal.pps.errors import DocumentRefused
+from portal.pps.model import CarePlan
 from portal.pps.reader import read_pps
 from portal.pps.safexml import DEFAULT_MAX_BYTES
 
@@ -56,6 +60,174 @@ def check(file: str, max_bytes: int) -> None:
         _refuse(exc.reason)
         return
     click.echo(report(plan))
+
+
+@pps.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the pages.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    default=None,
+    help="Write the HTML document here (default: standard output).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the pages are seen on (default: today in Europe/Paris); sets what is past and coming.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest document accepted.",
+)
+def preview(file: str, lang: str, output: str | None, today: datetime | None, max_bytes: int) -> None:
+    """Render the patient's pages for FILE as one self-contained HTML document; exit 1 if it is refused."""
+    from portal.preview import render_preview
+
+    size = os.stat(file).st_size
+    if size > max_bytes:
+        _refuse(f"too large: {size} bytes, the limit is {max_bytes}")
+    with open(file, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    try:
+        page = render_preview(
+            data, "en" if lang == "en" else "fr", today.date() if today else None, max_bytes=max_bytes
+        )
+    except DocumentRefused as exc:
+        _refuse(exc.reason)
+        return
+    if output is None:
+        click.echo(page)
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(page)
+
+
+def _read_file(file: str, max_bytes: int) -> CarePlan | None:
+    """Read one PPS for a subcommand; None after saying on stderr why it is refused."""
+    size = os.stat(file).st_size
+    if size > max_bytes:
+        click.echo(f"refused: {file}: too large: {size} bytes, the limit is {max_bytes}", err=True)
+        return None
+    with open(file, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    try:
+        return read_pps(data, max_bytes=max_bytes)
+    except DocumentRefused as exc:
+        click.echo(f"refused: {file}: {exc.reason}", err=True)
+        return None
+
+
+@pps.command(name="diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the sentences."
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest document accepted.",
+)
+def diff_command(old: str, new: str, lang: str, max_bytes: int) -> None:
+    """Print what changed from version OLD to version NEW, one plain sentence per line, most important first."""
+    from portal.plain.changes import change_sentences
+    from portal.pps.diff import diff
+
+    before = _read_file(old, max_bytes)
+    after = _read_file(new, max_bytes) if before is not None else None
+    if before is None or after is None:
+        raise SystemExit(1)
+    for sentence in change_sentences(diff(before, after), "en" if lang == "en" else "fr"):
+        click.echo(sentence.text)
+
+
+@pps.command(name="ics")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of titles.")
+@click.option("--names", is_flag=True, help="Put treatment names in event titles (discreet titles by default).")
+@click.option("--event", "event_uid", default=None, help="Only the event with this UID.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    default=None,
+    help="Write the .ics file here (default: standard output).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest document accepted.",
+)
+def ics_command(file: str, lang: str, names: bool, event_uid: str | None, output: str | None, max_bytes: int) -> None:
+    """Write the calendar file (iCalendar) of FILE's dated planned items; exit 1 if it is refused."""
+    from portal.exports.ics import calendar_file
+
+    plan = _read_file(file, max_bytes)
+    if plan is None:
+        raise SystemExit(1)
+    try:
+        data = calendar_file(plan, "en" if lang == "en" else "fr", show_names=names, only=event_uid)
+    except KeyError:
+        _refuse("no event with this UID in the plan")
+        return
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        with open(output, "wb") as handle:
+            handle.write(data)
+
+
+@pps.command(name="pdf")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    required=True,
+    help="Write the PDF here.",
+)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the PDF.")
+@click.option(
+    "--valid-on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the copy is stamped valid on (default: today in Europe/Paris).",
+)
+@click.option("--portal-url", default=None, help="The portal address printed on the PDF.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest document accepted.",
+)
+def pdf_command(
+    file: str, output: str, lang: str, valid_on: datetime | None, portal_url: str | None, max_bytes: int
+) -> None:
+    """Write the accessible PDF (tagged PDF/UA-1, A4) of FILE as the patient would get it; exit 1 if refused."""
+    from portal.exports.pdf import plan_pdf
+
+    plan = _read_file(file, max_bytes)
+    if plan is None:
+        raise SystemExit(1)
+    data = plan_pdf(
+        plan,
+        "en" if lang == "en" else "fr",
+        portal_url=portal_url,
+        valid_on=valid_on.date() if valid_on else None,
+    )
+    with open(output, "wb") as handle:
+        handle.write(data)
 
 
 def main() -> None:

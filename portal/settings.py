@@ -108,6 +108,23 @@ def _path(raw: str) -> str:
     return value
 
 
+def _redis_url(raw: str) -> str:
+    value = raw.strip()
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("a Redis URL such as redis://host:6379/0, rediss://… or unix://…")
+    return value
+
+
+def _rate_limits(raw: str) -> str:
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ValueError("rate limits such as '20 per minute; 200 per hour'") from None
+    return raw.strip()
+
+
 # ---------------------------------------------------------------------------------------------------------
 
 
@@ -200,11 +217,29 @@ class Settings:
         "Development only: allow cookies over plain http on 127.0.0.1. Never in production.",
         False,
     )
+    redis_url: str | None = setting(
+        _redis_url,
+        "Redis shared by every worker: sessions, back-channel logout and rate limits (unset: in memory, one process).",
+        secret=True,
+    )
+    trusted_hosts: tuple[str, ...] = setting(
+        _words, "Host names accepted besides the public URL's (for example an internal probe's); others get 400.", ()
+    )
+    rate_limit_sign_in: str = setting(
+        _rate_limits,
+        "Requests to /login, and separately to /auth/callback, allowed from one address.",
+        "30 per minute; 300 per hour",
+    )
     default_locale: str = setting(_choice("fr", "en"), "Language shown when the browser expresses no choice.", "fr")
     help_contact: str = setting(
         _text,
         "Who a person should contact when no care plan is linked to their account (shown as is).",
         "l'équipe qui vous soigne ou le centre de coordination en cancérologie (3C) de votre hôpital",
+    )
+    accessibility_contact: str = setting(
+        _text,
+        "E-mail address where people report an accessibility problem (accessibility statement, legal pages).",
+        "accessibilite@example.org",
     )
 
     @classmethod

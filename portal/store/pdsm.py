@@ -13,9 +13,10 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from portal.store.client import BinaryContent, FhirClient
-from portal.store.errors import StoreDocumentTooLarge, StoreIntegrityError, StoreInvalidResponse
+from portal.store.errors import StoreDocumentTooLarge, StoreIntegrityError, StoreInvalidResponse, StoreNotFound
 from portal.store.resources import (
     FORMAT_PPS_CANCER,
     LOINC,
@@ -150,3 +151,82 @@ def _check_subject(resource: dict[str, object], patient_id: str) -> None:
     reference = opt_str(subject, "reference", "DocumentReference.subject") if subject else None
     if reference is None or reference_id(reference, "Patient") != patient_id:
         raise StoreInvalidResponse("search DocumentReference: a document of another subject was returned")
+
+
+# --- related documents (RCP reports and other documents the PPS versions point to) ----------------------
+
+LOINC_RCP_REPORT = "34794-8"
+#: How many `context.related` documents outside the RCP search we read one by one, at most, per patient.
+MAX_RELATED_READS = 10
+
+
+@dataclass(frozen=True)
+class RelatedDocument:
+    """A document related to the patient's PPS (RCP report, genetics report…) and the PPS versions that
+    name it in `context.related` (ids of their DocumentReferences; empty when none does)."""
+
+    entry: DocumentEntry
+    referenced_by: tuple[str, ...]
+
+
+def related_documents(client: FhirClient, patient_id: str) -> list[RelatedDocument]:
+    """The patient's RCP reports (`type` LOINC 34794-8) and the other documents their PPS versions reference.
+
+    The PPS search is the very request `pps_documents` makes, so after it this one is answered by the cache.
+    Every document is checked to be the patient's; visibility labels are carried, not applied.
+    """
+    if not _FHIR_ID.fullmatch(patient_id):
+        raise ValueError("not a FHIR id")
+    pps = client.search(
+        "DocumentReference",
+        [
+            ("patient", f"Patient/{patient_id}"),
+            ("status", "current,superseded"),
+            ("type", f"{LOINC}|{LOINC_PPS}"),
+            ("_sort", "-date"),
+        ],
+    )
+    referenced: dict[str, list[str]] = {}
+    for resource in pps:
+        _check_subject(resource, patient_id)
+        pps_id = str(resource.get("id"))
+        for target in _context_related(resource):
+            referenced.setdefault(target, []).append(pps_id)
+    reports = client.search(
+        "DocumentReference",
+        [
+            ("patient", f"Patient/{patient_id}"),
+            ("type", f"{LOINC}|{LOINC_RCP_REPORT}"),
+            ("_sort", "-date"),
+        ],
+    )
+    found: dict[str, DocumentEntry] = {}
+    for resource in reports:
+        _check_subject(resource, patient_id)
+        entry = document_from_fhir(resource)
+        found[entry.id] = entry
+    pps_ids = {str(r.get("id")) for r in pps}
+    missing = [i for i in referenced if i not in found and i not in pps_ids]
+    for target in missing[:MAX_RELATED_READS]:
+        try:
+            resource = client.read("DocumentReference", target)
+        except StoreNotFound:
+            continue  # a dangling reference: nothing to show
+        _check_subject(resource, patient_id)
+        found[target] = document_from_fhir(resource)
+    related = [RelatedDocument(entry, tuple(referenced.get(entry.id, ()))) for entry in found.values()]
+    related.sort(key=lambda r: r.entry.date.timestamp() if r.entry.date else 0.0, reverse=True)
+    return related
+
+
+def _context_related(resource: dict[str, object]) -> list[str]:
+    context = opt_obj(resource, "context", "DocumentReference")
+    if context is None:
+        return []
+    targets = []
+    for related in obj_list(context, "related", "DocumentReference.context"):
+        reference = opt_str(related, "reference", "DocumentReference.context.related")
+        target = reference_id(reference, "DocumentReference") if reference else None
+        if target and _FHIR_ID.fullmatch(target):
+            targets.append(target)
+    return targets

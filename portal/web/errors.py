@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.pps.errors import PpsError
 from portal.store.errors import StoreError, StoreNotFound, StoreUnavailable
 
 log = logging.getLogger("portal.web")
@@ -21,6 +22,7 @@ def _page(status: int) -> ResponseReturnValue:
         403: _("This page is not available"),
         404: _("Page not found"),
         405: _("This action is not possible here"),
+        429: _("Too many attempts"),
         503: _("The service is unavailable for now"),
     }
     messages = {
@@ -28,6 +30,7 @@ def _page(status: int) -> ResponseReturnValue:
         403: _("Go back to the start page and try again."),
         404: _("Check the address, or go back to the start page."),
         405: _("Go back to the start page and try again."),
+        429: _("Please wait a minute, then try again."),
         503: _(
             "We cannot reach the service that holds care plans. Your data is safe. Please try again in a few minutes."
         ),
@@ -59,6 +62,14 @@ def init_app(app: Flask) -> None:
     def store_error(exc: StoreError) -> ResponseReturnValue:
         log.error("store answered something we cannot use: %s", type(exc).__name__)
         return _page(503)
+
+    @app.errorhandler(PpsError)
+    def plan_refused(exc: PpsError) -> ResponseReturnValue:
+        # The reason is one English line about the document's structure: never health data.
+        log.warning("care plan refused by the reader: %s", exc)
+        settings = current_app.extensions["portal.settings"]
+        has_pdf = bool(getattr(g, "refused_plan_has_pdf", False))
+        return render_template("plan_refused.html", contact=settings.help_contact, has_pdf=has_pdf), 200
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:

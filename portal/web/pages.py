@@ -1,32 +1,22 @@
-"""Pages of the signed-in person: the start page, their care plans, or a plain word when nothing is linked yet."""
+"""The home page `/`: the start page before sign-in; after it, the overview of the signed-in person's plan
+(or a plain word when no patient is linked or no plan is shared yet). The other plan pages are in `plan.py`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, session
+from flask import Blueprint, render_template, session
 from flask.typing import ResponseReturnValue
 
-from portal import access
 from portal.auth.session import PortalSession
 from portal.auth.views import current_user
-from portal.store import FhirClient
+from portal.web import plan
 
 bp = Blueprint("pages", __name__)
 
 
-def store() -> FhirClient:
-    client: FhirClient = current_app.extensions["portal.store"]
-    return client
-
-
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    user = current_user()
-    if user is None:
+    if current_user() is None:
         expired = isinstance(session, PortalSession) and session.expired
         return render_template("start.html", expired=expired)
-    settings = current_app.extensions["portal.settings"]
-    patient = access.own_patient(store(), settings.oidc_subject_system, user["sub"])
-    if patient is None:
-        return render_template("no_patient.html", contact=settings.help_contact)
-    view = access.patient_view(store(), patient)
-    return render_template("home.html", view=view)
+    return plan.overview()

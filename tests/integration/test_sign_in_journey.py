@@ -1,4 +1,4 @@
-"""The foundation's promise, end to end: a demo patient signs in at the real provider and sees their plans."""
+"""The foundation's promise, end to end: a demo patient signs in at the real provider and sees their plan."""
 
 from __future__ import annotations
 
@@ -35,7 +35,11 @@ def test_patient_signs_in_and_sees_their_name_and_care_plans(running: Running) -
     assert len(versions) == 3  # the synthetic breast case: v3 current, v2 and v1 replaced
     assert "Version en cours" in versions[0].text_content()
     assert all("Ancienne version" in v.text_content() for v in versions[1:])
+    # The overview of the current version (v3: active treatments stopped, follow-up goes on).
+    assert "Vos traitements actifs sont arrêtés" in doc.text_content()
     assert page.headers["Cache-Control"] == "no-store"
+    treatments = session.get(running.portal_url + "/treatments", timeout=10)
+    assert check_page(treatments.text).findtext(".//h1") == "Vos traitements"
     cookie = next(c for c in session.cookies if c.name == "portal-session")
     assert cookie.has_nonstandard_attr("HttpOnly")
     assert "eyJ" not in cookie.value  # no token (a JWT) in the cookie

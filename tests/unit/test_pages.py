@@ -1,4 +1,5 @@
-"""Pages: the start page, the home page of a signed-in patient, nothing linked yet, the store failing."""
+"""Pages: the start page, the home page (the overview of the patient's plan), nothing linked yet, the store
+failing. The plan pages themselves are tested in tests/unit/web/."""
 
 from __future__ import annotations
 
@@ -74,6 +75,13 @@ def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def generated_pps() -> bytes:
+    """A synthetic PPS version (breast cancer, second version) as the store's Binary holds it."""
+    from portal.synthetic import build_documents
+
+    return next(d.cda for d in build_documents() if d.kind == "pps" and d.filename == "camille-pps-2.xml")
+
+
 def signed_in(client: FlaskClient, provider: FakeProvider) -> None:
     assert sign_in(client, provider).status_code == 302
 
@@ -115,6 +123,7 @@ def test_home_lists_the_patients_care_plans_without_hidden_ones(
             document("hidden", "current", "2026-10-03T10:00:00+02:00", ("INVISIBLE_PATIENT",)),
         ),
     )
+    mock.get(STORE + "/Binary/v2", body=generated_pps(), content_type="application/xml")
     signed_in(client, provider)
     answer = client.get("/")
     assert answer.status_code == 200
@@ -127,11 +136,16 @@ def test_home_lists_the_patients_care_plans_without_hidden_ones(
     assert answer.headers["Cache-Control"] == "no-store"
     searched = [c.request.url for c in mock.calls if "/Patient?" in (c.request.url or "")]
     assert searched and "sub-123" in searched[0]
+    # The current visible version is the one read and shown; the hidden one is never fetched.
+    fetched = [c.request.url for c in mock.calls if "/Binary/" in (c.request.url or "")]
+    assert fetched == [STORE + "/Binary/v2"]
+    assert doc.xpath("//h2[text()='La suite']")
 
 
 def test_home_in_english(client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock) -> None:
     mock.get(STORE + "/Patient", json=searchset(PATIENT))
     mock.get(STORE + "/DocumentReference", json=searchset(document("v1", "current", "2026-09-01")))
+    mock.get(STORE + "/Binary/v1", body=generated_pps(), content_type="application/xml")
     signed_in(client, provider)
     answer = client.get("/", headers={"Accept-Language": "en"})
     doc = check_page(answer.get_data(as_text=True))

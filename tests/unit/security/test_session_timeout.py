@@ -49,7 +49,7 @@ def test_signed_in_pages_carry_the_idle_dialog_and_its_script_with_the_nonce(
     [dialog] = doc.xpath("//dialog[@id='session-timeout']")
     heading = doc.get_element_by_id(dialog.get("aria-labelledby"))
     assert heading.tag == "h2" and heading.get("tabindex") == "-1"  # the script focuses it on opening
-    assert heading.text_content() == "Voulez-vous rester connecté\u00a0?"
+    assert heading.text_content() == "Vous êtes encore là\u00a0?"
     assert doc.get_element_by_id(dialog.get("aria-describedby")).text_content().strip()
     buttons = dialog.xpath(".//button")
     assert [b.text_content() for b in buttons] == ["Rester connecté", "Se déconnecter"]

@@ -1,0 +1,207 @@
+"""The calendar file (iCalendar, RFC 5545) of a care plan: its dated planned items, for the person's own calendar.
+
+Data path: care-plan model → events → bytes. Times are Europe/Paris, with its VTIMEZONE. Each event's UID is
+derived from what the item *is* — the plan's setId, the item's kind, type code and place — never from its
+position, so the same appointment in the next version of the plan keeps its UID and a calendar that imports
+the new file updates the event instead of adding a second one.
+
+Titles are discreet by default ("Rendez-vous – <lieu>"): a phone's lock screen shows them to anyone nearby.
+Treatment names appear only when the person asks for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from icalendar import Calendar, Event, Timezone
+
+from portal.exports.texts import translations
+from portal.plain.views.common import PARIS, Lang, address_lines, doc_lang
+from portal.plain.views.items import item_span, item_view
+from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem
+
+__all__ = ["PlannedEvent", "calendar_file", "event_title", "item_identity", "planned_events"]
+
+Moment = Literal["on", "start", "end"]
+UID_DOMAIN = "pps-portal"
+#: The VTIMEZONE covers the years a care plan may reach (a 5-year hormone therapy and its follow-up).
+TZ_FIRST = dt.date(2000, 1, 1)
+TZ_LAST = dt.date(2050, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEvent:
+    """One calendar event: a planned item's day (or its start or end day), with a stable `uid`.
+
+    `when` is a date (all-day event) or an aware datetime in Europe/Paris; `until` the end of a timed event
+    on the same day, when the document gives one.
+    """
+
+    uid: str
+    moment: Moment
+    when: dt.date | dt.datetime
+    until: dt.datetime | None
+    name: str
+    place: str | None
+    location: str | None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.when, dt.datetime)
+
+    @property
+    def day(self) -> dt.date:
+        return self.when.date() if isinstance(self.when, dt.datetime) else self.when
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def item_identity(item: ProgrammeItem) -> str:
+    """What an item is, independent of its dates and position: kind, type code (or words) and place."""
+    code = f"{item.type.system}|{item.type.code}" if item.type and item.type.code else _norm(item.label)
+    place = _norm(item.places[0].name) if item.places else ""
+    return f"{item.kind.value}|{code}|{place}"
+
+
+def _uid(set_id: str, identity: str, occurrence: int, moment: Moment) -> str:
+    digest = hashlib.sha256(f"{set_id}\n{identity}\n{occurrence}\n{moment}".encode()).hexdigest()
+    # Opaque: a calendar server stores UIDs, and this one says nothing about the person's health.
+    return f"{digest[:32]}@{UID_DOMAIN}"
+
+
+def _point(value: HL7Time) -> dt.date | dt.datetime | None:
+    """A day or an instant in Paris; None when the date is only a month or a year (no calendar day)."""
+    if value.precision < Precision.DAY:
+        return None
+    moment = value.to_datetime()
+    if moment is not None:
+        return moment.astimezone(PARIS) if moment.tzinfo is not None else moment.replace(tzinfo=PARIS)
+    return value.to_date()
+
+
+def _moments(item: ProgrammeItem) -> list[tuple[Moment, HL7Time, HL7Time | None]]:
+    start, end = item_span(item)
+    if start is not None and end is not None:
+        if start.to_hl7()[:8] == end.to_hl7()[:8]:
+            return [("on", start, end)]
+        return [("start", start, None), ("end", end, None)]
+    if start is not None:
+        return [("start", start, None)]
+    if end is not None:
+        return [("end", end, None)]
+    return []
+
+
+def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
+    """Every planned item with a calendar day, as events in date order (items dated to a month are left out)."""
+    set_id = str(plan.metadata.set_id) if plan.metadata.set_id else ""
+    document_lang = doc_lang(plan)
+    seen: Counter[str] = Counter()
+    events: list[PlannedEvent] = []
+    items = (*plan.programme, *plan.support)
+    for index, item in enumerate(items, start=1):
+        identity = item_identity(item)
+        # Two items that are the same thing at the same place (two scans…) are told apart by their order
+        # among themselves only, so adding another kind of item elsewhere never shifts their UIDs.
+        seen[identity] += 1
+        if item.status != ItemStatus.PLANNED:
+            continue
+        place = item.places[0] if item.places else None
+        name = item_view(item, index, lang, document_lang, dt.datetime.now(PARIS).date()).name
+        location = ", ".join(
+            [
+                *([place.name] if place and place.name else []),
+                *(line for a in (place.addresses if place else ()) for line in address_lines(a)),
+            ]
+        )
+        for moment, point, end in _moments(item):
+            when = _point(point)
+            if when is None:
+                continue
+            until = _point(end) if end is not None and isinstance(when, dt.datetime) else None
+            events.append(
+                PlannedEvent(
+                    uid=_uid(set_id, identity, seen[identity], moment),
+                    moment=moment,
+                    when=when,
+                    until=until if isinstance(until, dt.datetime) and until > when else None,
+                    name=name,
+                    place=place.name if place and place.name else None,
+                    location=location or None,
+                )
+            )
+    events.sort(key=lambda e: (e.day, e.uid))
+    return tuple(events)
+
+
+def event_title(event: PlannedEvent, lang: Lang, show_names: bool) -> str:
+    """The event's title: discreet ("Rendez-vous – <lieu>") unless names are asked for."""
+    _ = translations(lang).gettext
+    if not show_names:
+        if event.place:
+            return _("Appointment – %(place)s") % {"place": event.place}
+        return _("Appointment")
+    if event.moment == "start":
+        return _("Start: %(name)s") % {"name": event.name}
+    if event.moment == "end":
+        return _("End: %(name)s") % {"name": event.name}
+    return event.name
+
+
+def calendar_file(
+    plan: CarePlan,
+    lang: Lang,
+    *,
+    show_names: bool = False,
+    only: str | None = None,
+    portal_url: str | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The .ics of the plan's planned events, or of the one whose UID is `only` (KeyError when none is)."""
+    _ = translations(lang).gettext
+    events = planned_events(plan, lang)
+    if only is not None:
+        events = tuple(e for e in events if e.uid == only)
+        if not events:
+            raise KeyError("no such event in this plan")
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//PPS portal//Care plan//{lang.upper()}")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("My care plan"))
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    calendar.add_component(Timezone.from_tzid("Europe/Paris", first_date=TZ_FIRST, last_date=TZ_LAST))
+    description = (
+        _("Details are in your care plan: %(url)s") % {"url": portal_url}
+        if portal_url
+        else _("Details are in your care plan.")
+    )
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        # The plan's version: a calendar keeps the newest copy of an event when the same UID comes again.
+        event.add("sequence", plan.metadata.version or 0)
+        event.add("summary", event_title(item, lang, show_names))
+        event.add("dtstart", item.when)
+        if item.all_day:
+            event.add("dtend", item.day + dt.timedelta(days=1))
+        elif item.until is not None:
+            event.add("dtend", item.until)
+        if item.location:
+            event.add("location", item.location)
+        event.add("description", description)
+        if portal_url:
+            event.add("url", portal_url)
+        event.add("transp", "TRANSPARENT" if item.all_day else "OPAQUE")
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data

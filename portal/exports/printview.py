@@ -1,0 +1,70 @@
+"""The print view of a care plan: one HTML page for the browser's print and for the generated PDF.
+
+Data path: care-plan model → the plan pages' view models (portal.plain.views) → `templates/print/` → HTML.
+It renders with its own Jinja environment (the same templates, the same catalogues as the site) so the web
+route, the PDF and `portal pps pdf` produce the very same page, with or without a Flask app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from portal import ROOT
+from portal.exports.texts import translations
+from portal.plain.views import contacts_view, overview_view, support_view, treatments_view
+from portal.plain.views.common import Lang
+from portal.pps.model import CarePlan
+
+__all__ = ["PrintStamp", "render_print"]
+
+TEMPLATE = "print/plan.html"
+
+
+@dataclass(frozen=True)
+class PrintStamp:
+    """What the page says about itself: the day it is valid on, and where to find the current plan."""
+
+    valid_on: dt.date
+    portal_url: str | None
+
+
+@cache
+def _environment(lang: Lang) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT / "templates")),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render_print(plan: CarePlan, lang: Lang, stamp: PrintStamp, *, stylesheet: str | None = None) -> str:
+    """The print view as an HTML document; `stylesheet` is the URL of its CSS for a browser (the PDF gets
+    the CSS directly and fetches nothing)."""
+    today = stamp.valid_on
+    structured = not plan.is_pdf_only
+    return (
+        _environment(lang)
+        .get_template(TEMPLATE)
+        .render(
+            lang=lang,
+            plan=plan,
+            patient_name=plan.patient.name.display,
+            overview=overview_view(plan, lang, today),
+            treatments=treatments_view(plan, lang, today) if structured else None,
+            support=support_view(plan, lang, today) if structured else None,
+            contacts=contacts_view(plan, lang),
+            valid_on=format_date(today, "long", locale=lang),
+            portal_url=stamp.portal_url,
+            stylesheet=stylesheet,
+        )
+    )

@@ -1,0 +1,216 @@
+"""The plan pages of the signed-in patient: overview, treatments, calendar, care team, support, illness, glossary.
+
+Web step of the data path: the signed-in person → their Patient (portal.access) → the current visible PPS
+version (portal.careplans) → a view model (portal.plain.views) → a template. Every page works without
+JavaScript; htmx only turns glossary links into a popover (`GET /glossary/<id>` with `HX-Request`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, g, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+
+from portal import access
+from portal.auth.views import current_user
+from portal.careplans import LoadedPlan, PlanLoader
+from portal.plain.views import (
+    Linker,
+    calendar_view,
+    contacts_view,
+    glossary_page,
+    illness_view,
+    overview_view,
+    support_view,
+    treatments_view,
+)
+from portal.plain.views.common import PARIS, Lang
+from portal.plain.views.glossary import find_item
+from portal.pps.errors import PpsError
+from portal.store import FhirClient
+from portal.store.resources import DocumentEntry, PatientRecord
+
+bp = Blueprint("plan", __name__)
+log = logging.getLogger("portal.web")
+
+#: The plan pages in reading order: (key, path).
+PAGES: tuple[tuple[str, str], ...] = (
+    ("overview", "/"),
+    ("treatments", "/treatments"),
+    ("calendar", "/calendar"),
+    ("contacts", "/care-team"),
+    ("support", "/support"),
+    ("illness", "/illness"),
+    ("history", "/history"),  # the versions and what changed (portal.web.history)
+    ("documents", "/documents"),  # originals, PDF, calendar, copy (portal.web.documents)
+    ("glossary", "/glossary"),
+)
+PAGE_URLS: dict[str, str] = dict(PAGES)
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """The signed-in patient, the versions they may see, and the current one read (None: none shared yet)."""
+
+    patient: PatientRecord
+    documents: tuple[DocumentEntry, ...]
+    loaded: LoadedPlan | None
+
+
+def page_lang() -> Lang:
+    return "en" if str(get_locale()).startswith("en") else "fr"
+
+
+def today() -> dt.date:
+    """Today in France: what is "coming up" or "past" is decided in Europe/Paris."""
+    return dt.datetime.now(PARIS).date()
+
+
+def _store() -> FhirClient:
+    client: FhirClient = current_app.extensions["portal.store"]
+    return client
+
+
+def has_pdf(entry: DocumentEntry) -> bool:
+    """Whether the store entry carries a PDF rendition besides (or instead of) the structured document."""
+    return any((a.content_type or "").split(";")[0].strip().lower() == "application/pdf" for a in entry.attachments)
+
+
+def plan_context() -> PlanContext | ResponseReturnValue:
+    """The plan of the signed-in patient, or the page to show instead (start page, nobody linked)."""
+    user = current_user()
+    if user is None:
+        return redirect("/")
+    settings = current_app.extensions["portal.settings"]
+    patient = access.own_patient(_store(), settings.oidc_subject_system, user["sub"])
+    if patient is None:
+        return render_template("no_patient.html", contact=settings.help_contact)
+    view = access.patient_view(_store(), patient)
+    loader: PlanLoader = current_app.extensions["portal.plans"]
+    try:
+        loaded = loader.current(view.documents)
+    except PpsError:
+        # The error page (portal.web.errors) says whether a PDF of this version exists.
+        current = [e for e in view.documents if e.status == "current"]
+        g.refused_plan_has_pdf = any(has_pdf(e) for e in current)
+        raise
+    return PlanContext(view.patient, view.documents, loaded)
+
+
+def page_names() -> dict[str, str]:
+    """The short names of the plan pages in the contents list, in the page's language."""
+    return {
+        "overview": _("Overview"),
+        "treatments": _("Treatments"),
+        "calendar": _("Calendar"),
+        "contacts": _("Contacts"),
+        "support": _("Support"),
+        "illness": _("Illness"),
+        "history": _("Versions"),
+        "documents": _("Documents"),
+        "glossary": _("Glossary"),
+    }
+
+
+def nav(current: str) -> list[dict[str, Any]]:
+    """The contents list between plan pages, the current one marked."""
+    names = page_names()
+    return [{"key": key, "href": path, "text": names[key], "current": key == current} for key, path in PAGES]
+
+
+def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], Any]) -> ResponseReturnValue:
+    """Load the plan and render one page with its view model; the no-plan and PDF-only cases share a layout."""
+    context = plan_context()
+    if not isinstance(context, PlanContext):
+        return context
+    lang = page_lang()
+    plan = context.loaded.plan if context.loaded else None
+    pdf_only = plan is not None and plan.is_pdf_only
+    view = build(plan, lang, today()) if plan is not None and not pdf_only else None
+    return render_template(
+        template,
+        page=page,
+        nav=nav(page),
+        urls=PAGE_URLS,
+        lang=lang,
+        gloss=Linker(lang),
+        ctx=context,
+        plan=plan,
+        entry=context.loaded.entry if context.loaded else None,
+        pdf_only=pdf_only,
+        # A PDF-only plan has no sections: its header (dates, authors) is all there is to show.
+        summary=overview_view(plan, lang, today()) if plan is not None and pdf_only else None,
+        view=view,
+    )
+
+
+def overview() -> ResponseReturnValue:
+    """`/` for a signed-in person (called by portal.web.pages.home)."""
+    return render_plan("overview", "plan/overview.html", overview_view)
+
+
+@bp.get("/treatments")
+def treatments() -> ResponseReturnValue:
+    return render_plan("treatments", "plan/treatments.html", treatments_view)
+
+
+@bp.get("/calendar")
+def calendar() -> ResponseReturnValue:
+    return render_plan("calendar", "plan/calendar.html", calendar_view)
+
+
+@bp.get("/care-team")
+def contacts() -> ResponseReturnValue:
+    return render_plan("contacts", "plan/contacts.html", lambda plan, lang, _today: contacts_view(plan, lang))
+
+
+@bp.get("/support")
+def support() -> ResponseReturnValue:
+    return render_plan("support", "plan/support.html", support_view)
+
+
+@bp.get("/illness")
+def illness() -> ResponseReturnValue:
+    return render_plan("illness", "plan/illness.html", lambda plan, lang, _today: illness_view(plan, lang))
+
+
+@bp.get("/glossary")
+def glossary() -> ResponseReturnValue:
+    """The glossary needs no plan and no sign-in: it holds no personal data."""
+    lang = page_lang()
+    return render_template(
+        "plan/glossary.html",
+        page="glossary",
+        nav=nav("glossary") if current_user() is not None else None,
+        lang=lang,
+        view=glossary_page(lang),
+        anchor_prefix="",
+    )
+
+
+@bp.get("/glossary/<entry_id>")
+def glossary_entry(entry_id: str) -> ResponseReturnValue:
+    """With htmx: the one-entry fragment for the popover. Without: the glossary page at that entry."""
+    item = find_item(entry_id, page_lang())
+    if item is None:
+        raise NotFound()
+    response = (
+        make_response(render_template("plan/parts/glossary_entry.html", item=item, popover=True))
+        if request.headers.get("HX-Request") == "true"
+        else redirect(f"/glossary#{item.id}")
+    )
+    # The same URL answers two ways: a shared cache must keep them apart.
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
