@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-
-from authlib.integrations.flask_client import OAuth
-from flask import Flask
-from flask_wtf.csrf import CSRFProtect
-from jinja2 import StrictUndefined
+from typing import TYPE_CHECKING
 
 from portal.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask and the web stack are imported inside create_app, not here: `import portal.pps` (the reader, the
+# model, the CLI) must not pull in the web framework.
 
 __all__ = ["ROOT", "SettingsError", "create_app"]
 
@@ -23,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     """Build the app from `Settings`, from a mapping of `PORTAL_*` variables, or from the environment."""
+    from flask import Flask
+    from jinja2 import StrictUndefined
+
     settings = config if isinstance(config, Settings) else Settings.from_env(config)
 
     app = Flask(
@@ -41,6 +46,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     app.jinja_env.undefined = StrictUndefined  # a typo in a template fails loudly
     app.extensions["portal.settings"] = settings
 
+    _setup_logging(app, settings)
     _setup_sessions(app, settings)
     _setup_sign_in(app, settings)
     _setup_store(app, settings)
@@ -48,7 +54,15 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     return app
 
 
+def _setup_logging(app: Flask, settings: Settings) -> None:
+    from portal import logs
+
+    logs.init_app(app, settings)
+
+
 def _setup_sessions(app: Flask, settings: Settings) -> None:
+    from flask_wtf.csrf import CSRFProtect
+
     from portal.auth.session import ServerSessionInterface, make_store
 
     idle = settings.session_idle_minutes * 60
@@ -64,6 +78,8 @@ def _setup_sessions(app: Flask, settings: Settings) -> None:
 
 
 def _setup_sign_in(app: Flask, settings: Settings) -> None:
+    from authlib.integrations.flask_client import OAuth
+
     from portal.auth import views
     from portal.auth.oidc import OidcProvider, ProviderConfig
 
@@ -100,9 +116,21 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
 
 
 def _setup_store(app: Flask, settings: Settings) -> None:
+    from portal.auth import session as sessions
     from portal.careplans import PlanLoader
     from portal.store import FhirClient, StoreAuth
+    from portal.store.breaker import CircuitBreaker
+    from portal.store.redis_cache import RedisResponseCache
+    from portal.store.stale import StaleCopies
 
+    shared_cache = None
+    if settings.redis_url and settings.store_cache_ttl > 0 and settings.store_cache_bytes > 0:
+        # Several instances: one cache of store answers, as for sessions.
+        shared_cache = RedisResponseCache(
+            sessions.redis_client(settings.redis_url),
+            ttl=settings.store_cache_ttl,
+            max_bytes=settings.store_cache_bytes,
+        )
     app.extensions["portal.store"] = FhirClient(
         settings.store_url,
         connect_timeout=settings.store_connect_timeout,
@@ -111,12 +139,20 @@ def _setup_store(app: Flask, settings: Settings) -> None:
         cache_ttl=settings.store_cache_ttl,
         cache_max_bytes=settings.store_cache_bytes,
         auth=StoreAuth.from_settings(settings),
+        cache=shared_cache,
+        breaker=CircuitBreaker(
+            failure_threshold=settings.store_breaker_failures, cool_down=settings.store_breaker_cool_down
+        ),
+        # Shown, with the time it was fetched, while the store fails (portal.web.budget says so on the page).
+        last_good=StaleCopies(max_age=settings.store_stale_seconds, max_bytes=settings.store_stale_bytes)
+        if settings.store_stale_seconds > 0 and settings.store_stale_bytes > 0
+        else None,
     )
     app.extensions["portal.plans"] = PlanLoader(app.extensions["portal.store"], max_bytes=settings.document_max_bytes)
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:
-    from portal.web import documents, errors, health, history, i18n, info, limits, pages, plan, security
+    from portal.web import assets, documents, errors, health, history, i18n, info, limits, pages, plan, security
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     i18n.init_app(app, str(ROOT / "translations"))
@@ -127,6 +163,10 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     info.init_app(app)
     documents.init_app(app)  # before security: it narrows the CSP of a document shown inline
     errors.init_app(app)
+    from portal.web import budget
+
+    budget.init_app(app)  # every request shares one store deadline; says when a page shows a last good copy
     limits.init_app(app)
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
     security.init_app(app, form_targets=issuers)
+    assets.init_app(app)  # static files with hashed names, served before the app is reached

@@ -14,6 +14,7 @@ from cachetools import LRUCache
 
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
+from portal.pps.versions import latest_entry
 from portal.store import FhirClient, pdsm
 from portal.store.resources import DocumentEntry
 
@@ -50,12 +51,13 @@ class PlanLoader:
         return LoadedPlan(entry, plan)
 
     def current(self, entries: tuple[DocumentEntry, ...]) -> LoadedPlan | None:
-        """The newest current version among entries the viewer may see, read; None when there is none."""
-        current = [e for e in entries if e.status == "current"]
-        if not current:
-            return None
-        newest = max(current, key=lambda e: (e.date is not None, e.date))
-        return self.load(newest)
+        """The viewer's latest version, read; None when there is none.
+
+        Among the entries the viewer may see: the newest `current` one, else the newest one (when the store's
+        current version is hidden from this viewer, the one before it is their latest, and nothing hints
+        that another exists)."""
+        latest = latest_entry(entries)
+        return self.load(latest) if latest is not None else None
 
 
 def _version_key(entry: DocumentEntry) -> str:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, make_response, redirect, render_template, request
+from flask import Blueprint, Flask, current_app, g, make_response, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -35,7 +37,8 @@ from portal.plain.views import (
 from portal.plain.views.common import PARIS, Lang
 from portal.plain.views.glossary import find_item
 from portal.pps.errors import PpsError
-from portal.store import FhirClient
+from portal.pps.versions import latest_entry
+from portal.store import FhirClient, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 
 bp = Blueprint("plan", __name__)
@@ -84,23 +87,48 @@ def has_pdf(entry: DocumentEntry) -> bool:
     return any((a.content_type or "").split(";")[0].strip().lower() == "application/pdf" for a in entry.attachments)
 
 
+#: Store requests that need not wait for each other share these threads (a few per page at most).
+STORE_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal-store")
+#: The session key of the Patient id this session was shown last (a hint, never an authority).
+PATIENT_HINT = "plan_patient_hint"
+_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+
+
+def _prefetch_documents(hint: object) -> tuple[str, Future[list[DocumentEntry]]] | None:
+    """Start the PPS search of the patient this session saw last, while the Patient search runs.
+
+    Who the person is, is still decided by that Patient search, on every page: the prefetched answer only warms
+    the store cache, and it is used only when the search finds the same patient. So a cold page waits for two
+    round trips one after the other (Patient and documents together, then the file) instead of three.
+    """
+    if not isinstance(hint, str) or not _FHIR_ID.fullmatch(hint):
+        return None
+    return hint, STORE_POOL.submit(pdsm.pps_documents, _store(), hint)
+
+
 def plan_context() -> PlanContext | ResponseReturnValue:
     """The plan of the signed-in patient, or the page to show instead (start page, nobody linked)."""
     user = current_user()
     if user is None:
         return redirect("/")
     settings = current_app.extensions["portal.settings"]
+    prefetch = _prefetch_documents(session.get(PATIENT_HINT))
     patient = access.own_patient(_store(), settings.oidc_subject_system, user["sub"])
     if patient is None:
+        session.pop(PATIENT_HINT, None)
         return render_template("no_patient.html", contact=settings.help_contact)
+    if prefetch is not None and prefetch[0] == patient.id:
+        # Same request as patient_view's next one: once done, that one is answered by the cache.
+        prefetch[1].exception()
+    session[PATIENT_HINT] = patient.id
     view = access.patient_view(_store(), patient)
     loader: PlanLoader = current_app.extensions["portal.plans"]
     try:
         loaded = loader.current(view.documents)
     except PpsError:
         # The error page (portal.web.errors) says whether a PDF of this version exists.
-        current = [e for e in view.documents if e.status == "current"]
-        g.refused_plan_has_pdf = any(has_pdf(e) for e in current)
+        latest = latest_entry(view.documents)
+        g.refused_plan_has_pdf = latest is not None and has_pdf(latest)
         raise
     return PlanContext(view.patient, view.documents, loaded)
 

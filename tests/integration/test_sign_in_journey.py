@@ -104,3 +104,16 @@ def test_readyz_sees_the_real_dependencies(running: Running) -> None:
         "patient_identity_provider": "ok",
         "pro_identity_provider": "ok",
     }
+
+
+def test_a_version_hidden_from_the_patient_leaves_no_trace(running: Running) -> None:
+    """Diane's v3 is not released to her yet: v2 is her plan, tagged current, and nothing hints at a newer one."""
+    diane = running.accounts["diane"]
+    page = sign_in(browser(), running.portal_url + "/login", diane["login"], diane["password"])
+    doc = check_page(page.text)
+    versions = doc.xpath("//ol[@class='plan-list']/li")
+    assert len(versions) == 2
+    assert "Version en cours" in versions[0].text_content()
+    assert "(version 2)" in versions[0].text_content()
+    assert "version 3" not in page.text
+    assert "pas encore partagé" not in page.text  # her plan is shown, not the "nothing shared yet" sentence
