@@ -1,17 +1,32 @@
-"""`python -m bench`: run every benchmark, print the table, write bench/results/bench.{md,json}."""
+"""`python -m bench`: run every benchmark, print the table, write bench/results/bench.{md,json}.
+
+`python -m bench NAME…` runs some of them (reader, roundtrips, transfer, throughput, memory, lighthouse)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from bench import reader
+from bench import lighthouse, memory, reader, roundtrips, throughput, transfer
 from bench.figures import markdown, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
+BENCHMARKS = {
+    "reader": reader.run,
+    "roundtrips": roundtrips.run,
+    "transfer": transfer.run,
+    "throughput": throughput.run,
+    "memory": memory.run,
+    "lighthouse": lighthouse.run,
+}
 
 
 def main() -> int:
-    figures = [*reader.run()]
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    figures = []
+    for name in chosen:
+        print(f"bench: {name}…", file=sys.stderr, flush=True)
+        figures += BENCHMARKS[name]()
     print(markdown(figures))
     table, data = write(figures, RESULTS)
     print(f"\nwritten: {table} and {data}")

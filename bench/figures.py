@@ -30,11 +30,16 @@ class Figure:
 def markdown(figures: list[Figure]) -> str:
     lines = ["| what | measured | budget | verdict | note |", "|---|---|---|---|---|"]
     for f in figures:
-        value = "–" if f.value is None else f"{f.value:.3g} {f.unit}"
+        value = "–" if f.value is None else f"{_number(f.value)} {f.unit}".strip()
         sign = "≤" if f.direction == "max" else "≥"
-        budget = "–" if f.budget is None else f"{sign} {f.budget:g} {f.unit}"
+        budget = "–" if f.budget is None else f"{sign} {f.budget:g} {f.unit}".strip()
         lines.append(f"| {f.name} | {value} | {budget} | {f.verdict} | {f.note} |")
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    # Three significant digits, but never an exponent: 5130 req/s, not 5.13e+03.
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def write(figures: list[Figure], folder: Path) -> tuple[Path, Path]:

@@ -1,0 +1,32 @@
+"""Resident memory per gunicorn worker after 10,000 overview requests spread over 1,000 synthetic patients
+(budget: ≤ 150 MB): every cache of the portal filled, and bounded."""
+
+from __future__ import annotations
+
+from bench.figures import Figure
+from bench.load import run_requests
+from bench.stack import COOKIE, portal_server, resident_mb, worker_pids
+
+PATIENTS, REQUESTS, WORKERS, THREADS = 1_000, 10_000, 2, 4
+CLIENTS = 2
+# The demo store's `patient=` search scans every DocumentReference (about 0.6 s with 1,000 patients): the run
+# is bounded in time, and the figure says how many requests it made.
+TIME_LIMIT_SECONDS = 600
+
+
+def run() -> list[Figure]:
+    # A TTL longer than the run: every answer stays cached, the worst case for memory (the bound must hold).
+    with portal_server(PATIENTS, workers=WORKERS, threads=THREADS, PORTAL_STORE_CACHE_TTL="3600") as server:
+        before = max(resident_mb(pid) for pid in worker_pids(server.pid))
+        # The extra patients come last: cycle through them so that each is asked for ten times, spread out.
+        people = server.people[-PATIENTS:]
+        cookies = [f"{COOKIE}={p.sid}" for p in people]
+        done, failed = run_requests(
+            f"{server.url}/", cookies, total=REQUESTS, threads=CLIENTS, seconds=TIME_LIMIT_SECONDS, strict=False
+        )
+        after = [resident_mb(pid) for pid in worker_pids(server.pid)]
+    note = (
+        f"{done} answered 200 and {failed} did not, of {REQUESTS} asked within {TIME_LIMIT_SECONDS} s,"
+        f" over {len(people)} patients; {WORKERS} workers; {before:.0f} MB before"
+    )
+    return [Figure("resident memory per worker after the load (largest)", max(after), "MB", 150, note=note)]

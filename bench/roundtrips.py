@@ -1,0 +1,106 @@
+"""Store round trips of a care-plan page against a store 50 ms away (budget: ≤ 2 one after the other when the
+cache is cold, 0 within its TTL), and the page after the TTL, when the cache asks "still the same?" (304).
+
+Counted inside the portal with the store client's observer hook (every answer from the store is reported with
+its start and end), and checked against the demo store's own request counter. "Sequential" is the longest chain
+of round trips each starting after the previous one ended: what the page waited for, one after the other.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from bench.figures import Figure
+from bench.stack import demo_store, in_process_app, session_cookie
+from portal.store.client import RoundTrip
+
+LATENCY_MS = 50
+TTL_SECONDS = 2
+
+
+def sequential(trips: list[RoundTrip]) -> int:
+    """The longest chain of round trips that did not overlap (greedy on end times: optimal for intervals)."""
+    count, last_end = 0, -math.inf
+    for trip in sorted(trips, key=lambda t: t.ended):
+        if trip.started >= last_end:
+            count, last_end = count + 1, trip.ended
+    return count
+
+
+@dataclass(frozen=True)
+class Visit:
+    milliseconds: float
+    trips: list[RoundTrip]
+    store_count: int
+
+    @property
+    def note(self) -> str:
+        not_modified = sum(1 for t in self.trips if t.status == 304)
+        revalidated = f", {not_modified} answered 304" if not_modified else ""
+        return (
+            f"{self.milliseconds:.0f} ms server time; {len(self.trips)} store GETs in all"
+            f" ({self.store_count} requests by the store's count, the access log's POST included){revalidated}"
+        )
+
+
+def run() -> list[Figure]:
+    with demo_store(latency_ms=LATENCY_MS) as (stack, people):
+        url = "http://127.0.0.1:8000"
+        app = in_process_app(stack, url, people, PORTAL_STORE_CACHE_TTL=str(TTL_SECONDS))
+        trips: list[RoundTrip] = []
+        app.extensions["portal.store"].observers.append(trips.append)
+        person = people[0]
+        client = app.test_client()
+        session_cookie(client, person)
+        counted = [_store_count(stack)]
+
+        def visit() -> Visit:
+            trips.clear()
+            start = time.perf_counter()
+            answer = client.get("/", base_url=url)
+            elapsed = (time.perf_counter() - start) * 1000
+            if answer.status_code != 200:
+                raise RuntimeError(f"the overview answered {answer.status_code}")
+            now = _store_count(stack)
+            store_count, counted[0] = now - counted[0] - 1, now  # the stats call counts itself
+            return Visit(elapsed, list(trips), store_count)
+
+        first = visit()
+        # Cold again: forget every store answer and every parsed plan; the session still knows its patient.
+        app.extensions["portal.store"].cache.clear()
+        app.extensions["portal.plans"]._cache.clear()
+        cold = visit()
+        warm = visit()
+        time.sleep(TTL_SECONDS + 0.2)
+        revalidated = visit()
+    return [
+        Figure(
+            "overview, first page of a session, cold cache: sequential store round trips",
+            sequential(first.trips),
+            "",
+            2,
+            note=first.note,
+        ),
+        Figure("overview, cold cache: sequential store round trips", sequential(cold.trips), "", 2, note=cold.note),
+        Figure("overview, warm within the TTL: store round trips", len(warm.trips), "", 0, note=warm.note),
+        Figure(
+            "overview after the TTL (If-None-Match): sequential store round trips",
+            sequential(revalidated.trips),
+            "",
+            None,
+            note=revalidated.note,
+        ),
+        Figure(f"overview, cold cache, store {LATENCY_MS} ms away: server time", cold.milliseconds, "ms", None),
+        Figure("overview, warm: server time", warm.milliseconds, "ms", None),
+    ]
+
+
+def _store_count(stack: object) -> int:
+    import json
+    import urllib.request
+
+    base = stack.store_url.removesuffix("/fhir")  # type: ignore[attr-defined]
+    with urllib.request.urlopen(f"{base}/_demo/stats", timeout=5) as answer:  # noqa: S310 (loopback)
+        return int(json.load(answer)["requests"])

@@ -1,0 +1,78 @@
+"""Bytes over the wire, compressed, for a first and a repeat visit of each main page (budgets: ≤ 60 KB first,
+≤ 20 KB repeat, HTML + CSS + JS), and the compressed size of our own CSS (≤ 15 KB) and JS (≤ 3 KB).
+
+Static files are measured as the portal sends them (brotli or gzip, `portal.web.assets`). The HTML is measured
+gzipped (level 6), as the reverse proxy in front of the portal sends it: the portal does not compress pages
+itself, because a page holds a CSRF token beside text the visitor controls (BREACH). A repeat visit costs the
+HTML and whatever the browser may not keep: a file with a hashed name is kept a year, a plain one costs a 304.
+"""
+
+from __future__ import annotations
+
+import gzip
+from html.parser import HTMLParser
+
+from bench.figures import Figure
+from bench.stack import demo_store, in_process_app, session_cookie
+from portal.web.plan import PAGES
+
+ACCEPT = {"Accept-Encoding": "br, gzip"}
+OWN_CSS = ("css/portal.css",)
+OWN_JS = ("js/glossary.js", "js/session-timeout.js")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "link" and found.get("rel") == "stylesheet" and found.get("href"):
+            self.urls.append(str(found["href"]))
+        if tag == "script" and found.get("src"):
+            self.urls.append(str(found["src"]))
+
+
+def run() -> list[Figure]:
+    with demo_store() as (stack, people):
+        url = "http://127.0.0.1:8000"
+        app = in_process_app(stack, url, people)
+        client = app.test_client()
+        session_cookie(client, people[0])
+        first: dict[str, int] = {}
+        repeat: dict[str, int] = {}
+        for key, path in PAGES:
+            answer = client.get(path, base_url=url, headers=ACCEPT)
+            if answer.status_code != 200:
+                raise RuntimeError(f"{path} answered {answer.status_code}")
+            html = len(gzip.compress(answer.get_data(), compresslevel=6))
+            parser = _Links()
+            parser.feed(answer.get_data(as_text=True))
+            assets = 0
+            for link in dict.fromkeys(parser.urls):
+                answer = client.get(link, base_url=url, headers=ACCEPT)
+                assets += len(answer.get_data())
+                # On a repeat visit a hashed file is not asked for, a plain one answers 304 with no body.
+                revalidated = client.get(
+                    link, base_url=url, headers={**ACCEPT, "If-None-Match": answer.headers["ETag"]}
+                )
+                if "immutable" not in answer.headers["Cache-Control"] and revalidated.status_code != 304:
+                    raise RuntimeError(f"{link} cannot be revalidated")
+            first[key], repeat[key] = html + assets, html
+        static = app.extensions["portal.assets"]
+
+        def compressed(names: tuple[str, ...]) -> int:
+            return sum(min(map(len, static.files[static.names[n]].encodings.values())) for n in names)
+
+        css, js = compressed(OWN_CSS), compressed(OWN_JS)
+    worst_first = max(first, key=lambda k: first[k])
+    worst_repeat = max(repeat, key=lambda k: repeat[k])
+    every = ", ".join(f"{k} {first[k] / 1024:.1f}/{repeat[k] / 1024:.1f}" for k in first)
+    return [
+        Figure("first visit, compressed (worst page)", first[worst_first] / 1024, "KB", 60, note=worst_first),
+        Figure("repeat visit, compressed (worst page)", repeat[worst_repeat] / 1024, "KB", 20, note=worst_repeat),
+        Figure("own CSS, compressed", css / 1024, "KB", 15, note=", ".join(OWN_CSS)),
+        Figure("own JS, compressed", js / 1024, "KB", 3, note=", ".join(OWN_JS)),
+        Figure("main pages measured (first/repeat KB each)", len(first), "pages", None, note=every),
+    ]

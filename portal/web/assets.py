@@ -1,0 +1,144 @@
+"""Static files with content-hashed names, cached for a year and sent compressed (web step, last before the browser).
+
+`asset_url("css/portal.css")` in a template gives `/static/css/portal.<hash>.css`. Flask's static route answers
+from memory: a hashed name with `Cache-Control: public, max-age=31536000, immutable` (new content is a new name,
+so a browser never needs to ask again); a plain name (`/static/css/portal.css`, still linked by some pages) with
+`no-cache` and an ETag, so a browser revalidates it. Both in brotli or gzip, as `Accept-Encoding` allows.
+
+Why not WhiteNoise: it serves files from disk, so the hashed and compressed copies would have to be written
+at install time or into the package at start. Our assets weigh about 70 KB: hashing and compressing them once
+in memory when the app starts is simpler and works on a read-only file system.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, Response, request, url_for
+from werkzeug.exceptions import NotFound
+
+try:  # brotli is smaller by a tenth or so; gzip is what every browser takes
+    import brotli  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - brotli is a dependency; this keeps the portal alive without it
+    brotli = None
+
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+HASH_LENGTH = 12
+#: Below this, compression costs more (headers, CPU) than it saves.
+MIN_COMPRESS_BYTES = 512
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One static file in memory: its bytes as they are, and compressed where that is smaller."""
+
+    content_type: str
+    etag: str
+    encodings: dict[str, bytes] = field(default_factory=dict)  # "identity", "gzip", "br"
+
+
+def hashed_name(name: str, data: bytes) -> str:
+    """`css/portal.css` → `css/portal.<first 12 hex of SHA-256>.css`."""
+    digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
+
+
+def _compressed(data: bytes) -> dict[str, bytes]:
+    encodings = {"identity": data}
+    if len(data) < MIN_COMPRESS_BYTES:
+        return encodings
+    # mtime=0: the same file always gives the same bytes (and the same length) in every instance.
+    candidates = {"gzip": gzip.compress(data, compresslevel=9, mtime=0)}
+    if brotli is not None:
+        candidates["br"] = brotli.compress(data, quality=11)
+    encodings.update({name: packed for name, packed in candidates.items() if len(packed) < len(data)})
+    return encodings
+
+
+def _content_type(name: str) -> str:
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if guessed.startswith("text/") or guessed in ("application/javascript", "image/svg+xml"):
+        return f"{guessed}; charset=utf-8"
+    return guessed
+
+
+class Assets:
+    """The hashed names of every file under a static folder, and the in-memory copies they are served from."""
+
+    def __init__(self, folder: Path) -> None:
+        self.names: dict[str, str] = {}  # plain name → hashed name
+        self.files: dict[str, Asset] = {}  # hashed name → asset
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = path.relative_to(folder).as_posix()
+            data = path.read_bytes()
+            hashed = hashed_name(name, data)
+            self.names[name] = hashed
+            self.files[hashed] = Asset(_content_type(name), f'"{hashed.rsplit(".", 2)[-2]}"', _compressed(data))
+
+    def url_name(self, name: str) -> str:
+        """The hashed name of a plain one; a name we do not know stays as it is (Flask then answers 404)."""
+        return self.names.get(name, name)
+
+
+def accepted_encoding(header: str, offered: Iterable[str]) -> str:
+    """The best of `offered` the browser accepts (brotli, then gzip), else "identity"."""
+    accepted: dict[str, float] = {}
+    for part in header.split(","):
+        token, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if token:
+            accepted[token.strip().lower()] = quality
+    for encoding in ("br", "gzip"):
+        if encoding in offered and accepted.get(encoding, accepted.get("*", 0.0)) > 0:
+            return encoding
+    return "identity"
+
+
+def serve(assets: Assets, filename: str) -> Response:
+    """The static view: a hashed name is kept a year; a plain name is revalidated (ETag) on every use."""
+    hashed = filename in assets.files
+    asset = assets.files.get(filename) or assets.files.get(assets.names.get(filename, ""))
+    if asset is None:
+        raise NotFound()
+    encoding = accepted_encoding(request.headers.get("Accept-Encoding", ""), asset.encodings)
+    etag = asset.etag if encoding == "identity" else f'{asset.etag[:-1]}-{encoding}"'
+    body = asset.encodings[encoding]
+    response = Response(b"" if request.method == "HEAD" else body, content_type=asset.content_type)
+    response.headers["Cache-Control"] = CACHE_FOREVER if hashed else "no-cache"
+    response.headers["ETag"] = etag
+    response.vary.add("Accept-Encoding")
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding
+    if etag in (t.strip() for t in request.headers.get("If-None-Match", "").split(",")):
+        response.status_code = 304
+        response.set_data(b"")
+        return response
+    response.content_length = len(body)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Hash and compress the static folder once, answer Flask's static route from memory, give templates
+    `asset_url`. Flask's after-request hooks still run: the security headers are on these answers too."""
+    assert app.static_folder is not None
+    assets = Assets(Path(app.static_folder))
+    app.extensions["portal.assets"] = assets
+    app.view_functions["static"] = lambda filename: serve(assets, filename)
+
+    def asset_url(name: str) -> str:
+        return url_for("static", filename=assets.url_name(name))
+
+    app.jinja_env.globals["asset_url"] = asset_url

@@ -1,0 +1,66 @@
+"""The session's hint (the patient it saw last) lets a page ask for the documents while the Patient search runs,
+but never decides whose plan is shown: the Patient search does, on every page."""
+
+from __future__ import annotations
+
+import responses
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.web.plan import PATIENT_HINT
+from tests.unit.conftest import PUBLIC, STORE, FakeProvider, base_env, make_client, sign_in
+from tests.unit.documents.synthetic_store import SyntheticStore
+
+DEMO_SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
+CAMILLE_SUB = "p-7c1e0b52a4"
+
+
+def camille(mock: responses.RequestsMock, provider: FakeProvider) -> FlaskClient:
+    SyntheticStore(STORE).install(mock)
+    app = create_app(base_env(PORTAL_OIDC_SUBJECT_SYSTEM=DEMO_SUBJECT_SYSTEM))
+    app.config["TESTING"] = True
+    client = make_client(app)
+    provider.sub = CAMILLE_SUB
+    assert sign_in(client, provider).status_code == 302
+    return client
+
+
+def document_searches(mock: responses.RequestsMock) -> list[str]:
+    return [c.request.url for c in mock.calls if "/DocumentReference?" in str(c.request.url)]
+
+
+def test_a_hint_naming_another_patient_never_shows_their_plan(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    client = camille(mock, provider)
+    with client.session_transaction() as session:
+        session[PATIENT_HINT] = "pat-diane"
+
+    page = client.get("/", base_url=PUBLIC).get_data(as_text=True)
+
+    assert "Camille" in page and "Diane" not in page
+    with client.session_transaction() as session:
+        assert session[PATIENT_HINT] == "pat-camille"
+
+
+def test_with_the_right_hint_the_documents_are_asked_for_once(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    client = camille(mock, provider)
+    client.get("/", base_url=PUBLIC)
+    store = client.application.extensions["portal.store"]
+    store.cache.clear()
+    before = len(document_searches(mock))
+
+    assert client.get("/", base_url=PUBLIC).status_code == 200
+
+    searches = document_searches(mock)[before:]
+    assert len(searches) == 1 and "pat-camille" in searches[0]
+
+
+def test_a_malformed_hint_is_ignored(mock: responses.RequestsMock, provider: FakeProvider) -> None:
+    client = camille(mock, provider)
+    with client.session_transaction() as session:
+        session[PATIENT_HINT] = "../Patient?x=1"
+
+    assert client.get("/", base_url=PUBLIC).status_code == 200
