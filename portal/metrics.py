@@ -1,0 +1,166 @@
+"""Prometheus metrics of the portal, beside the data path: how each step is doing, never who asked for what.
+
+Request latency per route (the URL rule, never the path), store latency per kind of call and status, cache hits
+and misses, sign-in outcomes, access-log write failures. `/metrics` answers outside the Flask app (no session,
+no host check, no request log line), only with `Authorization: Bearer {PORTAL_METRICS_TOKEN}` and never through
+the reverse proxy; without that setting there is no such page.
+
+Under gunicorn each worker writes its numbers to files in `PROMETHEUS_MULTIPROC_DIR` (set by
+`ops/gunicorn.conf.py`), and any worker answers `/metrics` with the sum of all of them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+from portal import logs
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from portal.settings import Settings
+    from portal.store.client import FhirClient, RoundTrip
+
+PATH = "/metrics"
+_MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+if os.environ.get(_MULTIPROCESS_DIR):
+    # prometheus_client writes there from the first sample on; a missing folder would fail a page, not start.
+    os.makedirs(os.environ[_MULTIPROCESS_DIR], exist_ok=True)
+
+# Seconds: pages wait on the store, whose budget is 5 s by default.
+_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+REQUESTS = Histogram(
+    "portal_http_request_duration_seconds",
+    "Time to answer a request, per route (URL rule), method and status.",
+    ["route", "method", "status"],
+    buckets=_BUCKETS,
+)
+STORE_CALLS = Histogram(
+    "portal_store_request_duration_seconds",
+    "Time of each request to the FHIR store, per kind of call and status (0: no answer).",
+    ["interaction", "status"],
+    buckets=_BUCKETS,
+)
+CACHE_LOOKUPS = Counter(
+    "portal_store_cache_lookups",
+    "Lookups in the cache of store answers, per kind of call and result (hit or miss).",
+    ["interaction", "result"],
+)
+SIGN_INS = Counter(
+    "portal_sign_ins",
+    "Sign-ins that ended, per identity provider and outcome.",
+    ["provider", "outcome"],
+)
+#: Increment when an access record could not be written: `metrics.access_log_failures.inc()`.
+access_log_failures = Counter(
+    "portal_access_log_failures",
+    "Access records (who saw which care plan) that could not be written.",
+)
+
+SignInOutcome = Literal["succeeded", "cancelled", "invalid", "unavailable"]
+
+
+def sign_in(provider: str, outcome: SignInOutcome) -> None:
+    """Count one sign-in that ended: `provider` is "patient" or "pro"."""
+    SIGN_INS.labels(provider=provider, outcome=outcome).inc()
+
+
+def access_log_failed() -> None:
+    """Count one access record that could not be written."""
+    access_log_failures.inc()
+
+
+def registry() -> CollectorRegistry:
+    """This process's metrics, or every gunicorn worker's when they share a folder."""
+    if os.environ.get(_MULTIPROCESS_DIR):
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
+        return merged
+    return REGISTRY
+
+
+def exposition() -> bytes:
+    """The text format Prometheus reads."""
+    return generate_latest(registry())
+
+
+class MetricsEndpoint:
+    """WSGI middleware: `GET /metrics` with the right bearer token gets the metrics; every other request goes on
+    to the app. A wrong or missing token gets 401, and nothing is said about the metrics.
+
+    A request that came through the reverse proxy (it carries `X-Forwarded-For`) goes on to the app, which has
+    no such page: Prometheus scrapes the pods directly, and the internet never reaches the metrics."""
+
+    def __init__(self, app: WSGIApplication, token: str) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode()
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != PATH or "HTTP_X_FORWARDED_FOR" in environ:
+            return self.app(environ, start_response)
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _answer(start_response, "405 Method Not Allowed", b"", [("Allow", "GET, HEAD")])
+        sent = str(environ.get("HTTP_AUTHORIZATION", "")).encode()
+        if not hmac.compare_digest(sent, self._expected):
+            return _answer(start_response, "401 Unauthorized", b"", [("WWW-Authenticate", 'Bearer realm="metrics"')])
+        body = exposition()
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return _answer(start_response, "200 OK", b"", [("Content-Type", CONTENT_TYPE_LATEST)])
+        return _answer(start_response, "200 OK", body, [("Content-Type", CONTENT_TYPE_LATEST)])
+
+
+def _answer(start_response: StartResponse, status: str, body: bytes, headers: list[tuple[str, str]]) -> Iterable[bytes]:
+    start_response(status, [*headers, ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+    return [body]
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Time every request, count the store's calls and cache lookups, and serve /metrics when a token is set."""
+
+    def start() -> None:
+        g.metrics_started = time.perf_counter()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+
+    @app.after_request
+    def observe(response: Response) -> Response:
+        started = g.get("metrics_started")
+        if started is not None:
+            REQUESTS.labels(
+                route=logs.route(),
+                method=request.method,
+                status=str(response.status_code),
+            ).observe(time.perf_counter() - started)
+        return response
+
+    store: FhirClient | None = app.extensions.get("portal.store")
+    if store is not None:
+        store.observers.append(_observe_store_call)
+        store.cache_observers.append(_observe_cache_lookup)
+    if settings.metrics_token:
+        app.wsgi_app = MetricsEndpoint(app.wsgi_app, settings.metrics_token)  # type: ignore[method-assign]
+
+
+def _observe_store_call(trip: RoundTrip) -> None:
+    STORE_CALLS.labels(interaction=trip.interaction, status=str(trip.status)).observe(trip.ended - trip.started)
+
+
+def _observe_cache_lookup(interaction: str, hit: bool) -> None:
+    CACHE_LOOKUPS.labels(interaction=interaction, result="hit" if hit else "miss").inc()
