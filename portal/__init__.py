@@ -40,24 +40,18 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
         PREFERRED_URL_SCHEME="http" if settings.dev_insecure_http else "https",
         MAX_CONTENT_LENGTH=64 * 1024,  # the portal takes forms and logout tokens, never uploads
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        # Referrer-Policy: no-referrer leaves no Referer to check: portal.web.security checks Origin instead.
+        # Referrer-Policy: same-origin gives other sites no Referer; portal.web.security checks Origin instead.
         WTF_CSRF_SSL_STRICT=False,
     )
     app.jinja_env.undefined = StrictUndefined  # a typo in a template fails loudly
     app.extensions["portal.settings"] = settings
 
-    _setup_logging(app, settings)
     _setup_sessions(app, settings)
     _setup_sign_in(app, settings)
     _setup_store(app, settings)
     _setup_web(app, settings)
+    _setup_operations(app, settings)
     return app
-
-
-def _setup_logging(app: Flask, settings: Settings) -> None:
-    from portal import logs
-
-    logs.init_app(app, settings)
 
 
 def _setup_sessions(app: Flask, settings: Settings) -> None:
@@ -109,10 +103,14 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
                 scopes=("openid", "profile"),
                 acr_values=settings.pro_oidc_acr_values,
                 timeout=settings.oidc_timeout,
+                extra_claims=(settings.pro_rpps_claim,),
             ),
         )
     app.extensions["portal.providers"] = providers
     app.register_blueprint(views.bp)
+    from portal.auth import pro
+
+    app.register_blueprint(pro.bp)
 
 
 def _setup_store(app: Flask, settings: Settings) -> None:
@@ -152,7 +150,20 @@ def _setup_store(app: Flask, settings: Settings) -> None:
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:
-    from portal.web import assets, documents, errors, health, history, i18n, info, limits, pages, plan, security
+    from portal.web import (
+        assets,
+        documents,
+        errors,
+        health,
+        history,
+        i18n,
+        info,
+        limits,
+        pages,
+        people,
+        plan,
+        security,
+    )
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     i18n.init_app(app, str(ROOT / "translations"))
@@ -160,6 +171,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(pages.bp)
     plan.init_app(app)
     history.init_app(app)
+    people.init_app(app)  # chooser, coordinator preview, banner, access log
     info.init_app(app)
     documents.init_app(app)  # before security: it narrows the CSP of a document shown inline
     errors.init_app(app)
@@ -169,4 +181,19 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     limits.init_app(app)
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
     security.init_app(app, form_targets=issuers)
-    assets.init_app(app)  # static files with hashed names, served before the app is reached
+    assets.init_app(app)  # static files: hashed names, compressed, from memory
+
+
+def _setup_operations(app: Flask, settings: Settings) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from portal import logs, metrics
+
+    if settings.proxy_hops:
+        # The proxies' X-Forwarded-For / -Proto: rate limits see the real client, URLs the real scheme.
+        # The Host header must be passed through by the proxy (X-Forwarded-Host is not trusted).
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    # Last, so that their first hooks run before every other one (each request is timed from its start).
+    logs.init_app(app)
+    metrics.init_app(app, settings)

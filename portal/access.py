@@ -1,20 +1,71 @@
-"""Access: from the signed-in person to the patient whose plan they may see, and which documents they may see.
+"""Access: from the signed-in person to the patients whose plan they may see, in which capacity, and which
+documents and parts of the plan they may see (access step of the data path, between auth and store).
 
-For now a person signed in at the patient provider sees their own plan, found by the link the store keeps
-between the provider's `sub` and a Patient. Visibility rules (domain.md) are applied here, once, for every page.
+- A person signed in at the patient provider sees their own plan (the store links their `sub` to a Patient)
+  and the plan of each patient whose RelatedPerson carries that same `sub`, while that link is active, its
+  period covers now, and it says in which capacity: legal representative (RoleClass GUARD) or caregiver
+  (CAREGIVER). A link without one of these markers grants nothing.
+- A professional signed in at the professional provider sees (as a preview of the patient's view) the
+  patients of the CareTeams listing them — Practitioner or PractitionerRole with their RPPS number — while
+  the team is active and both the team's and their participation's periods cover now.
+- A RelatedPerson may limit what is shared (extension `SHARED_PARTS_EXTENSION`, see README): only those
+  parts of the plan, and never the original files, the versions or the documents page.
+
+Everything is decided from the store's answers on each request (they are cached for a few seconds by the
+store client), so an ended link or team stops access without any action in the portal.
 """
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
+import datetime as dt
+import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from portal import visibility
-from portal.store import FhirClient, pdsm
-from portal.store.resources import DocumentEntry, PatientRecord
+from portal.pps.model import CarePlan
+from portal.store import FhirClient, StoreError, pdsm
+from portal.store.resources import DocumentEntry, PatientRecord, RelatedPersonLink
+from portal.visibility import Viewer
+
+log = logging.getLogger("portal.access")
 
 HIDDEN_FROM_PATIENT = "INVISIBLE_PATIENT"
 HIDDEN_FROM_REPRESENTATIVES = "INVISIBLE_REPRESENTANTS_LEGAUX"
+
+#: The parts of the plan a RelatedPerson may be limited to (codes of the shared-parts extension).
+PLAN_PARTS = ("treatments", "calendar", "contacts", "support", "illness")
+#: Pages everybody who may see the patient sees: the overview (built from the shared parts only) and the
+#: glossary (no personal data).
+ALWAYS_SHOWN = frozenset({"overview", "glossary"})
+#: The RelatedPerson search runs beside the Patient search: a page waits for one round trip, not two.
+_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal-access")
+#: RoleClass markers on RelatedPerson.relationship, strongest first.
+MARKERS = (("GUARD", Viewer.REPRESENTATIVE), ("CAREGIVER", Viewer.CAREGIVER))
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One patient a person may see, and how: the visibility rule to apply, the parts shared with them
+    (None: the whole plan) and the store resource that grants it (None for the patient themself)."""
+
+    patient: PatientRecord
+    viewer: Viewer
+    shared_parts: frozenset[str] | None = None
+    via: str | None = None
+
+    @property
+    def limited(self) -> bool:
+        return self.shared_parts is not None
+
+    def shows(self, page: str) -> bool:
+        """Whether this page of the plan is for this viewer (history and documents hold the whole plan)."""
+        if page in ALWAYS_SHOWN or self.shared_parts is None:
+            return True
+        return page in self.shared_parts
 
 
 @dataclass(frozen=True)
@@ -32,8 +83,104 @@ def own_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRec
 
 def visible_to_patient(entries: Iterable[DocumentEntry]) -> tuple[DocumentEntry, ...]:
     """Drop what the patient must never see: documents hidden from them and documents entered in error."""
-    return visibility.visible(visibility.Viewer.PATIENT, entries)
+    return visibility.visible(Viewer.PATIENT, entries)
 
 
-def patient_view(client: FhirClient, patient: PatientRecord) -> PatientView:
-    return PatientView(patient, visible_to_patient(pdsm.pps_documents(client, patient.id)))
+def patient_view(client: FhirClient, patient: PatientRecord, viewer: Viewer = Viewer.PATIENT) -> PatientView:
+    return PatientView(patient, visibility.visible(viewer, pdsm.pps_documents(client, patient.id)))
+
+
+def hidden_count(client: FhirClient, patient: PatientRecord, viewer: Viewer) -> int:
+    """How many of the patient's PPS versions and related documents this viewer does not see (entered in
+    error excluded: those are nobody's)."""
+    entries = [*pdsm.pps_documents(client, patient.id), *(r.entry for r in pdsm.related_documents(client, patient.id))]
+    shown = [e for e in entries if e.status in visibility.SHOWN_STATUSES]
+    return sum(1 for e in shown if not visibility.may_see(viewer, e))
+
+
+# --- who may see whom ------------------------------------------------------------------------------------
+
+
+def _capacity(link: RelatedPersonLink) -> Viewer | None:
+    return next((viewer for code, viewer in MARKERS if code in link.markers), None)
+
+
+def link_in_force(link: RelatedPersonLink, now: dt.datetime) -> bool:
+    """A RelatedPerson grants access while active, within its period, for a patient, in a known capacity."""
+    return link.active and link.period.covers(now) and link.patient_id is not None and _capacity(link) is not None
+
+
+def patient_side_grants(client: FhirClient, subject_system: str, sub: str, now: dt.datetime) -> tuple[Grant, ...]:
+    """Everybody a person signed in at the patient provider may see: themself first, then the patients
+    they help or represent (each once, in the store's order)."""
+    grants: list[Grant] = []
+    # The context (the page's store deadline) goes with the search to the other thread.
+    related = _LOOKUPS.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
+    own = own_patient(client, subject_system, sub)
+    if own is not None:
+        grants.append(Grant(own, Viewer.PATIENT))
+    try:
+        links = related.result()
+    except StoreError as exc:
+        if own is None:
+            raise
+        # Who helps whom is unknown for now: the patient still sees their own plan; nobody else's shows.
+        log.warning("relatives could not be read, own plan only: %s", type(exc).__name__)
+        links = []
+    for link in links:
+        if not link_in_force(link, now) or link.patient_id is None:
+            continue
+        if any(g.patient.id == link.patient_id for g in grants):
+            continue  # their own file, or a second link to the same patient: the first one counts
+        patient = pdsm.read_patient(client, link.patient_id)
+        capacity = _capacity(link)
+        if patient is None or capacity is None:
+            continue
+        parts = None if link.shared_parts is None else frozenset(p for p in link.shared_parts if p in PLAN_PARTS)
+        grants.append(Grant(patient, capacity, parts, f"RelatedPerson/{link.id}"))
+    return tuple(grants)
+
+
+def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime) -> tuple[Grant, ...]:
+    """The patients a professional may preview: those of the CareTeams that list them now."""
+    references = pdsm.professional_references(client, rpps)
+    grants: list[Grant] = []
+    for team in pdsm.care_teams_with(client, references):
+        if team.status != "active" or not team.period.covers(now) or team.subject_id is None:
+            continue
+        if not any(m.reference in references and m.period.covers(now) for m in team.members):
+            continue
+        if any(g.patient.id == team.subject_id for g in grants):
+            continue
+        patient = pdsm.read_patient(client, team.subject_id)
+        if patient is not None:
+            grants.append(Grant(patient, Viewer.COORDINATOR_PREVIEW, None, f"CareTeam/{team.id}"))
+    grants.sort(key=lambda g: (g.patient.family or g.patient.display_name).casefold())
+    return tuple(grants)
+
+
+# --- what of the plan --------------------------------------------------------------------------------------
+
+
+def restrict_plan(plan: CarePlan, parts: frozenset[str] | None) -> CarePlan:
+    """The plan with only the shared parts: every page, calendar entry and calendar file built from it
+    shows nothing else. `None` shares the whole plan."""
+    if parts is None:
+        return plan
+    treatments, support = "treatments" in parts, "support" in parts
+    contacts, illness = "contacts" in parts, "illness" in parts
+    return dataclasses.replace(
+        plan,
+        programme=plan.programme if treatments else (),
+        treatment_stop=plan.treatment_stop if treatments else None,
+        support=plan.support if support else (),
+        contacts=plan.contacts if contacts else (),
+        trusted_persons=plan.trusted_persons if contacts else (),
+        emergency_contacts=plan.emergency_contacts if contacts else (),
+        diagnoses=plan.diagnoses if illness else (),
+        discovery=plan.discovery if illness else None,
+        phase=plan.phase if illness else None,
+        progression=plan.progression if illness else None,
+        paediatrics=plan.paediatrics if illness else None,
+        patient_comment=plan.patient_comment if illness else None,
+    )

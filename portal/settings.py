@@ -183,6 +183,25 @@ class Settings:
         "Largest document the portal accepts from the store, in bytes.",
         5 * 1024**2,
     )
+    page_time_budget: float = setting(
+        _float(0.5, 60),
+        "Seconds a page may wait for the store, all calls together; then it answers with what it has.",
+        5.0,
+    )
+    store_breaker_failures: int = setting(
+        _int(1, 100), "Consecutive store failures after which the portal stops calling it for a while.", 5
+    )
+    store_breaker_cool_down: float = setting(
+        _float(1, 600), "Seconds the portal waits before trying a failing store again.", 30.0
+    )
+    store_stale_seconds: int = setting(
+        _int(0, 7 * 86400),
+        "Seconds a last good copy of a store answer is kept, to show while the store fails (0: never).",
+        6 * 3600,
+    )
+    store_stale_bytes: int = setting(
+        _int(0, 4 * 1024**3), "Largest size of the last good copies, in bytes, per process.", 32 * 1024**2
+    )
     oidc_issuer: str = setting(_url, "Issuer URL of the patient identity provider (FranceConnect+).", required=True)
     oidc_client_id: str = setting(_text, "Client id of the portal at the patient identity provider.", required=True)
     oidc_client_secret: str = setting(
@@ -208,6 +227,15 @@ class Settings:
     )
     pro_oidc_acr_values: str = setting(
         _text, "Assurance level asked of the professional provider, and the lowest accepted.", "eidas1"
+    )
+    pro_rpps_claim: str = setting(
+        _text, "Claim of the professional provider's ID token that carries the RPPS number.", "SubjectNameID"
+    )
+    audit_queue_size: int = setting(
+        _int(10, 100_000), "Access records kept in memory, per process, while the store cannot take them.", 1000
+    )
+    audit_timeout: float = setting(
+        _float(0.1, 10), "Seconds one write of an access record to the store may take before it is retried.", 2.0
     )
     oidc_timeout: float = setting(_float(0.1, 30), "Seconds to wait for an identity provider to answer.", 5.0)
     session_idle_minutes: int = setting(_int(1, 240), "Minutes without activity before the session ends.", 15)
@@ -240,6 +268,22 @@ class Settings:
         _text,
         "E-mail address where people report an accessibility problem (accessibility statement, legal pages).",
         "accessibilite@example.org",
+    )
+    proxy_hops: int = setting(
+        _int(0, 5),
+        "Number of reverse proxies in front of the portal (0: none). Their X-Forwarded-For and X-Forwarded-Proto "
+        "are trusted, so that rate limits count the real client address.",
+        0,
+    )
+    log_level: str = setting(
+        _choice("debug", "info", "warning", "error"),
+        "Lowest level of the JSON log lines on stderr (info: one line per request).",
+        "info",
+    )
+    metrics_token: str | None = setting(
+        _secret,
+        "Bearer token Prometheus sends to read /metrics (at least 32 characters); unset: /metrics does not exist.",
+        secret=True,
     )
 
     @classmethod

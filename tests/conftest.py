@@ -24,6 +24,9 @@ sys.path.insert(0, str(ROOT / "demo"))
 
 from stack import DemoStack, free_port, load_accounts  # noqa: E402
 
+# Every log record of the run is scanned for the synthetic patients' identity (issue 8): see tests/logscan.py.
+pytest_plugins = ["tests.logscan"]
+
 
 @dataclass(frozen=True)
 class Running:

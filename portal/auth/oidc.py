@@ -65,6 +65,8 @@ class ProviderConfig:
     scopes: tuple[str, ...]
     acr_values: str
     timeout: float
+    #: Claims kept besides the names (e.g. the professional's RPPS number, from a configurable claim).
+    extra_claims: tuple[str, ...] = ()
 
 
 class PortalOAuthApp(FlaskOAuth2App):  # type: ignore[misc]
@@ -207,7 +209,11 @@ class OidcProvider:
             acr=str(acr),
             id_token=str(token["id_token"]),
             sid=sid if isinstance(sid, str) else None,
-            claims={k: profile[k] for k in ("given_name", "family_name", "SubjectNameID") if k in profile},
+            claims={
+                k: profile[k]
+                for k in ("given_name", "family_name", "SubjectNameID", *self.config.extra_claims)
+                if k in profile
+            },
         )
 
     def logout_url(self, id_token: str | None, post_logout_redirect_uri: str) -> str | None:

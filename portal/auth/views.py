@@ -16,6 +16,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
+from portal import metrics
 from portal.auth import backchannel
 from portal.auth.oidc import OidcProvider, SignInError
 from portal.auth.session import PortalSession, SessionStore
@@ -74,6 +75,7 @@ def login() -> ResponseReturnValue:
         return provider("patient").authorize_redirect(settings().public_url + "/auth/callback")
     except SignInError as exc:
         log.warning("sign-in could not start: %s", exc.reason)
+        metrics.sign_in("patient", "unavailable")
         raise ServiceUnavailable() from exc
 
 
@@ -83,6 +85,7 @@ def callback() -> ResponseReturnValue:
         identity = provider("patient").complete()
     except SignInError as exc:
         log.warning("sign-in failed (%s): %s", exc.kind, exc.reason)
+        metrics.sign_in("patient", exc.kind)
         session.pop(USER, None)
         if exc.kind == "cancelled":
             return render_template("signin_cancelled.html")
@@ -107,6 +110,7 @@ def callback() -> ResponseReturnValue:
     if identity.sid:
         session["oidc_sid"] = identity.sid
     log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
+    metrics.sign_in(identity.provider, "succeeded")
     return redirect(safe_next(target) or "/")
 
 

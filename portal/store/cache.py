@@ -4,6 +4,10 @@ Why: a warm care-plan page must cost no store round trip within the TTL. The dan
 answer served to another. So the key is the whole request — method, absolute URL with its query
 normalised, the Accept header and the portal's store identity — and two different searches (two
 patients) can never share an entry. Bounded by TTL and by the bytes of the cached bodies.
+
+After the TTL an answer that carried an `ETag` is kept a while longer (`revalidate`), only to ask the store
+"still the same?" with `If-None-Match`: a 304 costs a round trip but no body, and the store stays the judge.
+`portal.store.redis_cache` holds the same entries in Redis, for several instances.
 """
 
 from __future__ import annotations
@@ -11,14 +15,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from cachetools import TTLCache
+from cachetools import TLRUCache
 
 # Each entry costs a little more than its body (key, tuple, headers); counting it keeps a flood of tiny
 # or empty answers bounded too.
 ENTRY_OVERHEAD_BYTES = 256
+#: How long past its TTL an answer with an ETag is kept for revalidation (documents change rarely, and a
+#: 304 is cheaper than the body).
+DEFAULT_REVALIDATE_SECONDS = 3600.0
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -36,6 +43,20 @@ class Answer(NamedTuple):
     status: int
     content_type: str
     body: bytes
+    #: The store's validator, sent back as `If-None-Match` once the TTL is over ("" when it gave none).
+    etag: str = ""
+
+
+class AnswerCache(Protocol):
+    """What the client needs of a cache: this module's `ResponseCache` or `portal.store.redis_cache`'s."""
+
+    def get(self, key: CacheKey) -> Answer | None: ...
+
+    def get_stale(self, key: CacheKey) -> Answer | None: ...
+
+    def put(self, key: CacheKey, answer: Answer) -> bool: ...
+
+    def clear(self) -> None: ...
 
 
 def normalise_url(url: str) -> str:
@@ -60,26 +81,55 @@ def entry_size(answer: Answer) -> int:
     return len(answer.body) + ENTRY_OVERHEAD_BYTES
 
 
+class _Entry(NamedTuple):
+    answer: Answer
+    stored_at: float
+
+
 class ResponseCache:
     """TTL + byte-bounded cache of 200 answers. Safe to share between the web server's threads."""
 
-    def __init__(self, *, ttl: float, max_bytes: int, timer: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        ttl: float,
+        max_bytes: int,
+        revalidate: float = DEFAULT_REVALIDATE_SECONDS,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_bytes = max_bytes
-        self._entries: TTLCache[CacheKey, Answer] = TTLCache(
-            maxsize=max_bytes, ttl=ttl, timer=timer, getsizeof=entry_size
+        self.ttl = ttl
+        self._timer = timer
+
+        def time_to_use(_key: CacheKey, entry: _Entry, now: float) -> float:
+            # Without a validator a stale answer is useless: it goes at the end of its TTL.
+            return now + ttl + (revalidate if entry.answer.etag else 0.0)
+
+        self._entries: TLRUCache[CacheKey, _Entry] = TLRUCache(
+            maxsize=max_bytes, ttu=time_to_use, timer=timer, getsizeof=lambda entry: entry_size(entry.answer)
         )
         self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> Answer | None:
+        """The answer while it is fresh (within the TTL), else None."""
         with self._lock:
-            return self._entries.get(key)
+            entry = self._entries.get(key)
+            if entry is None or self._timer() - entry.stored_at >= self.ttl:
+                return None
+            return entry.answer
+
+    def get_stale(self, key: CacheKey) -> Answer | None:
+        """The answer past its TTL, kept because it has an ETag to revalidate; None otherwise."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry.answer if entry is not None and entry.answer.etag else None
 
     def put(self, key: CacheKey, answer: Answer) -> bool:
-        """Keep a 200 answer; an answer larger than the whole bound is not kept. Returns whether it was."""
+        """Keep a 200 answer (again fresh for a TTL); one larger than the whole bound is not kept."""
         if answer.status != 200 or entry_size(answer) > self.max_bytes:
             return False
         with self._lock:
-            self._entries[key] = answer
+            self._entries[key] = _Entry(answer, self._timer())
         return True
 
     def clear(self) -> None:
@@ -88,9 +138,11 @@ class ResponseCache:
 
     def __len__(self) -> int:
         with self._lock:
+            self._entries.expire()
             return len(self._entries)
 
     @property
     def current_bytes(self) -> int:
         with self._lock:
+            self._entries.expire()
             return int(self._entries.currsize)

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, NamedTuple, Self
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -24,9 +24,12 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
+from portal.store import scope
 from portal.store.auth import ClientCredentialsToken, StoreAuth
-from portal.store.cache import Answer, ResponseCache, cache_key
+from portal.store.breaker import CircuitBreaker
+from portal.store.cache import Answer, AnswerCache, CacheKey, ResponseCache, cache_key
 from portal.store.errors import (
     StoreAuthError,
     StoreDocumentTooLarge,
@@ -36,6 +39,7 @@ from portal.store.errors import (
     StoreRejected,
     StoreUnavailable,
 )
+from portal.store.stale import StaleCopies
 
 logger = logging.getLogger("portal.store")
 
@@ -59,6 +63,8 @@ USER_AGENT = "pps-portal/0.1 (FHIR R4 document consumer)"
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
 _FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _CHUNK = 64 * 1024
+# Within a page's budget, a retry is worth it only if its wait leaves the next attempt this much time.
+MIN_ATTEMPT_SECONDS = 0.25
 
 Params = Mapping[str, str | Sequence[str]] | Sequence[tuple[str, str]]
 
@@ -68,6 +74,20 @@ class BinaryContent(NamedTuple):
 
     content_type: str
     data: bytes
+
+
+class RoundTrip(NamedTuple):
+    """One request that reached the store, as told to `FhirClient.observers` (times from `time.monotonic`).
+
+    What a benchmark counts to find how many round trips a page waits for one after the other, and what the
+    metrics and request logs time (`portal.metrics`, `portal.logs`). `status` is 0 when no answer came
+    (timeout, refused connection)."""
+
+    method: str
+    interaction: str
+    status: int
+    started: float
+    ended: float
 
 
 class CappedRetry(Retry):
@@ -91,7 +111,43 @@ class CappedRetry(Retry):
             wait = super().get_retry_after(response)
         except urllib3.exceptions.InvalidHeader:
             return None  # a malformed header falls back to the exponential backoff
-        return None if wait is None else min(wait, self.max_wait)
+        return None if wait is None else min(wait, self.max_wait, _budget_for_wait())
+
+    def get_backoff_time(self) -> float:
+        return min(super().get_backoff_time(), _budget_for_wait())
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        # Within a page (portal.store.scope), a retry that cannot answer before the deadline only delays it.
+        left = scope.remaining()
+        if left is not None and left < 2 * MIN_ATTEMPT_SECONDS:
+            return False
+        return super().is_retry(method, status_code, has_retry_after)
+
+
+def _budget_for_wait() -> float:
+    """The longest wait before a retry that still leaves the attempt some of the page's budget."""
+    left = scope.remaining()
+    return float("inf") if left is None else max(left - MIN_ATTEMPT_SECONDS, 0.0)
+
+
+class BudgetTimeout(Timeout):
+    """The client's (connect, read) timeouts, cut to what is left of the page's budget at each attempt.
+
+    urllib3 clones the timeout before every attempt, retries included: each clone is computed afresh, so
+    several attempts cannot add up beyond the deadline."""
+
+    def __init__(self, connect: float, read: float, deadline: float) -> None:
+        self._limits = (connect, read)
+        self._deadline = deadline
+        left = self._left()
+        super().__init__(connect=min(connect, left), read=min(read, left))
+
+    def _left(self) -> float:
+        # urllib3 refuses a zero timeout; an attempt with a few milliseconds left fails at once, as it should.
+        return max(self._deadline - time.monotonic(), 0.001)
+
+    def clone(self) -> Timeout:
+        return BudgetTimeout(*self._limits, self._deadline)
 
 
 def _diagnostics(answer: Answer) -> str | None:
@@ -147,6 +203,9 @@ class FhirClient:
         max_pages: int = DEFAULT_MAX_PAGES,
         max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
         user_agent: str = USER_AGENT,
+        cache: AnswerCache | None = None,
+        breaker: CircuitBreaker | None = None,
+        last_good: StaleCopies | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
@@ -185,9 +244,18 @@ class FhirClient:
             if self.auth.kind == "client_credentials"
             else None
         )
-        self.cache = (
-            ResponseCache(ttl=cache_ttl, max_bytes=cache_max_bytes) if cache_ttl > 0 and cache_max_bytes > 0 else None
-        )
+        # A shared cache (Redis, several instances) is given; otherwise one in this process, unless disabled.
+        self.cache: AnswerCache | None = cache
+        if cache is None and cache_ttl > 0 and cache_max_bytes > 0:
+            self.cache = ResponseCache(ttl=cache_ttl, max_bytes=cache_max_bytes)
+        #: Called after every answer from the store (benchmarks count round trips with it).
+        self.observers: list[Callable[[RoundTrip], None]] = []
+        #: Called with (interaction, hit) at each lookup in the cache (metrics of hits and misses).
+        self.cache_observers: list[Callable[[str, bool], None]] = []
+        #: Stops calling a store that keeps failing (portal.store.breaker); one per client, i.e. per base URL.
+        self.breaker = breaker or CircuitBreaker(name=f"store {parts.hostname}")
+        #: The last good copy of each cached answer, served when the store fails (None: an error instead).
+        self.last_good = last_good
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 
@@ -227,15 +295,16 @@ class FhirClient:
             raise StoreInvalidResponse(f"read {resource_type}: the store answered another resource")
         return resource
 
-    def search(self, resource_type: str, params: Params) -> list[dict[str, Any]]:
+    def search(self, resource_type: str, params: Params, *, fresh: bool = False) -> list[dict[str, Any]]:
         """`GET {base}/{type}?{params}`, following `link[next]` on the store's own origin, up to
-        `max_pages` pages; returns the resources of the `match` entries."""
+        `max_pages` pages; returns the resources of the `match` entries. `fresh` bypasses the cache (for
+        answers that change with every page view, such as the access log)."""
         _check_type(resource_type)
         url = f"{self.base_url}/{resource_type}?{_encode(params)}"
         interaction = f"search {resource_type}"
         matches: list[dict[str, Any]] = []
         for _ in range(self.max_pages):
-            bundle = self._get_json(url, interaction=interaction, expected_type="Bundle")
+            bundle = self._get_json(url, interaction=interaction, expected_type="Bundle", use_cache=not fresh)
             if bundle.get("type") != "searchset":
                 raise StoreInvalidResponse(f"{interaction}: the Bundle is not a searchset")
             matches.extend(_matches(bundle, resource_type, interaction))
@@ -247,6 +316,45 @@ class FhirClient:
                 raise StoreInvalidResponse(f"{interaction}: the next link leaves the store")
             interaction = f"search-page {resource_type}"
         raise StoreInvalidResponse(f"search {resource_type}: more than {self.max_pages} pages")
+
+    def create(self, resource: Mapping[str, Any], *, timeout: float = 2.0) -> None:
+        """`POST {base}/{type}`: store a new resource (the access log's AuditEvents).
+
+        Never retried here (a retry could store it twice; the caller keeps its own queue) and bounded by
+        `timeout` seconds for the connection and for the answer. StoreError when it is not stored."""
+        resource_type = str(resource.get("resourceType", ""))
+        _check_type(resource_type)
+        interaction = f"create {resource_type}"
+        headers = {"Accept": FHIR_JSON, "Content-Type": FHIR_JSON}
+        token = self._token.bearer() if self._token else None
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        started = time.monotonic()
+        try:
+            # The session's Retry allows GET only and no connect retry: a POST is tried once.
+            with self.session.request(
+                "POST",
+                f"{self.base_url}/{resource_type}",
+                data=json.dumps(resource, separators=(",", ":")).encode(),
+                headers=headers,
+                timeout=(min(timeout, self.timeout[0]), timeout),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                body = _read_body(response, ERROR_BODY_BYTES, timeout, interaction)
+        except StoreError:
+            raise
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+            logger.warning(
+                "store POST %s failed error=%s duration_ms=%.1f",
+                interaction,
+                type(exc).__name__,
+                (time.monotonic() - started) * 1000,
+            )
+            raise StoreUnavailable(f"{interaction}: the store did not answer") from exc
+        self._log("POST", interaction, response, started)
+        if response.status_code not in (200, 201):
+            raise _error_for(Answer(response.status_code, response.headers.get("Content-Type", ""), body), interaction)
 
     def binary(self, url_or_id: str, max_bytes: int) -> BinaryContent:
         """The raw bytes of `Binary/{id}`: an attachment `url` (relative to the base or absolute on it) or an id.
@@ -298,20 +406,59 @@ class FhirClient:
 
     def _get(self, url: str, *, interaction: str, accept: str, max_bytes: int, use_cache: bool = True) -> Answer:
         key = cache_key("GET", url, accept, self.auth.identity)
+        stale: Answer | None = None
         if use_cache and self.cache is not None:
             cached = self.cache.get(key)
+            for cache_observer in self.cache_observers:
+                cache_observer(interaction, cached is not None)
             if cached is not None:
                 logger.debug("store GET %s cache=hit", interaction)
                 return cached
-        answer = self._send("GET", url, interaction=interaction, accept=accept, max_bytes=max_bytes)
+            stale = self.cache.get_stale(key)
+        try:
+            scope.check_budget(interaction)
+            with self.breaker.guard():
+                answer = self._send(
+                    "GET",
+                    url,
+                    interaction=interaction,
+                    accept=accept,
+                    max_bytes=max_bytes,
+                    etag=stale.etag if stale else "",
+                )
+                if answer.status not in (200, 304):
+                    raise _error_for(answer, interaction)
+        except StoreUnavailable:
+            last_good = self.last_good.get(key) if use_cache and self.last_good is not None else None
+            if last_good is None:
+                raise
+            # The store is not answering: the page shows the last good copy and says when it was fetched.
+            logger.warning("store GET %s answered from the last good copy", interaction)
+            scope.note_stale(last_good.fetched_at)
+            return last_good.answer
+        if answer.status == 304 and stale is not None and self.cache is not None:
+            # Not modified: the body we hold is still the store's; it is fresh again for one TTL.
+            self.cache.put(key, stale)
+            self._keep_last_good(key, stale, accept)
+            return stale
         if answer.status != 200:
             raise _error_for(answer, interaction)
-        if use_cache and self.cache is not None:
-            self.cache.put(key, answer)
+        if use_cache:
+            if self.cache is not None:
+                self.cache.put(key, answer)
+            self._keep_last_good(key, answer, accept)
         return answer
 
-    def _send(self, method: str, url: str, *, interaction: str, accept: str, max_bytes: int) -> Answer:
+    def _keep_last_good(self, key: CacheKey, answer: Answer, accept: str) -> None:
+        # An answer that is not even JSON where JSON was asked must not replace a good copy. (Every use still
+        # goes through the same checks as a fresh answer: the copy is never trusted more than the store.)
+        if self.last_good is not None and (accept != FHIR_JSON or _is_json(answer.content_type)):
+            self.last_good.put(key, answer)
+
+    def _send(self, method: str, url: str, *, interaction: str, accept: str, max_bytes: int, etag: str = "") -> Answer:
         headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
         # One more attempt after a 401: the token may have been revoked before its announced expiry.
         for attempt in (1, 2):
             token = self._token.bearer() if self._token else None
@@ -323,7 +470,8 @@ class FhirClient:
                     method,
                     url,
                     headers=headers,
-                    timeout=self.timeout,
+                    # requests hands a urllib3 Timeout to the adapter as is (HTTPAdapter.send documents it).
+                    timeout=self._attempt_timeout(),  # type: ignore[arg-type]
                     stream=True,
                     allow_redirects=False,
                 )
@@ -332,7 +480,7 @@ class FhirClient:
                         self._log(method, interaction, response, started, retry_auth=True)
                         self._token.invalidate(token)
                         continue
-                    data = _read_body(response, max_bytes, self.timeout[1], interaction)
+                    data = _read_body(response, max_bytes, self._body_budget(), interaction)
             except StoreError as exc:
                 logger.warning(
                     "store %s %s status=%s failed error=%s duration_ms=%.1f",
@@ -342,6 +490,7 @@ class FhirClient:
                     type(exc).__name__,
                     (time.monotonic() - started) * 1000,
                 )
+                self._observe(RoundTrip(method, interaction, exc.status or 0, started, time.monotonic()))
                 raise
             except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
                 logger.warning(
@@ -351,10 +500,28 @@ class FhirClient:
                     type(exc).__name__,
                     (time.monotonic() - started) * 1000,
                 )
+                self._observe(RoundTrip(method, interaction, 0, started, time.monotonic()))
                 raise StoreUnavailable(f"{interaction}: the store did not answer") from exc
             self._log(method, interaction, response, started)
-            return Answer(response.status_code, response.headers.get("Content-Type", ""), data)
+            self._observe(RoundTrip(method, interaction, response.status_code, started, time.monotonic()))
+            return Answer(
+                response.status_code, response.headers.get("Content-Type", ""), data, response.headers.get("ETag", "")
+            )
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt_timeout(self) -> tuple[float, float] | Timeout:
+        left = scope.remaining()
+        if left is None:
+            return self.timeout
+        return BudgetTimeout(*self.timeout, deadline=time.monotonic() + left)
+
+    def _body_budget(self) -> float:
+        left = scope.remaining()
+        return self.timeout[1] if left is None else max(min(self.timeout[1], left), 0.001)
+
+    def _observe(self, trip: RoundTrip) -> None:
+        for observer in self.observers:
+            observer(trip)
 
     def _log(
         self,
@@ -397,7 +564,7 @@ def _read_body(response: requests.Response, max_bytes: int, budget: float, inter
     deadline = time.monotonic() + budget
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(_CHUNK):
+    for chunk in _arriving_chunks(response, deadline):
         size += len(chunk)
         if size > limit:
             if is_ok:
@@ -407,6 +574,26 @@ def _read_body(response: requests.Response, max_bytes: int, budget: float, inter
         if time.monotonic() > deadline:
             raise StoreUnavailable(f"{interaction}: the store is too slow to send its answer")
     return b"".join(chunks)
+
+
+def _arriving_chunks(response: requests.Response, deadline: float) -> Iterator[bytes]:
+    """The body as it arrives, one socket read at a time, each read waiting no later than `deadline`.
+
+    `iter_content` waits for a whole chunk: a store trickling a byte a second would hold the page for hours.
+    Reading what is there (`read1`) lets the caller check the deadline between reads."""
+    raw = response.raw
+    if not hasattr(raw, "read1"):  # not urllib3's response (a test double): the body is already here
+        yield from response.iter_content(_CHUNK)
+        return
+    while True:
+        connection = getattr(raw, "connection", None)
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+        chunk = raw.read1(_CHUNK, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
 
 
 def _parse_json(answer: Answer, interaction: str) -> dict[str, Any]:

@@ -21,10 +21,15 @@ from portal.store.resources import (
     FORMAT_PPS_CANCER,
     LOINC,
     LOINC_PPS,
+    AccessEntry,
     Attachment,
+    CareTeamRecord,
     DocumentEntry,
     Identifier,
     PatientRecord,
+    RelatedPersonLink,
+    access_entry_from_fhir,
+    care_team_from_fhir,
     document_from_fhir,
     identifiers,
     is_pps_format,
@@ -33,6 +38,8 @@ from portal.store.resources import (
     opt_str,
     patient_from_fhir,
     reference_id,
+    related_person_from_fhir,
+    req_str,
 )
 
 logger = logging.getLogger("portal.store")
@@ -230,3 +237,103 @@ def _context_related(resource: dict[str, object]) -> list[str]:
         if target and _FHIR_ID.fullmatch(target):
             targets.append(target)
     return targets
+
+
+# --- the people around a patient: relatives, care teams, and the access log -----------------------------
+
+RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+ROLE_SYSTEM_AUDIT = "urn:pps-portal:viewer-kind"
+MAX_ACCESS_ENTRIES = 200
+
+
+def read_patient(client: FhirClient, patient_id: str) -> PatientRecord | None:
+    """The Patient with this id, or None when there is none (a malformed id included)."""
+    try:
+        return patient_from_fhir(client.read("Patient", patient_id))
+    except StoreNotFound:
+        return None
+
+
+def related_people(client: FhirClient, subject_system: str, sub: str) -> list[RelatedPersonLink]:
+    """The RelatedPerson resources that carry this sign-in (`RelatedPerson?identifier={system}|{sub}`).
+
+    Only those carrying exactly the identifier are kept (a store matching tokens loosely must not make
+    somebody another person's relative). Whether each link is in force is the access step's decision.
+    """
+    if not subject_system or not sub:
+        raise ValueError("related_people needs a system and a subject")
+    token = f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"
+    wanted = Identifier(sub, subject_system)
+    links = [related_person_from_fhir(r) for r in client.search("RelatedPerson", {"identifier": token})]
+    return [link for link in links if wanted in link.identifiers]
+
+
+def professional_references(client: FhirClient, rpps: str) -> list[str]:
+    """`Practitioner/{id}` of the practitioners with this RPPS number, and `PractitionerRole/{id}` of their
+    roles: the references a CareTeam may list them under."""
+    if not rpps:
+        raise ValueError("professional_references needs an RPPS number")
+    token = f"{RPPS_SYSTEM}|{escape_search_value(rpps)}"
+    wanted = Identifier(rpps, RPPS_SYSTEM)
+    practitioners = [
+        req_str(r, "id", "Practitioner")
+        for r in client.search("Practitioner", {"identifier": token})
+        if wanted in identifiers(r, "Practitioner")
+    ]
+    references = [f"Practitioner/{p}" for p in practitioners if _FHIR_ID.fullmatch(p)]
+    for practitioner in list(references):
+        for role in client.search("PractitionerRole", {"practitioner": practitioner}):
+            who = opt_obj(role, "practitioner", "PractitionerRole")
+            reference = opt_str(who, "reference", "PractitionerRole.practitioner") if who else None
+            role_id = req_str(role, "id", "PractitionerRole")
+            if reference and reference_id(reference, "Practitioner") == practitioner.split("/")[1]:
+                references.append(f"PractitionerRole/{role_id}")
+    return references
+
+
+def care_teams_with(client: FhirClient, member_references: Sequence[str]) -> list[CareTeamRecord]:
+    """The CareTeams listing any of these members (`CareTeam?participant=`), each checked to list them."""
+    teams: dict[str, CareTeamRecord] = {}
+    for reference in member_references:
+        for resource in client.search("CareTeam", {"participant": reference}):
+            team = care_team_from_fhir(resource)
+            if any(m.reference == reference for m in team.members):
+                teams[team.id] = team
+    return list(teams.values())
+
+
+def create_audit_event(client: FhirClient, resource: dict[str, object], *, timeout: float) -> None:
+    """POST one AuditEvent (once; the caller retries from its queue)."""
+    if resource.get("resourceType") != "AuditEvent":
+        raise ValueError("not an AuditEvent")
+    client.create(resource, timeout=timeout)
+
+
+def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
+    """The access records about this patient, newest first, read fresh (`AuditEvent?patient=`).
+
+    Kept only when the record names this Patient as its subject entity: a store ignoring `patient=`
+    must not show one patient who looked at another's plan."""
+    if not _FHIR_ID.fullmatch(patient_id):
+        raise ValueError("not a FHIR id")
+    resources = client.search(
+        "AuditEvent",
+        [("patient", f"Patient/{patient_id}"), ("_sort", "-date"), ("_count", str(MAX_ACCESS_ENTRIES))],
+        fresh=True,
+    )
+    entries = [
+        access_entry_from_fhir(resource, ROLE_SYSTEM_AUDIT)
+        for resource in resources[:MAX_ACCESS_ENTRIES]
+        if _names_patient(resource, patient_id)
+    ]
+    entries.sort(key=lambda e: e.recorded.timestamp() if e.recorded else 0.0, reverse=True)
+    return entries
+
+
+def _names_patient(resource: dict[str, object], patient_id: str) -> bool:
+    for entity in obj_list(resource, "entity", "AuditEvent"):
+        what = opt_obj(entity, "what", "AuditEvent.entity")
+        reference = opt_str(what, "reference", "AuditEvent.entity.what") if what else None
+        if reference and reference_id(reference, "Patient") == patient_id:
+            return True
+    return False

@@ -12,7 +12,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from portal.store.dates import Precision, parse_fhir_date, parse_fhir_datetime
@@ -361,3 +361,193 @@ def document_from_fhir(resource: Json) -> DocumentEntry:
         relates_to=tuple(relates),
         attachments=attachments,
     )
+
+
+# --- Periods, RelatedPerson, CareTeam, Practitioner, AuditEvent (who may see whom; who looked) ------------
+
+#: HL7 v3 RoleClass: the marker of a RelatedPerson's part (GUARD legal representative, CAREGIVER aidant).
+ROLE_CLASS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleClass"
+#: The portal's extension on RelatedPerson listing the parts of the plan a caregiver may see (README).
+SHARED_PARTS_EXTENSION = "https://pps-portal.example.org/fhir/StructureDefinition/shared-plan-parts"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A FHIR Period as two instants: `start` inclusive, `end` exclusive (a day-precise end covers its day)."""
+
+    start: datetime | None
+    end: datetime | None
+
+    def covers(self, moment: datetime) -> bool:
+        return (self.start is None or self.start <= moment) and (self.end is None or moment < self.end)
+
+
+def _after(value: datetime, precision: Precision) -> datetime:
+    """The first instant after a partial date's whole period ("2026-03" ends at 2026-04-01T00:00Z)."""
+    if precision == "day":
+        return value + timedelta(days=1)
+    if precision == "month":
+        return value.replace(year=value.year + value.month // 12, month=value.month % 12 + 1)
+    if precision == "year":
+        return value.replace(year=value.year + 1)
+    return value + timedelta(microseconds=1)
+
+
+def period_from_fhir(obj: Json, key: str, path: str) -> Period:
+    """`obj[key]` as a Period; absent → always. A malformed date fails (never read as "no limit")."""
+    period = opt_obj(obj, key, path)
+    if period is None:
+        return Period(None, None)
+    start = opt_datetime(period, "start", f"{path}.{key}")
+    end = opt_datetime(period, "end", f"{path}.{key}")
+    return Period(start[0] if start else None, _after(*end) if end else None)
+
+
+@dataclass(frozen=True)
+class RelatedPersonLink:
+    """A RelatedPerson as the access step reads it: whose relative, since and until when, in which part."""
+
+    id: str
+    patient_id: str | None
+    active: bool
+    period: Period
+    markers: frozenset[str]  # RoleClass codes: GUARD, CAREGIVER
+    display_name: str
+    identifiers: tuple[Identifier, ...]
+    #: The parts of the plan shared with this person (SHARED_PARTS_EXTENSION); None: the whole plan.
+    shared_parts: tuple[str, ...] | None
+
+
+def _person_name(resource: Json, path: str) -> str:
+    names = [n for n in obj_list(resource, "name", path) if opt_str(n, "use", f"{path}.name") != "old"]
+    if not names:
+        return ""
+    text = opt_str(names[0], "text", f"{path}.name")
+    family = opt_str(names[0], "family", f"{path}.name")
+    given = str_list(names[0], "given", f"{path}.name")
+    return text or " ".join([*given, *([family] if family else [])]).strip()
+
+
+def related_person_from_fhir(resource: Json) -> RelatedPersonLink:
+    path = "RelatedPerson"
+    patient = opt_obj(resource, "patient", path)
+    reference = opt_str(patient, "reference", f"{path}.patient") if patient else None
+    active = resource.get("active", True)
+    if not isinstance(active, bool):
+        raise _invalid(f"{path}.active", "not a boolean")
+    markers = frozenset(
+        code
+        for concept in obj_list(resource, "relationship", path)
+        for system, code in codings(concept, f"{path}.relationship")
+        if system == ROLE_CLASS_SYSTEM and code
+    )
+    shared: list[str] | None = None
+    for extension in obj_list(resource, "extension", path):
+        if opt_str(extension, "url", f"{path}.extension") == SHARED_PARTS_EXTENSION:
+            shared = shared if shared is not None else []
+            code = opt_str(extension, "valueCode", f"{path}.extension")
+            if code:
+                shared.append(code)
+    return RelatedPersonLink(
+        id=req_str(resource, "id", path),
+        patient_id=reference_id(reference, "Patient") if reference else None,
+        active=active,
+        period=period_from_fhir(resource, "period", path),
+        markers=markers,
+        display_name=_person_name(resource, path),
+        identifiers=tuple(identifiers(resource, path)),
+        shared_parts=tuple(shared) if shared is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class CareTeamMember:
+    """One participant of a CareTeam: the member's reference (`Practitioner/…`) and its period."""
+
+    reference: str
+    period: Period
+
+
+@dataclass(frozen=True)
+class CareTeamRecord:
+    id: str
+    status: str | None
+    subject_id: str | None
+    period: Period
+    members: tuple[CareTeamMember, ...]
+
+
+def care_team_from_fhir(resource: Json) -> CareTeamRecord:
+    path = "CareTeam"
+    subject = opt_obj(resource, "subject", path)
+    reference = opt_str(subject, "reference", f"{path}.subject") if subject else None
+    members = []
+    for participant in obj_list(resource, "participant", path):
+        member = opt_obj(participant, "member", f"{path}.participant")
+        member_ref = opt_str(member, "reference", f"{path}.participant.member") if member else None
+        if member_ref:
+            members.append(CareTeamMember(member_ref, period_from_fhir(participant, "period", f"{path}.participant")))
+    return CareTeamRecord(
+        id=req_str(resource, "id", path),
+        status=opt_str(resource, "status", path),
+        subject_id=reference_id(reference, "Patient") if reference else None,
+        period=period_from_fhir(resource, "period", path),
+        members=tuple(members),
+    )
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    """One AuditEvent the portal wrote, as the patient's access page shows it."""
+
+    id: str
+    recorded: datetime | None
+    role: str | None  # the portal's viewer kind (patient, caregiver, representative, coordinator)
+    actor_name: str | None
+    actor_reference: str | None
+    success: bool
+    what: str | None
+
+
+def access_entry_from_fhir(resource: Json, role_system: str) -> AccessEntry:
+    path = "AuditEvent"
+    recorded = opt_datetime(resource, "recorded", path)
+    role: str | None = None
+    name: str | None = None
+    actor: str | None = None
+    for agent in obj_list(resource, "agent", path):
+        if agent.get("requestor") is not True:
+            continue
+        for concept in obj_list(agent, "role", f"{path}.agent"):
+            for system, code in codings(concept, f"{path}.agent.role"):
+                if system == role_system and code:
+                    role = code
+        who = opt_obj(agent, "who", f"{path}.agent")
+        if who is not None:
+            name = opt_str(who, "display", f"{path}.agent.who")
+            actor = opt_str(who, "reference", f"{path}.agent.who")
+        break
+    return AccessEntry(
+        id=req_str(resource, "id", path),
+        recorded=recorded[0] if recorded else None,
+        role=role,
+        actor_name=name,
+        actor_reference=actor,
+        success=opt_str(resource, "outcome", path) in (None, "0"),
+        what=_page_entity_name(resource, path),
+    )
+
+
+#: AuditEvent.entity.type of the page or file looked at: "2" System Object.
+AUDIT_ENTITY_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/audit-entity-type"
+
+
+def _page_entity_name(resource: Json, path: str) -> str | None:
+    for entity in obj_list(resource, "entity", path):
+        kind = opt_obj(entity, "type", f"{path}.entity")
+        if kind is None:
+            continue
+        coding = (opt_str(kind, "system", f"{path}.entity.type"), opt_str(kind, "code", f"{path}.entity.type"))
+        if coding == (AUDIT_ENTITY_TYPE_SYSTEM, "2"):
+            return opt_str(entity, "name", f"{path}.entity")
+    return None

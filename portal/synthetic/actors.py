@@ -170,6 +170,18 @@ COORDINATOR = Professional(
     COORDINATION_CENTRE,
     rpps="10001234567",
 )
+#: A coordinator who left the 3C: in Camille's care team until 60 days before the reference date, in no team
+#: now (the pro sign-in "yann" of demo/accounts.json: a coordinator of nobody).
+FORMER_COORDINATOR = Professional(
+    "yann",
+    "Yann",
+    "PRÉCÉDENT",
+    "M",
+    c.NURSE,
+    "0199001102",
+    COORDINATION_CENTRE,
+    rpps="10009876543",
+)
 DIETITIAN = Professional(
     "dieteticienne-calque",
     "Julie",

@@ -43,6 +43,8 @@ ROLE_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 ROLE_CLASS_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RoleClass"
 LEGAL_REPRESENTATIVE = {"system": ROLE_CLASS_SYSTEM, "code": "GUARD", "display": "guardian"}
 CAREGIVER = {"system": ROLE_CLASS_SYSTEM, "code": "CAREGIVER", "display": "caregiver"}
+#: The portal's extension listing the parts of the plan shared with a caregiver (portal.store.resources).
+SHARED_PARTS_EXTENSION = "https://pps-portal.example.org/fhir/StructureDefinition/shared-plan-parts"
 VISIBILITY_DISPLAY = {
     "INVISIBLE_PATIENT": "Document non visible par le patient",
     "INVISIBLE_REPRESENTANTS_LEGAUX": "Document non visible par les représentants légaux du patient",
@@ -60,7 +62,7 @@ def build_bundle(reference_date: dt.date = DEFAULT_REFERENCE_DATE, cases: Sequen
     for case in cases:
         resources.append(_patient(case, reference_date))
         resources += [_related_person(case, r, reference_date) for r in case.relatives if r.sub]
-        resources.append(_care_team(case))
+        resources.append(_care_team(case, reference_date))
     for document in documents:
         resources += _document_resources(document, reference_date)
     return {
@@ -78,6 +80,8 @@ def build_bundle(reference_date: dt.date = DEFAULT_REFERENCE_DATE, cases: Sequen
 def _case_professionals(case: Case) -> Iterator[Professional]:
     yield case.author
     yield actors.COORDINATOR
+    for former, _until in case.former_team:
+        yield former
     for version in case.versions:
         for contact in case.contacts_of(version):
             if contact.professional is not None:
@@ -235,7 +239,7 @@ def _related_person(case: Case, relative: Relative, reference: dt.date) -> Resou
         markers.append({"coding": [CAREGIVER], "text": "Aidant"})
     # A parent represents the child from birth; a caregiver helps from the start of the care.
     start = case.patient.birth_date(reference) if relative.guardian else on(reference, care_start(case))
-    return {
+    resource: Resource = {
         "resourceType": "RelatedPerson",
         "id": ids.related_person_resource(case, relative.key),
         "identifier": [{"system": SUBJECT_SYSTEM, "value": relative.sub}],
@@ -255,8 +259,13 @@ def _related_person(case: Case, relative: Relative, reference: dt.date) -> Resou
         ],
         "name": [{"use": "official", "family": relative.family.title(), "given": [relative.given]}],
         "telecom": [{"system": "phone", "value": relative.phone, "use": "mobile"}],
-        "period": {"start": start.isoformat()},
+        "period": {"start": start.isoformat()}
+        | ({"end": on(reference, relative.until).isoformat()} if relative.until is not None else {}),
     }
+    if relative.shared_parts is not None:
+        # Only these parts of the plan are shared with this person (README: "Caregivers…").
+        resource["extension"] = [{"url": SHARED_PARTS_EXTENSION, "valueCode": part} for part in relative.shared_parts]
+    return resource
 
 
 _CONTACT_ROLE_TEXT = {
@@ -268,7 +277,7 @@ _CONTACT_ROLE_TEXT = {
 }
 
 
-def _care_team(case: Case) -> Resource:
+def _care_team(case: Case, reference: dt.date) -> Resource:
     roles: dict[str, str] = {case.author.key: "Auteur du programme de soins"}
     for version in case.versions:
         for contact in case.contacts_of(version):
@@ -289,6 +298,20 @@ def _care_team(case: Case) -> Resource:
         }
         for key, role in roles.items()
     ]
+    for former, until in case.former_team:
+        participants.append(
+            {
+                "role": [{"text": "Ancien membre de l'équipe de coordination"}],
+                "member": {
+                    "reference": f"Practitioner/{ids.practitioner_resource(former.key)}",
+                    "display": _display(former),
+                },
+                "period": {
+                    "start": on(reference, care_start(case)).isoformat(),
+                    "end": on(reference, until).isoformat(),
+                },
+            }
+        )
     for relative in case.relatives:
         if relative.sub:
             participants.append(

@@ -147,7 +147,20 @@ BREAST = Case(
     screening=True,
     relatives=(
         Relative("partner", "Luc", "EXEMPLE", c.SPOUSE, "0639980102", trusted_person=True, emergency_contact=True),
+        # A friend who helped during the chemotherapy; her link ended 30 days ago.
+        Relative(
+            "friend",
+            "Lucie",
+            "ESSAI-FICTIF",
+            c.FRIEND,
+            "0639980106",
+            caregiver=True,
+            sub="p-4e9b2c7a16",
+            login="lucie",
+            until=-30,
+        ),
     ),
+    former_team=((a.FORMER_COORDINATOR, -60),),
     rcp_reports=(
         RcpReport(
             -285,
@@ -1245,6 +1258,20 @@ LARYNX = Case(
             ),
         ),
     ),
+    # His neighbour Inès (a patient herself, thyroid case) drives him to his appointments: she sees the
+    # calendar, the contacts and the supportive care only.
+    relatives=(
+        Relative(
+            "neighbour",
+            "Inès",
+            "IMAGINAIRE",
+            c.FRIEND,
+            "0639980606",
+            caregiver=True,
+            sub="p-73c1d8a2f5",
+            shared_parts=("calendar", "contacts", "support"),
+        ),
+    ),
 )
 
 # ------------------------------------------------------------------------------------------------------------
@@ -1849,7 +1876,9 @@ _SHOWS = {
     "prostate": "A prostate-cancer patient under active surveillance; v2 only changes the GP (administrative).",
     "lymphoma": "A 78-year-old lymphoma patient (R-CHOP, oncogeriatrics, home help) whose daughter helps her.",
     "larynx": "A larynx-cancer patient who refused surgery (v2: radio-chemotherapy instead).",
-    "thyroid": "A thyroid-cancer patient: thyroidectomy then radioiodine, postponed in v2 (calendar change).",
+    "thyroid": "A thyroid-cancer patient: thyroidectomy then radioiodine, postponed in v2 (calendar change). "
+    "Also the caregiver of her neighbour Henri Témoin, limited to the calendar, contacts and support: she chooses "
+    "whose plan to see.",
     "ovarian": "An ovarian-cancer relapse: relapse phase, chemotherapy then maintenance, leaving sick leave with "
     "the MDPH, a linked RCP report.",
     "pdf-only": "A melanoma patient whose platform only publishes a PDF PPS (CDA nonXMLBody).",
@@ -1860,6 +1889,8 @@ _RELATIVE_SHOWS = {
     "mother": "A mother, legal representative of Léo Fantaisie (6, nephroblastoma): sees v2 and the RCP report; "
     "v1 is hidden from legal representatives.",
     "father": "A father, legal representative of Léo Fantaisie (6, nephroblastoma); same view as the mother.",
+    "friend": "A friend who was the caregiver of Camille Exemple until 30 days ago: her link has ended, so she "
+    "sees no plan.",
 }
 #: Sign-ins the data set supports without a case of its own (from demo/accounts.json).
 _OTHER_ACCOUNTS: tuple[dict[str, str], ...] = (
@@ -1940,6 +1971,24 @@ def demo_accounts(reference_date: dt.date | None = None) -> list[dict[str, str]]
             "rpps": coordinator.rpps,
             "shows": "A care coordinator (3C nurse) in the care team of every synthetic patient, previewing what "
             "they see.",
+        }
+    )
+    former = a.FORMER_COORDINATOR
+    assert former.rpps is not None
+    accounts.append(
+        {
+            "login": "yann",
+            "password": "demo-yann",
+            "idp": "pro",
+            "role": "coordinator",
+            "name": f"{former.given} {former.family.title()}",
+            "given_name": former.given,
+            "family_name": former.family.title(),
+            "sub": "s-3b7d90c5e2",
+            "acr": "eidas1",
+            "rpps": former.rpps,
+            "shows": "A care coordinator who left Camille Exemple's care team 60 days ago: in no care team now, "
+            "so he can preview nobody.",
         }
     )
     return accounts

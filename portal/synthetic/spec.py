@@ -107,6 +107,10 @@ class Relative:
     caregiver: bool = False
     sub: str | None = None
     login: str | None = None
+    #: The relative day their link to the patient ended (RelatedPerson.period.end); None: still in force.
+    until: Day | None = None
+    #: The parts of the plan shared with this caregiver (the portal's shared-plan-parts extension); None: all.
+    shared_parts: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,8 @@ class Case:
     paediatric_comment: str | None = None
     relatives: tuple[Relative, ...] = ()
     rcp_reports: tuple[RcpReport, ...] = ()
+    #: Professionals who were in the care team until a relative day (CareTeam.participant.period.end).
+    former_team: tuple[tuple[Professional, Day], ...] = ()
 
     def contacts_of(self, version: Version) -> tuple[Contact, ...]:
         return self.contacts if version.contacts is None else version.contacts

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
-from portal import access
+from portal import access, viewer
 from portal.auth.views import current_user
 from portal.careplans import LoadedPlan, PlanLoader
 from portal.exports import files, ics, pdf, portability
@@ -28,8 +28,9 @@ from portal.pps.errors import PpsError
 from portal.settings import Settings
 from portal.store import FhirClient, StoreDocumentTooLarge, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
+from portal.viewer import Viewing
 from portal.visibility import Viewer, visible, visible_related
-from portal.web import plan
+from portal.web import people, plan
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -58,6 +59,8 @@ class DocumentsContext:
     patient: PatientRecord
     pps: tuple[DocumentEntry, ...]
     related: tuple[DocumentEntry, ...]
+    #: The parts of the plan shared with a limited caregiver (portal.access); None: the whole plan.
+    shared_parts: frozenset[str] | None = None
 
     @property
     def all(self) -> tuple[DocumentEntry, ...]:
@@ -86,25 +89,30 @@ def today() -> dt.date:
 
 
 def current_viewer() -> Viewer:
-    """The kind of viewer signed in. Only patients sign in for now; caregivers, legal representatives and
-    coordinators (issue 7) get their kind here, and every route below follows it."""
-    return Viewer.PATIENT
+    """The kind of viewer of this request (portal.viewer): patient, caregiver, legal representative or a
+    coordinator's preview. Every route below follows it."""
+    found = g.get("viewing")
+    return found.kind if isinstance(found, Viewing) else Viewer.PATIENT
 
 
-def documents_context() -> DocumentsContext | ResponseReturnValue:
-    """The viewer's documents, or the page to show instead (start page, nobody linked)."""
-    user = current_user()
-    if user is None:
+def documents_context(page: str = "documents") -> DocumentsContext | ResponseReturnValue:
+    """The viewer's documents, or the page to show instead (start page, nobody linked, chooser).
+
+    `page` is the part of the plan the route belongs to: a caregiver limited to some parts never gets the
+    documents (they hold the whole plan), and gets the calendar file only when the calendar is shared."""
+    if current_user() is None:
         return redirect("/")
-    settings = _settings()
-    patient = access.own_patient(_store(), settings.oidc_subject_system, user["sub"])
-    if patient is None:
-        return render_template("no_patient.html", contact=settings.help_contact)
-    viewer = current_viewer()
-    pps = visible(viewer, pdsm.pps_documents(_store(), patient.id))
+    viewing = viewer.require()
+    if not isinstance(viewing, Viewing):
+        return viewing
+    if not viewing.shows(page):
+        raise NotFound()
+    patient = viewing.grant.patient
+    kind = viewing.kind
+    pps = visible(kind, pdsm.pps_documents(_store(), patient.id))
     related = pdsm.related_documents(_store(), patient.id)
-    shown = visible_related(viewer, [(r.entry, r.referenced_by) for r in related], [e.id for e in pps])
-    return DocumentsContext(viewer, patient, pps, shown)
+    shown = visible_related(kind, [(r.entry, r.referenced_by) for r in related], [e.id for e in pps])
+    return DocumentsContext(kind, patient, pps, shown, viewing.grant.shared_parts)
 
 
 def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
@@ -114,10 +122,13 @@ def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
         entry = next((e for e in context.pps if e.id == version), None)
         if entry is None:
             raise NotFound()
-        return loader.load(entry)
+        asked = loader.load(entry)
+        people.note_document(entry.id, asked.plan.metadata.version)
+        return asked
     loaded = loader.current(context.pps)
     if loaded is None:
         raise NotFound()
+    people.note_document(loaded.entry.id, loaded.plan.metadata.version)
     return loaded
 
 
@@ -217,14 +228,15 @@ def plan_pdf() -> ResponseReturnValue:
 @bp.get("/documents/calendar.ics")
 def calendar() -> ResponseReturnValue:
     """The whole plan's calendar, or one event (`?event=<uid>`); names only with `?names=1`."""
-    context = documents_context()
+    context = documents_context("calendar")
     if not isinstance(context, DocumentsContext):
         return context
     lang = page_lang()
     loaded = _current_plan(context, None)
     try:
         body = ics.calendar_file(
-            loaded.plan,
+            # Only the entries of the parts shared with this viewer.
+            access.restrict_plan(loaded.plan, context.shared_parts),
             lang,
             show_names=request.args.get("names") == "1",
             only=request.args.get("event") or None,

@@ -37,6 +37,7 @@ from portal.pps.errors import PpsError
 from portal.pps.model import CarePlan
 from portal.pps.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
 from portal.store.errors import StoreError
+from portal.viewer import Viewing
 from portal.web import plan as plan_pages
 
 __all__ = ["bp", "init_app"]
@@ -80,6 +81,8 @@ def _load() -> Loaded | ResponseReturnValue:
     context = plan_pages.plan_context()
     if not isinstance(context, plan_pages.PlanContext):
         return context
+    if context.viewing is not None and not context.viewing.shows("history"):
+        raise NotFound()  # the versions hold the whole plan: not for a caregiver limited to some parts
     loader: PlanLoader = current_app.extensions["portal.plans"]
     inputs: list[VersionInput] = []
     plans: dict[str, CarePlan] = {}
@@ -294,10 +297,16 @@ def _last_seen() -> LastSeen:
     return tracker
 
 
+def _is_preview() -> bool:
+    viewing = g.get("viewing")
+    return isinstance(viewing, Viewing) and viewing.preview
+
+
 def _remember(patient_id: str, version_id: str) -> None:
-    """Ask the response to record that the signed-in person has now seen this version."""
+    """Ask the response to record that the signed-in person has now seen this version (never in a
+    coordinator's preview: it acts for nobody)."""
     user = current_user()
-    if user is None:
+    if user is None or _is_preview():
         return
     tracker = _last_seen()
     records = tracker.load(request.cookies.get(COOKIE))
@@ -317,7 +326,7 @@ def _overview_hook(sender: Flask, template: Template, context: dict[str, Any], *
     context.setdefault("new_since", None)
     plan_context = context.get("ctx")
     user = current_user()
-    if not isinstance(plan_context, plan_pages.PlanContext) or user is None:
+    if not isinstance(plan_context, plan_pages.PlanContext) or user is None or _is_preview():
         return
     latest = latest_entry(plan_context.documents)
     if latest is None:

@@ -7,6 +7,7 @@ JavaScript; htmx only turns glossary links into a popover (`GET /glossary/<id>` 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import re
@@ -21,7 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from portal import access
+from portal import access, viewer
 from portal.auth.views import current_user
 from portal.careplans import LoadedPlan, PlanLoader
 from portal.plain.views import (
@@ -40,6 +41,8 @@ from portal.pps.errors import PpsError
 from portal.pps.versions import latest_entry
 from portal.store import FhirClient, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
+from portal.viewer import Viewing
+from portal.web import people
 
 bp = Blueprint("plan", __name__)
 log = logging.getLogger("portal.web")
@@ -66,6 +69,8 @@ class PlanContext:
     patient: PatientRecord
     documents: tuple[DocumentEntry, ...]
     loaded: LoadedPlan | None
+    #: Who is viewing, in which capacity (portal.viewer); None only for callers outside a request.
+    viewing: Viewing | None = None
 
 
 def page_lang() -> Lang:
@@ -103,25 +108,26 @@ def _prefetch_documents(hint: object) -> tuple[str, Future[list[DocumentEntry]]]
     """
     if not isinstance(hint, str) or not _FHIR_ID.fullmatch(hint):
         return None
-    return hint, STORE_POOL.submit(pdsm.pps_documents, _store(), hint)
+    # In this request's context: the prefetch shares the page's store deadline (portal.store.scope).
+    return hint, STORE_POOL.submit(contextvars.copy_context().run, pdsm.pps_documents, _store(), hint)
 
 
 def plan_context() -> PlanContext | ResponseReturnValue:
-    """The plan of the signed-in patient, or the page to show instead (start page, nobody linked)."""
-    user = current_user()
-    if user is None:
+    """The plan the signed-in person is viewing (portal.viewer: their own, a patient they help or represent, a
+    coordinator's preview), or the page to show instead (start page, nobody linked, chooser)."""
+    if current_user() is None:
         return redirect("/")
-    settings = current_app.extensions["portal.settings"]
     prefetch = _prefetch_documents(session.get(PATIENT_HINT))
-    patient = access.own_patient(_store(), settings.oidc_subject_system, user["sub"])
-    if patient is None:
+    viewing = viewer.require()
+    if not isinstance(viewing, Viewing):
         session.pop(PATIENT_HINT, None)
-        return render_template("no_patient.html", contact=settings.help_contact)
+        return viewing
+    patient = viewing.grant.patient
     if prefetch is not None and prefetch[0] == patient.id:
         # Same request as patient_view's next one: once done, that one is answered by the cache.
         prefetch[1].exception()
     session[PATIENT_HINT] = patient.id
-    view = access.patient_view(_store(), patient)
+    view = access.patient_view(_store(), patient, viewing.kind)
     loader: PlanLoader = current_app.extensions["portal.plans"]
     try:
         loaded = loader.current(view.documents)
@@ -130,7 +136,11 @@ def plan_context() -> PlanContext | ResponseReturnValue:
         latest = latest_entry(view.documents)
         g.refused_plan_has_pdf = latest is not None and has_pdf(latest)
         raise
-    return PlanContext(view.patient, view.documents, loaded)
+    if loaded is not None:
+        people.note_document(loaded.entry.id, loaded.plan.metadata.version)
+        # A caregiver limited to some parts gets a plan with only those: every view built from it follows.
+        loaded = LoadedPlan(loaded.entry, access.restrict_plan(loaded.plan, viewing.grant.shared_parts))
+    return PlanContext(view.patient, view.documents, loaded, viewing)
 
 
 def page_names() -> dict[str, str]:
@@ -145,13 +155,27 @@ def page_names() -> dict[str, str]:
         "history": _("Versions"),
         "documents": _("Documents"),
         "glossary": _("Glossary"),
+        "access": _("Who looked"),
     }
 
 
 def nav(current: str) -> list[dict[str, Any]]:
-    """The contents list between plan pages, the current one marked."""
+    """The contents list between plan pages, the current one marked: the pages this viewer may see, and
+    for the patient themself, the page of who has looked at their plan."""
     names = page_names()
-    return [{"key": key, "href": path, "text": names[key], "current": key == current} for key, path in PAGES]
+    viewing = g.get("viewing")
+    pages = [(key, path) for key, path in PAGES if not isinstance(viewing, Viewing) or viewing.shows(key)]
+    if isinstance(viewing, Viewing) and viewing.is_patient:
+        pages.append(("access", "/access-log"))
+    return [{"key": key, "href": path, "text": names[key], "current": key == current} for key, path in pages]
+
+
+def page_urls() -> dict[str, str]:
+    """Where the links between plan pages lead; a page not shared with this viewer leads to the overview."""
+    viewing = g.get("viewing")
+    if not isinstance(viewing, Viewing):
+        return PAGE_URLS
+    return {key: path if viewing.shows(key) else "/" for key, path in PAGE_URLS.items()}
 
 
 def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], Any]) -> ResponseReturnValue:
@@ -159,6 +183,8 @@ def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], 
     context = plan_context()
     if not isinstance(context, PlanContext):
         return context
+    if context.viewing is not None and not context.viewing.shows(page):
+        raise NotFound()  # a part of the plan not shared with this caregiver
     lang = page_lang()
     plan = context.loaded.plan if context.loaded else None
     pdf_only = plan is not None and plan.is_pdf_only
@@ -167,7 +193,7 @@ def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], 
         template,
         page=page,
         nav=nav(page),
-        urls=PAGE_URLS,
+        urls=page_urls(),
         lang=lang,
         gloss=Linker(lang),
         ctx=context,

@@ -75,6 +75,16 @@ def sign_in(page: Page, running: Running, login: str) -> None:
     page.wait_for_url(running.portal_url + "/**")
 
 
+def sign_in_pro(page: Page, running: Running, login: str) -> None:
+    """Sign a professional in through the professional provider's form (`/pro/login`)."""
+    account = running.accounts[login]
+    page.goto(running.portal_url + "/pro/login")
+    page.fill("input[name=login]", account["login"])
+    page.fill("input[name=password]", account["password"])
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(running.portal_url + "/**")
+
+
 def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     horizontal_overflow,
     new_context,
     sign_in,
+    sign_in_pro,
 )
 from tests.conftest import Running
 from tests.pages import check_page
@@ -106,7 +107,22 @@ def test_every_page_of_a_patient_is_accessible(
         context.close()
 
 
-PATIENT_LOGINS = ["bernard", "diane", "germaine", "henri", "ines", "nathalie", "victor", "rose", "alex"]
+#: Patients, and the people around them: a caregiver (helene), a parent (emma), a caregiver whose link has
+#: ended (lucie); ines is a patient and a limited caregiver (her home is the chooser).
+PATIENT_LOGINS = [
+    "bernard",
+    "diane",
+    "germaine",
+    "henri",
+    "ines",
+    "nathalie",
+    "victor",
+    "rose",
+    "alex",
+    "helene",
+    "emma",
+    "lucie",
+]
 
 
 @pytest.mark.parametrize("login", PATIENT_LOGINS)
@@ -122,6 +138,61 @@ def test_every_page_of_every_synthetic_patient_is_accessible(
                 page.goto(running.portal_url + path)
                 check_page(page.content())
                 assert_accessible(page, axe_source, f"{login} {path} ({lang})")
+        finally:
+            context.close()
+
+
+def choose_first(page: Page, running: Running) -> None:
+    """On a chooser or a coordinator's list, press the first person's button."""
+    page.goto(running.portal_url + "/")
+    button = page.locator("main form button[type=submit]").first
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        button.click()
+    assert answer.value.status == 302, f"the choice was refused: {answer.value.status}"
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("login", ["ines"])
+def test_every_page_a_caregiver_with_a_chooser_reaches_is_accessible(
+    browser: Browser, running: Running, axe_source: str, login: str
+) -> None:
+    for lang in ("fr", "en"):
+        context = new_context(browser, lang)
+        page = context.new_page()
+        try:
+            sign_in(page, running, login)
+            page.goto(running.portal_url + "/")
+            with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                page.locator("main form button[type=submit]").nth(1).click()  # the neighbour he helps
+            assert answer.value.status == 302
+            page.wait_for_load_state()
+            for path in crawl(page, running):
+                page.goto(running.portal_url + path)
+                check_page(page.content())
+                assert_accessible(page, axe_source, f"{login} {path} ({lang})")
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("login", ["claire", "yann"])
+def test_every_page_of_a_coordinator_and_their_preview_is_accessible(
+    browser: Browser, running: Running, axe_source: str, login: str
+) -> None:
+    for lang in ("fr", "en"):
+        context = new_context(browser, lang)
+        page = context.new_page()
+        try:
+            sign_in_pro(page, running, login)
+            page.goto(running.portal_url + "/")
+            check_page(page.content())
+            assert_accessible(page, axe_source, f"{login} / ({lang})")
+            if login == "claire":
+                choose_first(page, running)
+                for path in crawl(page, running):
+                    page.goto(running.portal_url + path)
+                    check_page(page.content())
+                    assert page.locator(".viewing-banner").count() == 1, f"{path}: no preview banner"
+                    assert_accessible(page, axe_source, f"{login} preview {path} ({lang})")
         finally:
             context.close()
 

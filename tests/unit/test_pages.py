@@ -157,6 +157,7 @@ def test_nobody_linked_gets_a_plain_page_not_an_error(
     client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock
 ) -> None:
     mock.get(STORE + "/Patient", json=searchset())
+    mock.get(STORE + "/RelatedPerson", json=searchset())  # nobody's caregiver or representative either
     signed_in(client, provider)
     answer = client.get("/")
     assert answer.status_code == 200

@@ -54,7 +54,7 @@ def assert_security_headers(answer: Any, what: str) -> None:
     assert csp["form-action"] == "'self' https://idp.test", what
     assert "unsafe" not in headers["Content-Security-Policy"], what
     assert int(headers["Strict-Transport-Security"].split(";")[0].removeprefix("max-age=")) >= 31_536_000, what
-    assert headers["Referrer-Policy"] == "no-referrer", what
+    assert headers["Referrer-Policy"] == "same-origin", what
     denied = {p.strip() for p in headers["Permissions-Policy"].split(",")}
     assert {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} <= denied, what
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin", what

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from portal.pps.reader import read_pps
-from portal.synthetic import build_bundle, demo_accounts, ids
+from portal.synthetic import DEFAULT_REFERENCE_DATE, build_bundle, demo_accounts, ids
 from portal.synthetic.bundle import SUBJECT_SYSTEM, VISIBILITY_SYSTEM
 from portal.synthetic.cases import CASES, UNLINKED_SUBS
 
@@ -129,13 +129,25 @@ def test_visibility_labels_are_exactly_where_the_cases_put_them() -> None:
 
 def test_related_people_sign_in_as_themselves_with_a_role_marker() -> None:
     people = {r["id"]: r for r in of_type("RelatedPerson")}
-    assert set(people) == {"rp-germaine-daughter", "rp-leo-mother", "rp-leo-father"}
+    assert set(people) == {
+        "rp-germaine-daughter",
+        "rp-leo-mother",
+        "rp-leo-father",
+        "rp-camille-friend",
+        "rp-henri-neighbour",
+    }
     codes = {key: {c["code"] for rel in r["relationship"] for c in rel["coding"]} for key, r in people.items()}
     assert codes == {
         "rp-germaine-daughter": {"DAU", "CAREGIVER"},
         "rp-leo-mother": {"MTH", "GUARD"},
         "rp-leo-father": {"FTH", "GUARD"},
+        "rp-camille-friend": {"FRND", "CAREGIVER"},
+        "rp-henri-neighbour": {"FRND", "CAREGIVER"},
     }
+    # One caregiver whose link has ended, one who sees some parts of the plan only.
+    assert people["rp-camille-friend"]["period"]["end"] < DEFAULT_REFERENCE_DATE.isoformat()
+    assert "end" not in people["rp-henri-neighbour"]["period"]
+    assert {e["valueCode"] for e in people["rp-henri-neighbour"]["extension"]} == {"calendar", "contacts", "support"}
     for person in people.values():
         assert person["active"] is True and "start" in person["period"]
         (identifier,) = person["identifier"]
@@ -163,9 +175,10 @@ def test_every_sign_in_of_the_data_set_resolves_or_is_meant_not_to(account: dict
     if account["sub"] in UNLINKED_SUBS:
         assert found == []
     else:
-        assert len(found) == 1
+        # A patient may also be somebody's caregiver (Bernard): the sign-in resolves to one resource of each kind.
         expected = "Patient" if account["role"] == "patient" else "RelatedPerson"
-        assert found[0]["resourceType"] == expected
+        assert len([r for r in found if r["resourceType"] == expected]) == 1
+        assert len(found) == len({r["resourceType"] for r in found})
 
 
 def test_accounts_file_sign_ins_resolve_in_the_bundle_with_the_same_sub() -> None:
@@ -175,7 +188,9 @@ def test_accounts_file_sign_ins_resolve_in_the_bundle_with_the_same_sub() -> Non
     for account in json.loads(ACCOUNTS_FILE.read_text(encoding="utf-8")):
         if account["idp"] != "patient":
             continue
-        found = resolving(SUBJECT_SYSTEM, account["sub"])
+        found = [r for r in resolving(SUBJECT_SYSTEM, account["sub"]) if r["resourceType"] != "RelatedPerson"]
+        if account["role"] != "patient":
+            found = resolving(SUBJECT_SYSTEM, account["sub"])
         assert len(found) == (0 if account["sub"] in UNLINKED_SUBS else 1), account["login"]
         assert ours[account["login"]]["sub"] == account["sub"]
 

@@ -1,0 +1,303 @@
+"""The access log: every view of care-plan content or of a document, by anyone, is recorded twice — as a FHIR
+AuditEvent in the store (the patient reads it back on their access page) and as one JSON log line whose ids are
+keyed hashes (never a name, an INS or a raw id). Side branch of the data path: web → audit → store.
+
+The log line is written at once, so the record exists even when the store does not answer. The AuditEvent is
+queued and POSTed by one background thread per process: a page never waits for it. A failed write is retried
+from the bounded queue with a growing pause, up to `max_attempts`; when the queue is full or the attempts are
+spent, the record is counted and an error line says so (with the record's pseudonymous key) — never silently.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+import threading
+import time
+import weakref
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from portal.store import FhirClient, StoreError, StoreRejected, pdsm
+from portal.store.resources import AUDIT_ENTITY_TYPE_SYSTEM
+
+__all__ = ["AccessRecord", "Actor", "AuditTrail", "Pseudonyms", "to_audit_event"]
+
+log = logging.getLogger("portal.audit")
+
+Outcome = Literal["success", "refused", "failed"]
+#: AuditEvent.outcome: 0 success, 4 minor failure (refused: answered 404), 8 serious failure (error page).
+FHIR_OUTCOME: dict[Outcome, str] = {"success": "0", "refused": "4", "failed": "8"}
+DCM = "http://dicom.nema.org/resources/ontology/DCM"
+OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role"
+SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type"
+RESTFUL = "http://hl7.org/fhir/restful-interaction"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who looked: their kind (patient, caregiver, representative, coordinator), the identifier they signed
+    in with (system and value: the provider's sub, or the RPPS number), their name when known, and the store
+    resource that stands for them (Patient/…, RelatedPerson/…), when there is one."""
+
+    kind: str
+    system: str
+    value: str
+    name: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    """One view: who, on behalf of whom (the patient, for a caregiver or a representative), which patient,
+    which page, document and version, when, and how it ended."""
+
+    actor: Actor
+    patient_id: str
+    page: str
+    outcome: Outcome
+    at: dt.datetime
+    on_behalf_of: str | None = None
+    document: str | None = None
+    version: str | None = None
+
+
+class Pseudonyms:
+    """Keyed hashes (HMAC-SHA-256 under a key derived from the app secret): the same id always gives the
+    same pseudonym, so log lines can be followed, but nobody without the secret can tell whose they are."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"portal.audit.pseudonym\x00" + secret.encode()).digest()
+
+    def __call__(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        mac = hmac.new(self._key, value.encode(), hashlib.sha256).digest()
+        return base64.b32encode(mac[:10]).decode("ascii").lower()
+
+
+def log_line(record: AccessRecord, pseudonym: Pseudonyms) -> str:
+    """The JSON log line of a record: kinds, page, version and outcome in clear; every id hashed; no name."""
+    return json.dumps(
+        {
+            "event": "access",
+            "at": record.at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+            "actor_kind": record.actor.kind,
+            "actor": pseudonym(f"{record.actor.system}|{record.actor.value}"),
+            "on_behalf_of": pseudonym(record.on_behalf_of),
+            "patient": pseudonym(f"Patient/{record.patient_id}"),
+            "page": record.page,
+            "document": pseudonym(record.document and f"DocumentReference/{record.document}"),
+            "version": record.version,
+            "outcome": record.outcome,
+        },
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+
+
+def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
+    """The FHIR R4 AuditEvent of a record (read of a patient record, by a person, through the portal)."""
+    who: dict[str, Any] = {"identifier": {"system": record.actor.system, "value": record.actor.value}}
+    if record.actor.reference:
+        who["reference"] = record.actor.reference
+    if record.actor.name:
+        who["display"] = record.actor.name
+    page: dict[str, Any] = {
+        "type": {"system": AUDIT_ENTITY_TYPE_SYSTEM, "code": "2", "display": "System Object"},
+        "role": {"system": OBJECT_ROLE, "code": "4", "display": "Domain Resource"},
+        "name": record.page,
+    }
+    # A refused view names no document: the id asked for may be another patient's.
+    if record.document and record.outcome == "success":
+        page["what"] = {"reference": f"DocumentReference/{record.document}"}
+    if record.version:
+        page["detail"] = [{"type": "version", "valueString": record.version}]
+    entities: list[dict[str, Any]] = [
+        {
+            "what": {"reference": f"Patient/{record.patient_id}"},
+            "type": {"system": AUDIT_ENTITY_TYPE_SYSTEM, "code": "1", "display": "Person"},
+            "role": {"system": OBJECT_ROLE, "code": "1", "display": "Patient"},
+        },
+        page,
+    ]
+    agent: dict[str, Any] = {
+        "role": [{"coding": [{"system": pdsm.ROLE_SYSTEM_AUDIT, "code": record.actor.kind}]}],
+        "who": who,
+        "requestor": True,
+    }
+    event: dict[str, Any] = {
+        "resourceType": "AuditEvent",
+        "type": {"system": DCM, "code": "110110", "display": "Patient Record"},
+        "subtype": [{"system": RESTFUL, "code": "read", "display": "read"}],
+        "action": "R",
+        "recorded": record.at.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "outcome": FHIR_OUTCOME[record.outcome],
+        "agent": [agent],
+        "source": {
+            "observer": {"display": observer},
+            "type": [{"system": SOURCE_TYPE, "code": "4", "display": "Application Server"}],
+        },
+        "entity": entities,
+    }
+    if record.on_behalf_of:
+        # R4 has no onBehalfOf: the patient the person acts for is a second, non-requesting agent.
+        event["agent"].append({"who": {"reference": record.on_behalf_of}, "requestor": False})
+    return event
+
+
+@dataclass
+class _Pending:
+    event: dict[str, Any]
+    key: str | None
+    attempts: int = 0
+    not_before: float = 0.0
+
+
+@dataclass
+class Counters:
+    """What became of the records since the process started (read by tests and, later, by metrics)."""
+
+    recorded: int = 0
+    written: int = 0
+    retried: int = 0
+    dropped: int = 0  # the queue was full
+    abandoned: int = 0  # every attempt failed
+
+
+@dataclass(eq=False)  # compared and hashed by identity (kept in a WeakSet)
+class AuditTrail:
+    """Writes access records: the log line now, the AuditEvent from a bounded queue in a background thread."""
+
+    client: FhirClient
+    secret: str
+    observer: str = "Portail PPS"
+    queue_size: int = 1000
+    timeout: float = 2.0
+    max_attempts: int = 6
+    retry_wait: float = 1.0
+    counters: Counters = field(default_factory=Counters)
+
+    def __post_init__(self) -> None:
+        self.pseudonym = Pseudonyms(self.secret)
+        self._queue: deque[_Pending] = deque()
+        self._busy = 0
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        self._stopping = False
+        _TRAILS.add(self)
+
+    # --- the page's side: never waits ---------------------------------------------------------------------
+
+    def record(self, record: AccessRecord) -> None:
+        line = log_line(record, self.pseudonym)
+        log.info(line)
+        key = self.pseudonym(line)
+        with self._changed:
+            self.counters.recorded += 1
+            if len(self._queue) >= self.queue_size:
+                self.counters.dropped += 1
+                log.error("access record not sent to the store: queue full (key=%s)", key)
+                return
+            self._queue.append(_Pending(to_audit_event(record, self.observer), key))
+            self._ensure_worker()
+            self._changed.notify_all()
+
+    def pending(self) -> int:
+        with self._changed:
+            return len(self._queue) + self._busy
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued record is written or given up (for tests and shutdown)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._queue or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.1))
+        return True
+
+    def close(self, last_chance: float | None = None) -> None:
+        """A short last chance for the queue, then say how many records did not reach the store."""
+        wait = min(3.0, self.timeout * 2) if last_chance is None else last_chance
+        if not self.flush(timeout=wait):
+            log.error("access records not sent to the store at exit: %d", self.pending())
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+
+    # --- the worker ---------------------------------------------------------------------------------------
+
+    def _ensure_worker(self) -> None:
+        # After a fork (gunicorn workers) the parent's thread does not exist in the child: start our own.
+        if self._pid != os.getpid():
+            self._pid, self._thread = os.getpid(), None
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="portal-audit", daemon=True)
+            self._thread.start()
+
+    def _next(self) -> _Pending | None:
+        with self._changed:
+            while not self._stopping:
+                now = time.monotonic()
+                ready = next((p for p in self._queue if p.not_before <= now), None)
+                if ready is not None:
+                    self._queue.remove(ready)
+                    self._busy += 1
+                    return ready
+                waits = [p.not_before - now for p in self._queue]
+                self._changed.wait(min(waits) if waits else 1.0)
+        return None
+
+    def _run(self) -> None:
+        while (pending := self._next()) is not None:
+            try:
+                pdsm.create_audit_event(self.client, pending.event, timeout=self.timeout)
+            except (StoreError, ValueError) as exc:
+                self._failed(pending, exc)
+            else:
+                with self._changed:
+                    self.counters.written += 1
+            finally:
+                with self._changed:
+                    self._busy -= 1
+                    self._changed.notify_all()
+
+    def _failed(self, pending: _Pending, exc: Exception) -> None:
+        pending.attempts += 1
+        with self._changed:
+            # A store that rejects the resource will reject it again: no retry.
+            if pending.attempts >= self.max_attempts or isinstance(exc, ValueError | StoreRejected):
+                self.counters.abandoned += 1
+                log.error(
+                    "access record not sent to the store after %d attempt(s): %s (key=%s)",
+                    pending.attempts,
+                    type(exc).__name__,
+                    pending.key,
+                )
+                return
+            self.counters.retried += 1
+            pending.not_before = time.monotonic() + self.retry_wait * 2 ** (pending.attempts - 1)
+            self._queue.append(pending)
+            log.warning("access record will be sent again: %s (attempt %d)", type(exc).__name__, pending.attempts)
+
+
+#: Every trail of the process, for one last chance at exit (a process may hold several apps: tests).
+_TRAILS: weakref.WeakSet[AuditTrail] = weakref.WeakSet()
+EXIT_BUDGET = 3.0
+
+
+@atexit.register
+def _close_all() -> None:
+    deadline = time.monotonic() + EXIT_BUDGET
+    for trail in list(_TRAILS):
+        trail.close(last_chance=max(deadline - time.monotonic(), 0.0))

@@ -1,0 +1,87 @@
+"""Sign-in of professionals (care coordinators) at the professional provider — Pro Santé Connect in
+production: `/pro/login` and `/pro/auth/callback` (first step of the data path, for the coordinator preview).
+
+The same OpenID Connect relying party as for patients (`portal.auth.oidc`), with the professional provider's
+assurance level (`PORTAL_PRO_OIDC_ACR_VALUES`, default eidas1). The person is known by their RPPS number, read
+from the claim named by `PORTAL_PRO_RPPS_CLAIM` (default `SubjectNameID`, as Pro Santé Connect sends it);
+a sign-in without one is refused. What they may see is decided later, per request, by `portal.access`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
+
+from portal.auth.oidc import OidcProvider, SignInError
+from portal.auth.session import PortalSession
+from portal.auth.views import NEXT, USER, safe_next, settings
+
+bp = Blueprint("pro", __name__)
+log = logging.getLogger("portal.auth")
+
+#: An RPPS number is 11 digits; an ADELI-based national id (8 + 9 digits) is accepted as well.
+_RPPS = re.compile(r"[0-9]{11}|[0-9]{1,2}[0-9]{9}")
+
+
+def _provider() -> OidcProvider:
+    providers: dict[str, OidcProvider] = current_app.extensions["portal.providers"]
+    if "pro" not in providers:
+        raise NotFound()  # no professional provider configured: these routes do not exist
+    return providers["pro"]
+
+
+@bp.get("/pro/login")
+def login() -> ResponseReturnValue:
+    provider = _provider()
+    target = safe_next(request.args.get("next"))
+    if target:
+        session[NEXT] = target
+    try:
+        return provider.authorize_redirect(settings().public_url + "/pro/auth/callback")
+    except SignInError as exc:
+        log.warning("professional sign-in could not start: %s", exc.reason)
+        raise ServiceUnavailable() from exc
+
+
+@bp.get("/pro/auth/callback")
+def callback() -> ResponseReturnValue:
+    provider = _provider()
+    try:
+        identity = provider.complete()
+    except SignInError as exc:
+        log.warning("professional sign-in failed (%s): %s", exc.kind, exc.reason)
+        session.pop(USER, None)
+        if exc.kind == "cancelled":
+            return render_template("signin_cancelled.html")
+        if exc.kind == "unavailable":
+            raise ServiceUnavailable() from exc
+        raise BadRequest() from exc
+    rpps = identity.claims.get(settings().pro_rpps_claim)
+    if not isinstance(rpps, str) or not _RPPS.fullmatch(rpps.strip()):
+        log.warning("professional sign-in refused: no RPPS number in claim %s", settings().pro_rpps_claim)
+        session.pop(USER, None)
+        raise BadRequest()
+    target = session.get(NEXT)
+    session.clear()
+    assert isinstance(session, PortalSession)
+    session.regenerate()
+    session[USER] = {
+        "provider": "pro",
+        "sub": identity.sub,
+        "sid": identity.sid,
+        "acr": identity.acr,
+        "id_token": identity.id_token,
+        "given_name": identity.claims.get("given_name"),
+        "family_name": identity.claims.get("family_name"),
+        "rpps": rpps.strip(),
+    }
+    # Back-channel logout finds sessions by these top-level keys.
+    session["oidc_sub"] = identity.sub
+    if identity.sid:
+        session["oidc_sid"] = identity.sid
+    log.info("professional sign-in succeeded (acr=%s)", identity.acr)
+    return redirect(safe_next(target) or "/")

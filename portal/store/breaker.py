@@ -1,0 +1,129 @@
+"""Circuit breaker of the store client (store step of the data path): stop calling a store that keeps failing.
+
+Why: when the regional store is down, every page would otherwise wait for its timeouts, and every worker
+would keep sending requests to a service that is trying to recover. After `failure_threshold` consecutive
+failures the circuit opens: calls fail at once with `CircuitOpen` (a `StoreUnavailable`, so pages show the
+same "try again later" or their last good copy). After `cool_down` seconds one trial call is let through
+(half-open): its success closes the circuit, its failure opens it again for another cool-down.
+
+A failure is the store not answering usefully (`StoreUnavailable`: timeout, refused connection, 5xx, 429).
+An answer that says "not found" or "bad request" is a success: the store is there. One breaker per
+`FhirClient`, i.e. per store base URL; safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from portal.store.errors import StoreError, StoreUnavailable
+
+logger = logging.getLogger("portal.store")
+
+DEFAULT_FAILURE_THRESHOLD = 5
+DEFAULT_COOL_DOWN = 30.0
+
+
+class CircuitOpen(StoreUnavailable):
+    """The store failed repeatedly a moment ago: this call was not sent."""
+
+
+class State(enum.Enum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half-open"
+
+
+class CircuitBreaker:
+    """Closed → open after `failure_threshold` consecutive failures → half-open after `cool_down` seconds →
+    closed on the trial's success, open again on its failure."""
+
+    def __init__(
+        self,
+        *,
+        failure_threshold: int = DEFAULT_FAILURE_THRESHOLD,
+        cool_down: float = DEFAULT_COOL_DOWN,
+        clock: Callable[[], float] = time.monotonic,
+        name: str = "store",
+    ) -> None:
+        if failure_threshold < 1 or cool_down <= 0:
+            raise ValueError("the breaker needs at least one failure and a positive cool-down")
+        self.failure_threshold = failure_threshold
+        self.cool_down = cool_down
+        self.name = name
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._state = State.CLOSED
+        self._failures = 0
+        self._opened_at = 0.0
+        self._trial_running = False
+
+    @property
+    def state(self) -> State:
+        """The state as the next call would see it (an open circuit past its cool-down reads half-open)."""
+        with self._lock:
+            if self._state is State.OPEN and self._clock() - self._opened_at >= self.cool_down:
+                return State.HALF_OPEN
+            return self._state
+
+    def before_call(self) -> None:
+        """Let the call through, or raise CircuitOpen. Past the cool-down, exactly one caller gets the trial."""
+        with self._lock:
+            if self._state is State.CLOSED:
+                return
+            if self._state is State.OPEN and self._clock() - self._opened_at >= self.cool_down:
+                self._state = State.HALF_OPEN
+                self._trial_running = False
+            if self._state is State.HALF_OPEN and not self._trial_running:
+                self._trial_running = True
+                return
+        raise CircuitOpen(f"{self.name}: the circuit is open after repeated failures")
+
+    def record_success(self) -> None:
+        with self._lock:
+            if self._state is not State.CLOSED:
+                logger.info("store circuit closed: the %s answers again", self.name)
+            self._state = State.CLOSED
+            self._failures = 0
+            self._trial_running = False
+
+    def record_failure(self) -> None:
+        with self._lock:
+            self._failures += 1
+            if self._state is State.HALF_OPEN or self._failures >= self.failure_threshold:
+                if self._state is not State.OPEN:
+                    logger.warning(
+                        "store circuit open: %d consecutive failures, next trial in %.0f s",
+                        self._failures,
+                        self.cool_down,
+                    )
+                self._state = State.OPEN
+                self._opened_at = self._clock()
+                self._trial_running = False
+
+    def release(self) -> None:
+        """The call ended with neither an answer nor a store failure (e.g. a bug on our side): free the trial."""
+        with self._lock:
+            self._trial_running = False
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Around one call: `before_call`, then a failure on StoreUnavailable, a success on any other outcome
+        from the store (an answer, even an error status), a release on anything else."""
+        self.before_call()
+        try:
+            yield
+        except StoreUnavailable:
+            self.record_failure()
+            raise
+        except StoreError:
+            self.record_success()
+            raise
+        except BaseException:
+            self.release()
+            raise
+        self.record_success()

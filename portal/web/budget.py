@@ -1,0 +1,51 @@
+"""Each request's dealings with the store (web step of the data path): one time budget, and the stale-copy notice.
+
+Every request opens a `portal.store.scope` with `PORTAL_PAGE_TIME_BUDGET` seconds: all its store calls share
+that deadline, so a hanging store cannot hold a page longer. When the store failed and a page was built from
+last good copies, templates get `stale_notice`: one plain sentence with the time those copies were fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextvars import Token
+from typing import Any
+
+from flask import Flask, current_app, g
+from flask_babel import format_time
+from flask_babel import gettext as _
+
+from portal.store import scope
+
+_SCOPE_KEY = "portal_store_scope"
+
+
+def stale_notice() -> str | None:
+    """The notice "Last updated at 14:05. The regional service does not answer now.", or None when all was fresh."""
+    current = scope.current()
+    if current is None or current.stale_since is None:
+        return None
+    fetched = dt.datetime.fromtimestamp(current.stale_since, dt.UTC)
+    # format_time converts to the app's time zone (Europe/Paris): the time people saw on their clock.
+    notice: str = _(
+        "Last updated at %(time)s. The regional service does not answer now.",
+        time=format_time(fetched, "HH:mm"),
+    )
+    return notice
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def open_budget() -> None:
+        settings = current_app.extensions["portal.settings"]
+        setattr(g, _SCOPE_KEY, scope.open_scope(settings.page_time_budget))
+
+    @app.teardown_request
+    def close_budget(_exc: BaseException | None) -> None:
+        token: Token[scope.PageScope | None] | None = g.pop(_SCOPE_KEY, None)
+        if token is not None:
+            scope.close_scope(token)
+
+    @app.context_processor
+    def notice() -> dict[str, Any]:
+        return {"stale_notice": stale_notice}

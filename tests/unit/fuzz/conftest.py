@@ -1,0 +1,20 @@
+"""Hypothesis profiles of the fuzz tests: small by default (the unit layer stays quick), larger on demand with
+`HYPOTHESIS_PROFILE=fuzz-long`."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
+    deadline=None,  # timing is asserted by the tests themselves, with their own bounds
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    derandomize=False,
+    print_blob=True,
+)
+settings.register_profile("fuzz-long", parent=settings.get_profile("fuzz"), max_examples=1000)
+#: The profile the fuzz tests run with: `fuzz`, or `fuzz-long` when HYPOTHESIS_PROFILE names it.
+FUZZ = settings.get_profile("fuzz-long" if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz-long" else "fuzz")

@@ -1,0 +1,174 @@
+"""Who may see whom: RelatedPerson links in force, CareTeam membership, and the parts of a plan shared."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+import responses
+
+from portal import access
+from portal.pps.model import CarePlan, DocumentMetadata, ItemKind, ItemStatus, Patient, ProgrammeItem
+from portal.store import FhirClient
+from portal.store.resources import ROLE_CLASS_SYSTEM, SHARED_PARTS_EXTENSION, related_person_from_fhir
+from portal.visibility import Viewer
+
+STORE = "https://store.test/fhir"
+SYSTEM = "urn:pps-portal:test:sub"
+NOW = dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC)
+
+
+def related(**changes: Any) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "RelatedPerson",
+        "id": "rp-1",
+        "identifier": [{"system": SYSTEM, "value": "helper"}],
+        "active": True,
+        "patient": {"reference": "Patient/pat-a"},
+        "relationship": [{"coding": [{"system": ROLE_CLASS_SYSTEM, "code": "CAREGIVER"}]}],
+        "name": [{"given": ["Hélène"], "family": "Factice"}],
+        "period": {"start": "2026-01-01"},
+    }
+    resource.update(changes)
+    return {k: v for k, v in resource.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "in_force"),
+    [
+        ({}, True),
+        ({"period": {"start": "2026-01-01", "end": "2026-09-01"}}, True),  # the whole last day counts
+        ({"period": {"start": "2026-01-01", "end": "2026-08-31"}}, False),  # ended yesterday
+        ({"period": {"start": "2026-09-02"}}, False),  # not started yet
+        ({"active": False}, False),
+        (
+            {
+                "relationship": [
+                    {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode", "code": "DAU"}]}
+                ]
+            },
+            False,
+        ),
+        ({"patient": None}, False),
+    ],
+)
+def test_a_relative_sees_the_patient_only_while_the_link_is_in_force(changes: dict[str, Any], in_force: bool) -> None:
+    assert access.link_in_force(related_person_from_fhir(related(**changes)), NOW) is in_force
+
+
+def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": r} for r in resources]}
+
+
+def patient(pid: str, name: str) -> dict[str, Any]:
+    return {"resourceType": "Patient", "id": pid, "name": [{"family": name}]}
+
+
+@responses.activate
+def test_a_patient_who_helps_someone_gets_both_and_a_representative_wins_over_a_caregiver() -> None:
+    own = patient("pat-self", "Fictif") | {"identifier": [{"system": SYSTEM, "value": "helper"}]}
+    responses.get(STORE + "/Patient", json=searchset(own))
+    guardian_and_caregiver = related(
+        id="rp-2",
+        patient={"reference": "Patient/pat-child"},
+        relationship=[
+            {"coding": [{"system": ROLE_CLASS_SYSTEM, "code": "CAREGIVER"}]},
+            {"coding": [{"system": ROLE_CLASS_SYSTEM, "code": "GUARD"}]},
+        ],
+    )
+    someone_elses = related(id="rp-3", identifier=[{"system": SYSTEM, "value": "HELPER"}])  # loose token match
+    responses.get(STORE + "/RelatedPerson", json=searchset(guardian_and_caregiver, someone_elses))
+    responses.get(STORE + "/Patient/pat-child", json=patient("pat-child", "Fantaisie"))
+    with FhirClient(STORE, cache_ttl=0, retries=0) as client:
+        grants = access.patient_side_grants(client, SYSTEM, "helper", NOW)
+    assert [(g.patient.id, g.viewer, g.via) for g in grants] == [
+        ("pat-self", Viewer.PATIENT, None),
+        ("pat-child", Viewer.REPRESENTATIVE, "RelatedPerson/rp-2"),
+    ]
+
+
+@responses.activate
+def test_a_caregiver_limited_to_some_parts_keeps_only_known_parts() -> None:
+    responses.get(STORE + "/Patient", json=searchset())
+    limited = related(
+        extension=[{"url": SHARED_PARTS_EXTENSION, "valueCode": c} for c in ("calendar", "support", "secrets")]
+    )
+    responses.get(STORE + "/RelatedPerson", json=searchset(limited))
+    responses.get(STORE + "/Patient/pat-a", json=patient("pat-a", "Factice"))
+    with FhirClient(STORE, cache_ttl=0, retries=0) as client:
+        (grant,) = access.patient_side_grants(client, SYSTEM, "helper", NOW)
+    assert grant.shared_parts == frozenset({"calendar", "support"})
+    assert [p for p in ("overview", "treatments", "calendar", "support", "history", "documents") if grant.shows(p)] == [
+        "overview",
+        "calendar",
+        "support",
+    ]
+
+
+def team(members: list[dict[str, Any]], **changes: Any) -> dict[str, Any]:
+    resource = {
+        "resourceType": "CareTeam",
+        "id": "ct-a",
+        "status": "active",
+        "subject": {"reference": "Patient/pat-a"},
+        "participant": members,
+    }
+    resource.update(changes)
+    return resource
+
+
+RPPS = "10001234567"
+
+
+@pytest.mark.parametrize(
+    ("care_team", "allowed"),
+    [
+        (team([{"member": {"reference": "Practitioner/prac-c"}}]), True),
+        (team([{"member": {"reference": "PractitionerRole/role-c"}}]), True),
+        (team([{"member": {"reference": "Practitioner/prac-c"}, "period": {"end": "2026-07-01"}}]), False),
+        (team([{"member": {"reference": "Practitioner/prac-c"}}], status="inactive"), False),
+        (team([{"member": {"reference": "Practitioner/prac-c"}}], period={"end": "2026-08-01"}), False),
+        (team([{"member": {"reference": "Practitioner/someone-else"}}]), False),
+    ],
+)
+def test_a_coordinator_sees_a_patient_only_while_an_active_care_team_lists_them(
+    care_team: dict[str, Any], allowed: bool
+) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        practitioner = {
+            "resourceType": "Practitioner",
+            "id": "prac-c",
+            "identifier": [{"system": "urn:oid:1.2.250.1.71.4.2.1", "value": RPPS}],
+        }
+        role = {
+            "resourceType": "PractitionerRole",
+            "id": "role-c",
+            "practitioner": {"reference": "Practitioner/prac-c"},
+        }
+        mock.get(STORE + "/Practitioner", json=searchset(practitioner))
+        mock.get(STORE + "/PractitionerRole", json=searchset(role))
+        mock.get(STORE + "/CareTeam", json=searchset(care_team))
+        mock.get(STORE + "/Patient/pat-a", json=patient("pat-a", "Factice"))
+        with FhirClient(STORE, cache_ttl=0, retries=0) as client:
+            grants = access.coordinator_grants(client, RPPS, NOW)
+    assert [g.patient.id for g in grants] == (["pat-a"] if allowed else [])
+    assert all(g.viewer is Viewer.COORDINATOR_PREVIEW for g in grants)
+    json.dumps([g.via for g in grants])
+
+
+def item(kind: ItemKind, label: str) -> ProgrammeItem:
+    return ProgrammeItem(kind=kind, status=ItemStatus.PLANNED, label=label)
+
+
+def test_a_limited_plan_keeps_only_the_shared_parts() -> None:
+    plan = CarePlan(
+        metadata=DocumentMetadata(id=None),
+        patient=Patient(),
+        programme=(item(ItemKind.TREATMENT, "Chimiothérapie"),),
+        support=(item(ItemKind.SUPPORTIVE_CARE, "Nutrition"),),
+    )
+    limited = access.restrict_plan(plan, frozenset({"calendar", "support"}))
+    assert limited.programme == () and [i.label for i in limited.support] == ["Nutrition"]
+    assert access.restrict_plan(plan, None) is plan
