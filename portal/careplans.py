@@ -15,8 +15,8 @@ from cachetools import LRUCache
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
 from portal.pps.versions import latest_entry
-from portal.store import FhirClient, pdsm
-from portal.store.resources import DocumentEntry
+from portal.store import FhirClient, StoreIntegrityError, pdsm
+from portal.store.resources import DocumentEntry, PatientRecord
 
 PLAN_CACHE_SIZE = 256
 
@@ -38,8 +38,9 @@ class PlanLoader:
         self._cache: LRUCache[tuple[str, str], CarePlan] = LRUCache(maxsize=cache_size)
         self._lock = threading.Lock()
 
-    def load(self, entry: DocumentEntry) -> LoadedPlan:
-        """Read one version; raises StoreError (fetch, integrity) or DocumentRefused (not a readable PPS)."""
+    def load(self, entry: DocumentEntry, patient: PatientRecord) -> LoadedPlan:
+        """Read one version of `patient`'s plan; raises StoreError (fetch, integrity, a document about someone
+        else) or DocumentRefused (not a readable PPS)."""
         key = (entry.id, _version_key(entry))
         with self._lock:
             plan = self._cache.get(key)
@@ -48,16 +49,27 @@ class PlanLoader:
             plan = read_pps(content.data, max_bytes=self.max_bytes)
             with self._lock:
                 self._cache[key] = plan
+        # Checked on every use, cached or not: the entry says whose it is, only the content can prove it.
+        _check_same_patient(plan, patient)
         return LoadedPlan(entry, plan)
 
-    def current(self, entries: tuple[DocumentEntry, ...]) -> LoadedPlan | None:
+    def current(self, entries: tuple[DocumentEntry, ...], patient: PatientRecord) -> LoadedPlan | None:
         """The viewer's latest version, read; None when there is none.
 
         Among the entries the viewer may see: the newest `current` one, else the newest one (when the store's
         current version is hidden from this viewer, the one before it is their latest, and nothing hints
         that another exists)."""
         latest = latest_entry(entries)
-        return self.load(latest) if latest is not None else None
+        return self.load(latest, patient) if latest is not None else None
+
+
+def _check_same_patient(plan: CarePlan, patient: PatientRecord) -> None:
+    """Refuse a document whose INS differs from the store's Patient (a mix-up must never show someone else's
+    plan). Only a comparison of two known INS values can refuse: a PDF-only plan or a Patient without INS in
+    the store cannot be checked this way."""
+    document_ins = plan.patient.ins.extension if plan.patient.ins else None
+    if patient.ins is not None and document_ins and document_ins != patient.ins.value:
+        raise StoreIntegrityError("read Binary: the document names another patient than the DocumentReference")
 
 
 def _version_key(entry: DocumentEntry) -> str:

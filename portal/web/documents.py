@@ -122,10 +122,10 @@ def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
         entry = next((e for e in context.pps if e.id == version), None)
         if entry is None:
             raise NotFound()
-        asked = loader.load(entry)
+        asked = loader.load(entry, context.patient)
         people.note_document(entry.id, asked.plan.metadata.version)
         return asked
-    loaded = loader.current(context.pps)
+    loaded = loader.current(context.pps, context.patient)
     if loaded is None:
         raise NotFound()
     people.note_document(loaded.entry.id, loaded.plan.metadata.version)
@@ -159,7 +159,7 @@ def index() -> ResponseReturnValue:
     events: list[EventLink] = []
     has_plan = False
     try:
-        current = loader.current(context.pps) if context.pps else None
+        current = loader.current(context.pps, context.patient) if context.pps else None
     except (PpsError, StoreIntegrityError, StoreDocumentTooLarge):
         # The plan cannot be read: no generated copy, but its files are listed (the PDF may be all there is).
         log.warning("documents page without the plan's copies: the current version cannot be read")

@@ -88,7 +88,7 @@ def _load() -> Loaded | ResponseReturnValue:
     plans: dict[str, CarePlan] = {}
     for entry in context.documents:
         try:
-            read = loader.load(entry).plan
+            read = loader.load(entry, context.patient).plan
         except (StoreError, PpsError) as exc:
             # One unreadable version must not hide the others; it is listed as not available.
             log.warning("history: a version could not be read (%s)", type(exc).__name__)

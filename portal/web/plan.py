@@ -130,7 +130,7 @@ def plan_context() -> PlanContext | ResponseReturnValue:
     view = access.patient_view(_store(), patient, viewing.kind)
     loader: PlanLoader = current_app.extensions["portal.plans"]
     try:
-        loaded = loader.current(view.documents)
+        loaded = loader.current(view.documents, patient)
     except PpsError:
         # The error page (portal.web.errors) says whether a PDF of this version exists.
         latest = latest_entry(view.documents)

@@ -21,7 +21,6 @@ PATIENT = {
     "resourceType": "Patient",
     "id": "pat-1",
     "identifier": [
-        {"system": "urn:oid:1.2.250.1.213.1.4.10", "value": "2750299999999"},
         {"system": SUBJECT_SYSTEM, "value": "sub-123"},
     ],
     "name": [{"use": "official", "family": "Exemple", "given": ["Camille"]}],

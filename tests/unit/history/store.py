@@ -46,7 +46,7 @@ def serve_versions(
         # A second person the store links to the same patient (e.g. an account shared on one computer).
         patient = {
             **PATIENT,
-            "identifier": [*PATIENT["identifier"], {**PATIENT["identifier"][1], "value": also_linked}],
+            "identifier": [*PATIENT["identifier"], {**PATIENT["identifier"][-1], "value": also_linked}],
         }
     mock.get(STORE + "/Patient", json=searchset(patient))
     mock.get(STORE + "/DocumentReference", json=searchset(*entries))

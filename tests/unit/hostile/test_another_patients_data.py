@@ -51,11 +51,6 @@ def test_a_search_answered_with_another_patients_documents_shows_none_of_them(
     assert_nothing_of_diane(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not yet refused: the portal does not compare the document's INS with the Patient's (see the report "
-    "of issue 8; enabling it needs the shared PATIENT fixture of tests/unit/test_pages.py to drop its made-up INS)",
-)
 def test_a_file_swapped_for_another_patients_plan_is_not_shown(
     provider: FakeProvider, mock: responses.RequestsMock
 ) -> None:
