@@ -69,3 +69,10 @@ def running(tmp_path_factory: pytest.TempPathFactory, synthetic_bundle: Path) ->
         finally:
             server.shutdown()
             thread.join(timeout=10)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the access-log queues of the run's apps before pytest reports: their stores are gone."""
+    from portal import audit
+
+    audit.discard_all()
