@@ -303,3 +303,15 @@ def test_every_view_is_an_audit_event_in_the_store_and_on_the_patients_access_pa
     check_page(page.text)
     assert "Hélène Factice (Aidant" in page.text and "Claire Modele (Coordination des soins)" in page.text
     assert "Germaine Factice (" not in page.text  # her own views are not listed
+
+
+def test_a_caregiver_reads_whose_plan_it_is_and_a_preview_keeps_the_patients_words(running: Running) -> None:
+    from lxml import html as lxml_html
+
+    helene = Browser(running, "helene")
+    heading = lxml_html.document_fromstring(helene.get("/").text).findtext(".//h1")
+    assert heading.startswith("Le programme de soins de ")
+    claire = Browser(running, "claire")
+    assert claire.post("/preview", patient=A).status_code == 302
+    preview = lxml_html.document_fromstring(claire.get("/").text).findtext(".//h1")
+    assert preview.startswith("Bonjour ")
