@@ -132,6 +132,16 @@ class FakeProvider:
         return 200, {"Content-Type": "application/json"}, json.dumps(info)
 
 
+@pytest.fixture(autouse=True)
+def _stop_leftover_access_logs() -> Iterator[None]:
+    """Each test's apps record accesses from a background queue; stop them when the test ends, so that they
+    never post into the next test's fake store (whose call counts would then be wrong)."""
+    yield
+    from portal import audit
+
+    audit.discard_all()
+
+
 @pytest.fixture
 def mock() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
