@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             ],
             env=env,
             cwd=ROOT,
+            # Its own session: Ctrl-C reaches run.py alone, which then stops gunicorn itself (SIGTERM, then
+            # SIGKILL after 10 s), instead of gunicorn racing the same signal and sometimes outliving us.
+            start_new_session=True,
         )
         wait_for(portal_url + "/healthz")
         print_welcome(stack, portal_url)
