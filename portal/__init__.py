@@ -162,6 +162,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
         pages,
         people,
         plan,
+        rendered,
         security,
     )
 
@@ -170,6 +171,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     plan.init_app(app)
+    rendered.init_app(app)  # plan pages kept per session while their store answers are fresh
     history.init_app(app)
     people.init_app(app)  # chooser, coordinator preview, banner, access log
     info.init_app(app)

@@ -3,15 +3,22 @@ AuditEvent in the store (the patient reads it back on their access page) and as 
 keyed hashes (never a name, an INS or a raw id). Side branch of the data path: web → audit → store.
 
 The log line is written at once, so the record exists even when the store does not answer. The AuditEvent is
-queued and POSTed by one background thread per process: a page never waits for it. A failed write is retried
-from the bounded queue with a growing pause, up to `max_attempts`; when the queue is full or the attempts are
-spent, the record is counted and an error line says so (with the record's pseudonymous key) — never silently.
+queued and POSTed by one background thread per process: a page never waits for it. When several are waiting
+(a busy process), they go together in one FHIR batch Bundle, so the store gets one request for many views; a
+store that refuses batches gets them one by one from then on. The same view again (same person, patient, page,
+document, version and outcome) within `coalesce_seconds` writes its log line but no second AuditEvent: a
+reload is not a new look for the patient's access page, and a reloading browser cannot flood the store.
+
+A failed write is retried from the bounded queue with a growing pause, up to `max_attempts`; when the queue is
+full or the attempts are spent, the record is counted and an error line says so (with the record's pseudonymous
+key) — never silently.
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -25,7 +32,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from portal.store import FhirClient, StoreError, StoreRejected, pdsm
+from cachetools import TTLCache
+
+from portal.store import FhirClient, StoreError, StoreRejected, StoreUnavailable, pdsm
 from portal.store.resources import AUDIT_ENTITY_TYPE_SYSTEM
 
 __all__ = ["AccessRecord", "Actor", "AuditTrail", "Pseudonyms", "to_audit_event"]
@@ -153,6 +162,11 @@ def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
     return event
 
 
+#: How many recent views each process remembers, to coalesce repeats (the oldest are forgotten first).
+RECENT_VIEWS = 10_000
+_NO_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 @dataclass
 class _Pending:
     event: dict[str, Any]
@@ -168,6 +182,7 @@ class Counters:
     recorded: int = 0
     written: int = 0
     retried: int = 0
+    coalesced: int = 0  # the same view again, within coalesce_seconds: no second AuditEvent
     dropped: int = 0  # the queue was full
     abandoned: int = 0  # every attempt failed
 
@@ -183,6 +198,10 @@ class AuditTrail:
     timeout: float = 2.0
     max_attempts: int = 6
     retry_wait: float = 1.0
+    #: At most this many records in one batch Bundle.
+    batch_size: int = 50
+    #: Identical views within this many seconds make one AuditEvent (0: one for every view).
+    coalesce_seconds: float = 60.0
     counters: Counters = field(default_factory=Counters)
 
     def __post_init__(self) -> None:
@@ -193,6 +212,10 @@ class AuditTrail:
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
         self._stopping = False
+        self._batches = self.batch_size > 1  # until the store refuses a batch
+        self._recent: TTLCache[tuple[object, ...], bool] | None = (
+            TTLCache(maxsize=RECENT_VIEWS, ttl=self.coalesce_seconds) if self.coalesce_seconds > 0 else None
+        )
         _TRAILS.add(self)
 
     # --- the page's side: never waits ---------------------------------------------------------------------
@@ -203,6 +226,12 @@ class AuditTrail:
         key = self.pseudonym(line)
         with self._changed:
             self.counters.recorded += 1
+            if self._recent is not None:
+                view = dataclasses.astuple(dataclasses.replace(record, at=_NO_TIME))
+                if view in self._recent:
+                    self.counters.coalesced += 1
+                    return
+                self._recent[view] = True
             if len(self._queue) >= self.queue_size:
                 self.counters.dropped += 1
                 log.error("access record not sent to the store: queue full (key=%s)", key)
@@ -245,32 +274,65 @@ class AuditTrail:
             self._thread = threading.Thread(target=self._run, name="portal-audit", daemon=True)
             self._thread.start()
 
-    def _next(self) -> _Pending | None:
+    def _next(self) -> list[_Pending]:
+        """The records ready to be sent (at most a batch; one when batches are off); empty when stopping."""
         with self._changed:
             while not self._stopping:
                 now = time.monotonic()
-                ready = next((p for p in self._queue if p.not_before <= now), None)
-                if ready is not None:
-                    self._queue.remove(ready)
-                    self._busy += 1
+                limit = self.batch_size if self._batches else 1
+                ready = [p for p in self._queue if p.not_before <= now][:limit]
+                if ready:
+                    for pending in ready:
+                        self._queue.remove(pending)
+                    self._busy += len(ready)
                     return ready
                 waits = [p.not_before - now for p in self._queue]
                 self._changed.wait(min(waits) if waits else 1.0)
-        return None
+        return []
 
     def _run(self) -> None:
-        while (pending := self._next()) is not None:
+        while batch := self._next():
             try:
-                pdsm.create_audit_event(self.client, pending.event, timeout=self.timeout)
-            except (StoreError, ValueError) as exc:
-                self._failed(pending, exc)
-            else:
-                with self._changed:
-                    self.counters.written += 1
+                if len(batch) == 1:
+                    self._send_one(batch[0])
+                else:
+                    self._send_batch(batch)
             finally:
                 with self._changed:
-                    self._busy -= 1
+                    self._busy -= len(batch)
                     self._changed.notify_all()
+
+    def _send_one(self, pending: _Pending) -> None:
+        try:
+            pdsm.create_audit_event(self.client, pending.event, timeout=self.timeout)
+        except (StoreError, ValueError) as exc:
+            self._failed(pending, exc)
+        else:
+            with self._changed:
+                self.counters.written += 1
+
+    def _send_batch(self, batch: list[_Pending]) -> None:
+        try:
+            statuses = pdsm.create_audit_events(self.client, [p.event for p in batch], timeout=self.timeout)
+        except StoreRejected as exc:
+            # The store does not take batch Bundles (or not this one): the records go one by one, now and later.
+            log.warning("the store refused a batch of access records (%s): sending them one by one", exc.status)
+            self._batches = False
+            for pending in batch:
+                self._send_one(pending)
+            return
+        except (StoreError, ValueError) as exc:
+            for pending in batch:
+                self._failed(pending, exc)
+            return
+        for pending, status in zip(batch, statuses, strict=True):
+            if 200 <= status < 300:
+                with self._changed:
+                    self.counters.written += 1
+            elif 400 <= status < 500 and status != 429:
+                self._failed(pending, StoreRejected("batch create AuditEvent: refused", status=status))
+            else:
+                self._failed(pending, StoreUnavailable("batch create AuditEvent: not stored", status=status))
 
     def _failed(self, pending: _Pending, exc: Exception) -> None:
         pending.attempts += 1

@@ -178,6 +178,12 @@ class Settings:
     store_cache_bytes: int = setting(
         _int(0, 4 * 1024**3), "Largest size of the store answer cache, in bytes, per process.", 32 * 1024**2
     )
+    page_cache_bytes: int = setting(
+        _int(0, 4 * 1024**3),
+        "Largest size of the rendered plan pages kept per process, in bytes (0: none kept). A page is kept for "
+        "its own session only, and no longer than the store answers it was built from are reused.",
+        16 * 1024**2,
+    )
     document_max_bytes: int = setting(
         _int(1024, 100 * 1024**2),
         "Largest document the portal accepts from the store, in bytes.",
@@ -233,6 +239,11 @@ class Settings:
     )
     audit_queue_size: int = setting(
         _int(10, 100_000), "Access records kept in memory, per process, while the store cannot take them.", 1000
+    )
+    audit_coalesce_seconds: int = setting(
+        _int(0, 3600),
+        "Seconds within which the same view again (same person, page and version) makes no second AuditEvent.",
+        60,
     )
     audit_timeout: float = setting(
         _float(0.1, 10), "Seconds one write of an access record to the store may take before it is retried.", 2.0

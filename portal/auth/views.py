@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 import requests
+from blinker import Namespace
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, session
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
@@ -25,6 +26,9 @@ from portal.settings import Settings
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("portal.auth")
+#: Sent (with the app as sender) once a patient-side person is signed in, before the redirect to their page:
+#: the web step warms up what that page will need (portal.web.plan.warm_up).
+signed_in = Namespace().signal("portal.signed-in")
 
 USER = "user"
 NEXT = "next"
@@ -111,6 +115,7 @@ def callback() -> ResponseReturnValue:
         session["oidc_sid"] = identity.sid
     log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
     metrics.sign_in(identity.provider, "succeeded")
+    signed_in.send(current_app._get_current_object())  # type: ignore[attr-defined]
     return redirect(safe_next(target) or "/")
 
 

@@ -45,6 +45,9 @@ class Answer(NamedTuple):
     body: bytes
     #: The store's validator, sent back as `If-None-Match` once the TTL is over ("" when it gave none).
     etag: str = ""
+    #: When the store sent this body or last confirmed it (304), in epoch seconds (0: unknown). A page built
+    #: from answers is as fresh as its oldest one (portal.store.scope, portal.web.rendered).
+    fetched_at: float = 0.0
 
 
 class AnswerCache(Protocol):

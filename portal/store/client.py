@@ -324,7 +324,27 @@ class FhirClient:
         `timeout` seconds for the connection and for the answer. StoreError when it is not stored."""
         resource_type = str(resource.get("resourceType", ""))
         _check_type(resource_type)
-        interaction = f"create {resource_type}"
+        self._post(f"{self.base_url}/{resource_type}", resource, f"create {resource_type}", ERROR_BODY_BYTES, timeout)
+
+    def create_batch(self, resources: Sequence[Mapping[str, Any]], *, timeout: float = 2.0) -> list[int]:
+        """`POST {base}` with a FHIR `batch` Bundle creating each resource: one request for many (the access log
+        under load). The HTTP status of each entry, in order; StoreError when the batch itself failed (then
+        nothing is known to be stored). Never retried here, like `create`."""
+        entries = []
+        for resource in resources:
+            resource_type = str(resource.get("resourceType", ""))
+            _check_type(resource_type)
+            entries.append({"resource": resource, "request": {"method": "POST", "url": resource_type}})
+        bundle = {"resourceType": "Bundle", "type": "batch", "entry": entries}
+        interaction = "batch create"
+        answer = self._post(self.base_url, bundle, interaction, self.max_json_bytes, timeout)
+        result = _parse_json(answer, interaction)
+        answered = result.get("entry")
+        if result.get("type") != "batch-response" or not isinstance(answered, list) or len(answered) != len(entries):
+            raise StoreInvalidResponse(f"{interaction}: the answer is not a batch-response of {len(entries)} entries")
+        return [_entry_status(entry) for entry in answered]
+
+    def _post(self, url: str, resource: Mapping[str, Any], interaction: str, max_bytes: int, timeout: float) -> Answer:
         headers = {"Accept": FHIR_JSON, "Content-Type": FHIR_JSON}
         token = self._token.bearer() if self._token else None
         if token:
@@ -334,14 +354,14 @@ class FhirClient:
             # The session's Retry allows GET only and no connect retry: a POST is tried once.
             with self.session.request(
                 "POST",
-                f"{self.base_url}/{resource_type}",
+                url,
                 data=json.dumps(resource, separators=(",", ":")).encode(),
                 headers=headers,
                 timeout=(min(timeout, self.timeout[0]), timeout),
                 allow_redirects=False,
                 stream=True,
             ) as response:
-                body = _read_body(response, ERROR_BODY_BYTES, timeout, interaction)
+                body = _read_body(response, max_bytes, timeout, interaction)
         except StoreError:
             raise
         except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
@@ -353,8 +373,10 @@ class FhirClient:
             )
             raise StoreUnavailable(f"{interaction}: the store did not answer") from exc
         self._log("POST", interaction, response, started)
+        answer = Answer(response.status_code, response.headers.get("Content-Type", ""), body)
         if response.status_code not in (200, 201):
-            raise _error_for(Answer(response.status_code, response.headers.get("Content-Type", ""), body), interaction)
+            raise _error_for(answer, interaction)
+        return answer
 
     def binary(self, url_or_id: str, max_bytes: int) -> BinaryContent:
         """The raw bytes of `Binary/{id}`: an attachment `url` (relative to the base or absolute on it) or an id.
@@ -413,6 +435,7 @@ class FhirClient:
                 cache_observer(interaction, cached is not None)
             if cached is not None:
                 logger.debug("store GET %s cache=hit", interaction)
+                scope.note_answer(cached.fetched_at)
                 return cached
             stale = self.cache.get_stale(key)
         try:
@@ -438,15 +461,18 @@ class FhirClient:
             return last_good.answer
         if answer.status == 304 and stale is not None and self.cache is not None:
             # Not modified: the body we hold is still the store's; it is fresh again for one TTL.
-            self.cache.put(key, stale)
-            self._keep_last_good(key, stale, accept)
-            return stale
+            confirmed = stale._replace(fetched_at=answer.fetched_at)
+            self.cache.put(key, confirmed)
+            self._keep_last_good(key, confirmed, accept)
+            scope.note_answer(confirmed.fetched_at)
+            return confirmed
         if answer.status != 200:
             raise _error_for(answer, interaction)
         if use_cache:
             if self.cache is not None:
                 self.cache.put(key, answer)
             self._keep_last_good(key, answer, accept)
+        scope.note_answer(answer.fetched_at)
         return answer
 
     def _keep_last_good(self, key: CacheKey, answer: Answer, accept: str) -> None:
@@ -505,7 +531,11 @@ class FhirClient:
             self._log(method, interaction, response, started)
             self._observe(RoundTrip(method, interaction, response.status_code, started, time.monotonic()))
             return Answer(
-                response.status_code, response.headers.get("Content-Type", ""), data, response.headers.get("ETag", "")
+                response.status_code,
+                response.headers.get("Content-Type", ""),
+                data,
+                response.headers.get("ETag", ""),
+                time.time(),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -594,6 +624,14 @@ def _arriving_chunks(response: requests.Response, deadline: float) -> Iterator[b
         if not chunk:
             return
         yield chunk
+
+
+def _entry_status(entry: object) -> int:
+    """The status of one batch-response entry ("201 Created" → 201); 0 when it says none."""
+    response = entry.get("response") if isinstance(entry, dict) else None
+    status = str(response.get("status", "")) if isinstance(response, dict) else ""
+    code = status.split(" ", 1)[0]
+    return int(code) if code.isdigit() and len(code) == 3 else 0
 
 
 def _parse_json(answer: Answer, interaction: str) -> dict[str, Any]:

@@ -309,6 +309,13 @@ def create_audit_event(client: FhirClient, resource: dict[str, object], *, timeo
     client.create(resource, timeout=timeout)
 
 
+def create_audit_events(client: FhirClient, resources: list[dict[str, object]], *, timeout: float) -> list[int]:
+    """POST several AuditEvents in one batch Bundle (once); the HTTP status of each, in order."""
+    if any(r.get("resourceType") != "AuditEvent" for r in resources):
+        raise ValueError("not an AuditEvent")
+    return client.create_batch(resources, timeout=timeout)
+
+
 def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     """The access records about this patient, newest first, read fresh (`AuditEvent?patient=`).
 

@@ -61,14 +61,23 @@ def _digest(key: CacheKey) -> str:
 
 
 def _encode(answer: Answer, stored_at: float) -> bytes:
-    header = {"status": answer.status, "type": answer.content_type, "etag": answer.etag, "at": stored_at}
+    header = {
+        "status": answer.status,
+        "type": answer.content_type,
+        "etag": answer.etag,
+        "at": stored_at,
+        "fetched": answer.fetched_at,
+    }
     return json.dumps(header, separators=(",", ":")).encode() + b"\n" + answer.body
 
 
 def _decode(raw: bytes) -> tuple[Answer, float]:
     header_raw, _, body = raw.partition(b"\n")
     header: dict[str, Any] = json.loads(header_raw)
-    return Answer(int(header["status"]), str(header["type"]), body, str(header["etag"])), float(header["at"])
+    answer = Answer(
+        int(header["status"]), str(header["type"]), body, str(header["etag"]), float(header.get("fetched", 0.0))
+    )
+    return answer, float(header["at"])
 
 
 class RedisResponseCache:

@@ -34,6 +34,9 @@ class PageScope:
     deadline: float | None
     clock: Callable[[], float] = time.monotonic
     stale_since: float | None = None
+    #: When the oldest answer this page used was fetched or confirmed by the store (epoch seconds; None: none
+    #: used yet, 0.0: one of unknown age). What is built from the answers is no fresher than that.
+    oldest_answer: float | None = None
 
     def remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - self.clock()
@@ -41,6 +44,10 @@ class PageScope:
     def note_stale(self, fetched_at: float) -> None:
         if self.stale_since is None or fetched_at < self.stale_since:
             self.stale_since = fetched_at
+
+    def note_answer(self, fetched_at: float) -> None:
+        if self.oldest_answer is None or fetched_at < self.oldest_answer:
+            self.oldest_answer = fetched_at
 
 
 _current: ContextVar[PageScope | None] = ContextVar("portal_store_page_scope", default=None)
@@ -90,3 +97,9 @@ def note_stale(fetched_at: float) -> None:
     scope = _current.get()
     if scope is not None:
         scope.note_stale(fetched_at)
+
+
+def note_answer(fetched_at: float) -> None:
+    scope = _current.get()
+    if scope is not None:
+        scope.note_answer(fetched_at)

@@ -249,6 +249,7 @@ def init_app(app: Flask) -> None:
         settings.secret_key,
         queue_size=settings.audit_queue_size,
         timeout=settings.audit_timeout,
+        coalesce_seconds=settings.audit_coalesce_seconds,
     )
     app.register_blueprint(bp)
     app.context_processor(_banner)

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from portal import access, viewer
-from portal.auth.views import current_user
+from portal.auth.views import current_user, signed_in
 from portal.careplans import LoadedPlan, PlanLoader
 from portal.plain.views import (
     Linker,
@@ -39,10 +39,10 @@ from portal.plain.views.common import PARIS, Lang
 from portal.plain.views.glossary import find_item
 from portal.pps.errors import PpsError
 from portal.pps.versions import latest_entry
-from portal.store import FhirClient, pdsm
+from portal.store import FhirClient, StoreError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.viewer import Viewing
-from portal.web import people
+from portal.web import people, rendered
 
 bp = Blueprint("plan", __name__)
 log = logging.getLogger("portal.web")
@@ -112,6 +112,21 @@ def _prefetch_documents(hint: object) -> tuple[str, Future[list[DocumentEntry]]]
     return hint, STORE_POOL.submit(contextvars.copy_context().run, pdsm.pps_documents, _store(), hint)
 
 
+def warm_up(_app: Flask, **_extra: Any) -> None:
+    """Just signed in (portal.auth.views.signed_in): find whose plan this person will see, note it as the
+    session's hint, and start asking for its documents while the browser follows the redirect. The first page
+    then waits for two store round trips at most, like any later one (bench/roundtrips.py). Nothing here
+    decides what is shown: the page asks again. A store that fails now only leaves the page to say so."""
+    try:
+        found = viewer.current()
+    except StoreError as exc:
+        log.info("after sign-in, the store could not be asked yet: %s", type(exc).__name__)
+        return
+    if isinstance(found, Viewing):
+        session[PATIENT_HINT] = found.patient_id
+        _prefetch_documents(found.patient_id)
+
+
 def plan_context() -> PlanContext | ResponseReturnValue:
     """The plan the signed-in person is viewing (portal.viewer: their own, a patient they help or represent, a
     coordinator's preview), or the page to show instead (start page, nobody linked, chooser)."""
@@ -179,7 +194,12 @@ def page_urls() -> dict[str, str]:
 
 
 def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], Any]) -> ResponseReturnValue:
-    """Load the plan and render one page with its view model; the no-plan and PDF-only cases share a layout."""
+    """Load the plan and render one page with its view model; the no-plan and PDF-only cases share a layout.
+    The page this session was just shown is answered from memory while its store answers are fresh
+    (portal.web.rendered)."""
+    kept = rendered.from_memory()
+    if kept is not None:
+        return kept
     context = plan_context()
     if not isinstance(context, PlanContext):
         return context
@@ -189,7 +209,7 @@ def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], 
     plan = context.loaded.plan if context.loaded else None
     pdf_only = plan is not None and plan.is_pdf_only
     view = build(plan, lang, today()) if plan is not None and not pdf_only else None
-    return render_template(
+    html = render_template(
         template,
         page=page,
         nav=nav(page),
@@ -204,6 +224,8 @@ def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], 
         summary=overview_view(plan, lang, today()) if plan is not None and pdf_only else None,
         view=view,
     )
+    rendered.keep(html)
+    return html
 
 
 def overview() -> ResponseReturnValue:
@@ -268,3 +290,4 @@ def glossary_entry(entry_id: str) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    signed_in.connect(warm_up, app)

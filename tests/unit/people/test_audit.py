@@ -12,7 +12,7 @@ import pytest
 import responses
 
 from portal.audit import AccessRecord, Actor, AuditTrail, Pseudonyms, log_line, to_audit_event
-from portal.store import FhirClient, pdsm
+from portal.store import FhirClient, StoreInvalidResponse, StoreRejected, pdsm
 
 STORE = "https://store.test/fhir"
 WHEN = dt.datetime(2026, 9, 1, 10, 30, tzinfo=dt.UTC)
@@ -90,10 +90,14 @@ def test_a_full_queue_counts_and_logs_what_it_drops(caplog: pytest.LogCaptureFix
         def create(self, resource: object, *, timeout: float) -> None:
             gate.wait(5)
 
+        def create_batch(self, resources: list[object], *, timeout: float) -> list[int]:
+            gate.wait(5)
+            return [201] * len(resources)
+
     trail = AuditTrail(SlowClient(), "unit-secret-0123456789-0123456789", queue_size=10)  # type: ignore[arg-type]
     with caplog.at_level(logging.INFO, logger="portal.audit"):
-        for _ in range(15):
-            trail.record(record())
+        for n in range(15):
+            trail.record(record(version=str(n)))  # fifteen different views
     gate.set()
     assert trail.flush(5)
     assert trail.counters.recorded == 15 and trail.counters.dropped >= 4
@@ -118,3 +122,117 @@ def test_the_access_page_reads_only_records_about_this_patient() -> None:
     ]
     reads = [c for c in responses.calls if c.request.method == "GET"]
     assert len(reads) == 2  # read fresh every time: never from the cache
+
+
+class GatedStore:
+    """A store client whose first write waits for the test, and which notes every write: one by one or batched."""
+
+    def __init__(self, batch_statuses: list[int] | None = None, refuse_batches: bool = False) -> None:
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+        self.single: list[object] = []
+        self.batches: list[list[object]] = []
+        self.batch_statuses = batch_statuses
+        self.refuse_batches = refuse_batches
+
+    def create(self, resource: object, *, timeout: float) -> None:
+        self.entered.set()
+        self.gate.wait(5)
+        self.single.append(resource)
+
+    def create_batch(self, resources: list[object], *, timeout: float) -> list[int]:
+        if self.refuse_batches:
+            raise StoreRejected("batch create: the store rejected the request", status=400)
+        self.batches.append(resources)
+        return self.batch_statuses or [201] * len(resources)
+
+
+def busy_trail(store: GatedStore, views: int, **options: object) -> AuditTrail:
+    """A trail whose first record is being written while `views - 1` more wait in the queue."""
+    trail = AuditTrail(store, "unit-secret-0123456789-0123456789", retry_wait=0.01, **options)  # type: ignore[arg-type]
+    trail.record(record(version="0"))
+    assert store.entered.wait(5)
+    for n in range(1, views):
+        trail.record(record(version=str(n)))
+    store.gate.set()
+    assert trail.flush(5)
+    return trail
+
+
+def test_records_waiting_together_go_to_the_store_in_one_batch() -> None:
+    store = GatedStore()
+    trail = busy_trail(store, 6)
+    assert len(store.single) == 1 and [len(b) for b in store.batches] == [5]
+    assert trail.counters.written == 6 and not trail.counters.dropped
+
+
+def test_a_store_that_refuses_batches_gets_the_records_one_by_one_from_then_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = GatedStore(refuse_batches=True)
+    with caplog.at_level(logging.WARNING, logger="portal.audit"):
+        trail = busy_trail(store, 4)
+    assert len(store.single) == 4 and trail.counters.written == 4
+    assert sum("one by one" in r.getMessage() for r in caplog.records) == 1
+    store.gate.clear()
+    trail.record(record(version="later"))
+    trail.record(record(version="later still"))
+    store.gate.set()
+    assert trail.flush(5) and len(store.single) == 6  # no second batch was tried
+
+
+def test_each_entry_of_a_batch_ends_on_its_own() -> None:
+    store = GatedStore(batch_statuses=[201, 400, 503])
+    trail = busy_trail(store, 4, max_attempts=2)
+    # The 400 is abandoned at once; the 503 is sent again (alone, then 201).
+    assert trail.counters.abandoned == 1 and trail.counters.retried == 1 and trail.counters.written == 3
+
+
+def test_the_same_view_again_within_the_window_writes_its_log_line_but_no_second_audit_event(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = GatedStore()
+    store.gate.set()
+    trail = AuditTrail(store, "unit-secret-0123456789-0123456789")  # type: ignore[arg-type]
+    with caplog.at_level(logging.INFO, logger="portal.audit"):
+        for minute in range(3):  # a reloading browser: the same view, at another time
+            trail.record(record(at=WHEN + dt.timedelta(seconds=minute)))
+        trail.record(record(page="calendar"))  # another page: another view
+    assert trail.flush(5)
+    assert len(store.single) + sum(len(b) for b in store.batches) == 2
+    assert trail.counters.recorded == 4 and trail.counters.coalesced == 2
+    assert sum(r.getMessage().startswith('{"event":"access"') for r in caplog.records) == 4
+
+
+def test_without_a_window_every_view_is_an_audit_event() -> None:
+    store = GatedStore()
+    store.gate.set()
+    trail = AuditTrail(store, "unit-secret-0123456789-0123456789", coalesce_seconds=0)  # type: ignore[arg-type]
+    for _ in range(3):
+        trail.record(record())
+    assert trail.flush(5)
+    assert len(store.single) + sum(len(b) for b in store.batches) == 3 and not trail.counters.coalesced
+
+
+@responses.activate
+def test_a_batch_is_one_post_of_a_batch_bundle_and_each_status_is_read() -> None:
+    answer = {
+        "resourceType": "Bundle",
+        "type": "batch-response",
+        "entry": [{"response": {"status": "201 Created"}}, {"response": {"status": "422"}}],
+    }
+    responses.post(AUDIT_STORE, json=answer)
+    events = [to_audit_event(record(), "Portail PPS"), to_audit_event(record(page="calendar"), "Portail PPS")]
+    with FhirClient(AUDIT_STORE, retries=0) as client:
+        assert pdsm.create_audit_events(client, events, timeout=2) == [201, 422]
+    sent = json.loads(responses.calls[0].request.body)
+    assert sent["type"] == "batch" and [e["request"] for e in sent["entry"]] == [
+        {"method": "POST", "url": "AuditEvent"}
+    ] * 2
+
+
+@responses.activate
+def test_a_batch_answer_that_does_not_match_what_was_sent_is_not_trusted() -> None:
+    responses.post(AUDIT_STORE, json={"resourceType": "Bundle", "type": "batch-response", "entry": []})
+    with FhirClient(AUDIT_STORE, retries=0) as client, pytest.raises(StoreInvalidResponse):
+        pdsm.create_audit_events(client, [to_audit_event(record(), "Portail PPS")], timeout=2)

@@ -3,6 +3,8 @@ but never decides whose plan is shown: the Patient search does, on every page.""
 
 from __future__ import annotations
 
+import time
+
 import responses
 from flask.testing import FlaskClient
 
@@ -64,3 +66,38 @@ def test_a_malformed_hint_is_ignored(mock: responses.RequestsMock, provider: Fak
         session[PATIENT_HINT] = "../Patient?x=1"
 
     assert client.get("/", base_url=PUBLIC).status_code == 200
+
+
+def test_sign_in_finds_the_patient_and_starts_asking_for_the_documents(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    client = camille(mock, provider)  # signed in; no page asked for yet
+
+    with client.session_transaction() as session:
+        assert session[PATIENT_HINT] == "pat-camille"
+    store = client.application.extensions["portal.store"]
+    deadline = time.monotonic() + 5
+    while not document_searches(mock) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the documents are asked for in the background, while the browser is redirected
+    assert len(document_searches(mock)) == 1 and "pat-camille" in document_searches(mock)[0]
+    before = len(mock.calls)
+
+    assert client.get("/", base_url=PUBLIC).status_code == 200
+
+    assert len(document_searches(mock)) == 1  # the page found the answer in the cache
+    assert store.cache is not None and len(mock.calls) > before  # (the file itself was still to fetch)
+
+
+def test_a_store_that_fails_at_sign_in_does_not_stop_the_sign_in(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    mock.get(STORE + "/Patient", status=503)
+    app = create_app(base_env(PORTAL_OIDC_SUBJECT_SYSTEM=DEMO_SUBJECT_SYSTEM))
+    app.config["TESTING"] = True
+    client = make_client(app)
+    provider.sub = CAMILLE_SUB
+
+    assert sign_in(client, provider).status_code == 302
+
+    with client.session_transaction() as session:
+        assert session["user"]["sub"] == CAMILLE_SUB and PATIENT_HINT not in session

@@ -152,3 +152,9 @@ def test_revalidation_through_redis_reuses_the_body(
 
     assert fhir.read("Patient", "p1")["id"] == "p1"
     assert gets(mock)[1].request.headers["If-None-Match"] == 'W/"3"'
+
+
+def test_an_answer_keeps_when_the_store_sent_it(cache: RedisResponseCache) -> None:
+    answer = Answer(200, "application/fhir+json", b"{}", 'W/"1"', 1234.5)
+    cache.put(key("Patient?identifier=a"), answer)
+    assert cache.get(key("Patient?identifier=a")) == answer  # fetched_at included: another instance reads it

@@ -124,3 +124,30 @@ def test_observers_hear_of_every_round_trip_and_none_for_a_cache_hit(
         ("GET", "read Patient", 304),
     ]
     assert all(t.ended >= t.started for t in heard)
+
+
+def test_a_page_knows_how_old_its_oldest_answer_is(
+    mock: responses.RequestsMock, fhir: FhirClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a page builds from store answers is as fresh as the oldest of them (portal.web.rendered): a cache
+    hit counts from when the store sent the answer, a 304 from when the store confirmed it."""
+    from portal.store import scope
+
+    wall = Clock()
+    monkeypatch.setattr("portal.store.client.time.time", wall)
+    mock.get(f"{BASE}/Patient/pat-alice-fictive", json=PATIENT, headers={"ETag": 'W/"1"'})
+    mock.get(f"{BASE}/Patient/pat-alice-fictive", status=304, headers={"ETag": 'W/"1"'})
+
+    with scope.page_scope(5) as first:
+        fhir.read("Patient", "pat-alice-fictive")
+    wall.now += 10
+    clock.now += 10
+    with scope.page_scope(5) as from_cache:
+        fhir.read("Patient", "pat-alice-fictive")
+    wall.now += 25
+    clock.now += 25
+    with scope.page_scope(5) as revalidated:
+        fhir.read("Patient", "pat-alice-fictive")
+
+    assert first.oldest_answer == from_cache.oldest_answer == 1000.0
+    assert revalidated.oldest_answer == 1035.0 and len(gets(mock)) == 2

@@ -1,0 +1,174 @@
+"""Rendered plan pages, kept a short while for the session they were rendered for (web step of the data path,
+between the template and the answer).
+
+Why: a warm plan page spends about 6 ms of CPU on its view model and template, the bare `/healthz` about
+0.3 ms (docs/performance.md). People read a page, go to the next, come back, reload: the same page again, built
+from the same store answers. Such a page is answered from memory.
+
+The rules (each pinned by tests/unit/web/test_rendered_pages.py):
+
+- One session only. The key is a keyed hash of everything the browser sent that a page depends on (its cookies:
+  the session id, a secret only that browser holds, the language and the last-seen marks), the signed-in
+  subject, the patient chosen, the path, the language and the day in Paris. An entry also names the session and
+  the subject it was rendered for, and is answered to no one else.
+- Never older than a page rebuilt now would be: it expires when the oldest store answer it was built from stops
+  being reused (`PORTAL_STORE_CACHE_TTL` after the store sent or confirmed it, portal.store.scope). A page built
+  from a last good copy (the store failing) or from an answer of unknown age is not kept.
+- In this process's memory only, bounded in bytes (`PORTAL_PAGE_CACHE_BYTES`), never in Redis: a rendered page
+  holds health data in clear, and stays where the parsed plans already are.
+- Answered exactly as if rendered: a new CSP nonce takes the old one's place, and what the render noted in `g`
+  for the hooks that run after it (the access record of portal.web.people, the last-seen cookie of
+  portal.web.history) is noted again, so the visit is logged and remembered the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cachetools import TLRUCache
+from flask import Flask, current_app, g, request, session
+
+from portal.plain.views.common import PARIS
+from portal.store import scope
+from portal.viewer import CHOSEN
+
+__all__ = ["RenderedPages", "from_memory", "init_app", "keep"]
+
+#: What a render notes in `g` for the after-request hooks (people._record, history._set_cookie).
+REPLAYED = ("viewing", "access_document", "access_version", "last_seen_cookie")
+#: Per entry, besides the page itself: the key, the names, the tuple of notes.
+ENTRY_OVERHEAD_BYTES = 512
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    html: str
+    #: The CSP nonce written in `html` ("" when the page has none).
+    nonce: str
+    sid: str
+    subject: str
+    #: Epoch seconds after which the page is not answered any more.
+    expires: float
+    noted: tuple[tuple[str, Any], ...]
+
+
+def _size(page: RenderedPage) -> int:
+    return sys.getsizeof(page.html) + ENTRY_OVERHEAD_BYTES
+
+
+class RenderedPages:
+    """A byte-bounded map from keyed hashes to rendered pages, each gone at its own expiry. Thread-safe."""
+
+    def __init__(self, secret: str, *, max_bytes: int, clock: Callable[[], float] = time.time) -> None:
+        self._hash_key = hashlib.sha256(b"portal.web.rendered\x00" + secret.encode()).digest()
+        self.max_bytes = max_bytes
+        self._clock = clock
+        self._pages: TLRUCache[bytes, RenderedPage] = TLRUCache(
+            maxsize=max_bytes, ttu=lambda _key, page, _now: page.expires, timer=clock, getsizeof=_size
+        )
+        self._lock = threading.Lock()
+
+    def key(self, *parts: str) -> bytes:
+        return hmac.new(self._hash_key, "\x1f".join(parts).encode(), hashlib.sha256).digest()
+
+    def get(self, key: bytes) -> RenderedPage | None:
+        with self._lock:
+            page = self._pages.get(key)
+        return page if page is not None and page.expires > self._clock() else None
+
+    def put(self, key: bytes, page: RenderedPage) -> bool:
+        if page.expires <= self._clock() or _size(page) > self.max_bytes:
+            return False
+        with self._lock:
+            self._pages[key] = page
+        return True
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._pages.expire()
+            return len(self._pages)
+
+    @property
+    def current_bytes(self) -> int:
+        with self._lock:
+            self._pages.expire()
+            return int(self._pages.currsize)
+
+
+def _pages() -> RenderedPages | None:
+    pages: RenderedPages | None = current_app.extensions.get("portal.rendered")
+    return pages
+
+
+def _who() -> tuple[str, str] | None:
+    """The session id and the signed-in subject, when a person is signed in."""
+    user = session.get("user")
+    sid = getattr(session, "sid", None)
+    if not isinstance(user, dict) or not isinstance(user.get("sub"), str) or not isinstance(sid, str):
+        return None
+    return sid, user["sub"]
+
+
+def _key(pages: RenderedPages, sid: str, subject: str) -> bytes:
+    from flask_babel import get_locale  # the language of this request, as the page would be rendered in
+
+    user = session.get("user") or {}
+    return pages.key(
+        request.headers.get("Cookie", ""),
+        sid,
+        str(user.get("provider", "")),
+        subject,
+        str(session.get(CHOSEN, "")),
+        request.full_path,
+        str(get_locale()),
+        request.headers.get("HX-Request", ""),
+        dt.datetime.now(PARIS).date().isoformat(),  # "coming up" and "past" change at midnight in France
+    )
+
+
+def from_memory() -> str | None:
+    """This session's page for this request, if one is kept and still fresh; what its render noted in `g` is
+    noted again. None: render it."""
+    pages = _pages()
+    who = _who()
+    if pages is None or who is None:
+        return None
+    page = pages.get(_key(pages, *who))
+    if page is None or (page.sid, page.subject) != who:
+        return None
+    for name, value in page.noted:
+        setattr(g, name, value)
+    if not page.nonce:
+        return page.html
+    from portal.web.security import nonce
+
+    return page.html.replace(page.nonce, nonce())
+
+
+def keep(html: str) -> None:
+    """Keep the page just rendered for this session, if everything it was built from may still be reused."""
+    pages = _pages()
+    who = _who()
+    page_scope = scope.current()
+    if pages is None or who is None or page_scope is None:
+        return
+    if page_scope.stale_since is not None or not page_scope.oldest_answer:
+        return  # built from a last good copy, from an answer of unknown age, or from no store answer at all
+    ttl: int = current_app.extensions["portal.settings"].store_cache_ttl
+    noted = tuple((name, g.get(name)) for name in REPLAYED if name in g)
+    page = RenderedPage(html, g.get("csp_nonce") or "", who[0], who[1], page_scope.oldest_answer + ttl, noted)
+    pages.put(_key(pages, *who), page)
+
+
+def init_app(app: Flask) -> None:
+    settings = app.extensions["portal.settings"]
+    if settings.page_cache_bytes > 0 and settings.store_cache_ttl > 0:
+        app.extensions["portal.rendered"] = RenderedPages(app.config["SECRET_KEY"], max_bytes=settings.page_cache_bytes)

@@ -1,0 +1,243 @@
+"""A plan page seen again is answered from memory (portal.web.rendered): for its own session only, never older
+than its store answers, with a new nonce, logged and remembered like a fresh page."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import responses
+from flask import Flask, g
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from portal import create_app
+from portal.audit import AuditTrail
+from portal.lastseen import COOKIE as LAST_SEEN_COOKIE
+from portal.store import scope
+from portal.web import rendered
+from portal.web.rendered import RenderedPage, RenderedPages
+from tests.pages import check_page, csp_nonce
+from tests.unit.conftest import PUBLIC, STORE, FakeProvider, base_env, make_client, sign_in
+from tests.unit.documents.synthetic_store import SyntheticStore
+
+DEMO_SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
+CAMILLE, DIANE = "p-7c1e0b52a4", "p-d1a9e04c72"
+
+
+def portal(mock: responses.RequestsMock, **env: str) -> Flask:
+    SyntheticStore(STORE).install(mock)
+    # Every view makes its own AuditEvent here, so that a page from memory can be seen to make one too.
+    settings = {"PORTAL_OIDC_SUBJECT_SYSTEM": DEMO_SUBJECT_SYSTEM, "PORTAL_AUDIT_COALESCE_SECONDS": "0", **env}
+    app = create_app(base_env(**settings))
+    app.config["TESTING"] = True
+    return app
+
+
+def browser(app: Flask, provider: FakeProvider, sub: str) -> FlaskClient:
+    """A signed-in browser that has seen its overview once: the cookies that visit sets (the last-seen marks) are
+    part of what the browser sends, and so of the key."""
+    client = make_client(app)
+    provider.sub = sub
+    assert sign_in(client, provider).status_code == 302
+    assert client.get("/", base_url=PUBLIC).status_code == 200
+    return client
+
+
+def store_calls(mock: responses.RequestsMock) -> int:
+    return sum(str(c.request.url).startswith(STORE) and c.request.method == "GET" for c in mock.calls)
+
+
+def page(client: FlaskClient, path: str = "/", lang: str = "fr") -> tuple[str, str]:
+    answer = client.get(path, base_url=PUBLIC, headers={"Accept-Language": lang})
+    assert answer.status_code == 200
+    nonce = csp_nonce(answer.headers.get("Content-Security-Policy"))
+    body = answer.get_data(as_text=True)
+    check_page(body, nonce=nonce)  # the scripts carry this answer's nonce, not the first one's
+    return body, nonce
+
+
+def test_a_page_seen_again_needs_neither_the_store_nor_a_render(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    app = portal(mock)
+    client = browser(app, provider, CAMILLE)
+    first, first_nonce = page(client)
+    asked = store_calls(mock)
+
+    again, again_nonce = page(client)
+
+    assert store_calls(mock) == asked
+    assert again_nonce != first_nonce and again == first.replace(first_nonce, again_nonce)
+    assert len(app.extensions["portal.rendered"]) <= 2  # the first visit's, under its cookies, and this one
+
+
+def test_a_page_from_memory_is_logged_and_remembered_like_a_fresh_one(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    app = portal(mock)
+    client = browser(app, provider, CAMILLE)
+    trail: AuditTrail = app.extensions["portal.audit"]
+    fresh = client.get("/", base_url=PUBLIC)
+    recorded, asked = trail.counters.recorded, store_calls(mock)
+
+    kept = client.get("/", base_url=PUBLIC)
+
+    assert store_calls(mock) == asked  # from memory
+    assert trail.counters.recorded == recorded + 1
+
+    def last_seen(answer: TestResponse) -> list[str]:
+        return [c for c in answer.headers.getlist("Set-Cookie") if c.startswith(f"{LAST_SEEN_COOKIE}=")]
+
+    assert last_seen(kept) and last_seen(kept) == last_seen(fresh)
+
+
+def test_another_person_in_the_same_browser_never_gets_the_kept_page(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    app = portal(mock)
+    client = browser(app, provider, CAMILLE)
+    camille, _ = page(client)
+    assert "Camille" in camille
+    token = check_page(camille).xpath("//form[@action='/logout']/input[@name='csrf_token']/@value")[0]
+    assert client.post("/logout", data={"csrf_token": token}, base_url=PUBLIC).status_code in (302, 303)
+
+    provider.sub = DIANE
+    assert sign_in(client, provider).status_code == 302
+    diane, _ = page(client)
+
+    assert "Diane" in diane and "Camille" not in diane
+
+
+def test_two_people_at_once_each_get_their_own_page(mock: responses.RequestsMock, provider: FakeProvider) -> None:
+    app = portal(mock)
+    camille_browser = browser(app, provider, CAMILLE)
+    diane_browser = browser(app, provider, DIANE)
+    for _ in range(2):
+        assert "Camille" in page(camille_browser)[0] and "Diane" not in page(camille_browser)[0]
+        assert "Diane" in page(diane_browser)[0] and "Camille" not in page(diane_browser)[0]
+
+
+def test_each_language_and_each_page_is_kept_apart(mock: responses.RequestsMock, provider: FakeProvider) -> None:
+    app = portal(mock)
+    client = browser(app, provider, CAMILLE)
+    french, _ = page(client, "/", "fr")
+    english, _ = page(client, "/", "en")
+    calendar, _ = page(client, "/calendar", "en")
+
+    assert 'lang="fr"' in french and 'lang="en"' in english and english != calendar
+    pages = app.extensions["portal.rendered"]
+    kept = len(pages)
+    assert page(client, "/", "en")[0].count('lang="en"') == english.count('lang="en"') and len(pages) == kept
+
+
+def test_a_page_is_not_kept_longer_than_its_store_answers_are_reused(
+    mock: responses.RequestsMock, provider: FakeProvider
+) -> None:
+    app = portal(mock, PORTAL_STORE_CACHE_TTL="2")
+    before = time.time()
+    client = browser(app, provider, CAMILLE)  # its store answers are fetched now
+    time.sleep(0.5)
+    page(client, "/calendar")  # rendered later, from those same answers, still cached
+    pages: RenderedPages = app.extensions["portal.rendered"]
+
+    # Every kept page goes when the answers it was built from go, not two seconds after its own render.
+    assert all(kept.expires <= before + 2 + 0.3 for kept in pages._pages.values())
+    time.sleep(max(max(kept.expires for kept in pages._pages.values()) - time.time(), 0) + 0.05)
+    asked = store_calls(mock)
+    page(client, "/calendar")
+    assert store_calls(mock) > asked
+
+
+def test_without_a_store_cache_no_page_is_kept(mock: responses.RequestsMock, provider: FakeProvider) -> None:
+    app = portal(mock, PORTAL_STORE_CACHE_TTL="0")
+    assert "portal.rendered" not in app.extensions
+    client = browser(app, provider, CAMILLE)
+    page(client)
+    asked = store_calls(mock)
+    page(client)
+    assert store_calls(mock) > asked
+
+
+def test_a_page_built_from_a_last_good_copy_is_not_kept(mock: responses.RequestsMock) -> None:
+    app = portal(mock)
+    with app.test_request_context("/", base_url=PUBLIC):
+        from flask import session
+
+        session["user"] = {"sub": CAMILLE, "provider": "patient"}
+        session.sid = "s" * 43  # type: ignore[attr-defined]
+        with scope.page_scope(5) as current:
+            current.note_answer(time.time())
+            current.note_stale(time.time() - 600)
+            rendered.keep("<p>old</p>")
+            assert rendered.from_memory() is None
+            current.stale_since = None
+            rendered.keep("<p>fresh</p>")
+            assert rendered.from_memory() == "<p>fresh</p>"
+
+
+def test_an_answer_of_unknown_age_keeps_no_page(mock: responses.RequestsMock) -> None:
+    app = portal(mock)
+    with app.test_request_context("/", base_url=PUBLIC):
+        from flask import session
+
+        session["user"] = {"sub": CAMILLE, "provider": "patient"}
+        session.sid = "s" * 43  # type: ignore[attr-defined]
+        with scope.page_scope(5) as current:
+            current.note_answer(time.time())
+            current.note_answer(0.0)
+            rendered.keep("<p>page</p>")
+            assert rendered.from_memory() is None
+
+
+def test_an_entry_is_answered_only_to_the_session_and_subject_it_was_rendered_for(
+    mock: responses.RequestsMock,
+) -> None:
+    app = portal(mock)
+    pages: RenderedPages = app.extensions["portal.rendered"]
+    with app.test_request_context("/", base_url=PUBLIC):
+        from flask import session
+
+        session["user"] = {"sub": CAMILLE, "provider": "patient"}
+        session.sid = "s" * 43  # type: ignore[attr-defined]
+        key = rendered._key(pages, session.sid, CAMILLE)  # type: ignore[attr-defined]
+        # Even under its own key, a page rendered for someone else is never answered.
+        pages.put(key, RenderedPage("<p>Diane</p>", "", "s" * 43, DIANE, time.time() + 30, ()))
+        assert rendered.from_memory() is None
+        pages.put(key, RenderedPage("<p>other session</p>", "", "t" * 43, CAMILLE, time.time() + 30, ()))
+        assert rendered.from_memory() is None
+        pages.put(key, RenderedPage("<p>Camille</p>", "", "s" * 43, CAMILLE, time.time() + 30, (("viewing", 1),)))
+        assert rendered.from_memory() == "<p>Camille</p>" and g.viewing == 1
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def kept(html: str, expires: float) -> RenderedPage:
+    return RenderedPage(html, "", "sid", "sub", expires, ())
+
+
+def test_pages_are_bounded_in_bytes_and_expire_each_at_its_own_time() -> None:
+    clock = Clock()
+    pages = RenderedPages("secret-0123456789-0123456789", max_bytes=20_000, clock=clock)
+    assert not pages.put(pages.key("huge"), kept("x" * 30_000, clock.now + 60))  # larger than the whole bound
+    assert not pages.put(pages.key("late"), kept("x", clock.now - 1))  # already too old
+    for n in range(5):
+        assert pages.put(pages.key(str(n)), kept("x" * 5_000, clock.now + 10 + n))
+    assert pages.current_bytes <= 20_000 and len(pages) < 5
+    assert pages.get(pages.key("4")) is not None  # the newest stays
+    clock.now += 14.5
+    assert pages.get(pages.key("4")) is None
+
+
+@pytest.mark.parametrize("parts", [("a", "b"), ("a", "b", "c"), ("ab",)])
+def test_keys_depend_on_the_secret_and_on_every_part(parts: tuple[str, ...]) -> None:
+    one = RenderedPages("secret-one-0123456789-0123456789", max_bytes=1000)
+    two = RenderedPages("secret-two-0123456789-0123456789", max_bytes=1000)
+    assert one.key(*parts) != two.key(*parts)  # without the secret, nobody can tell whose page a key stands for
+    assert one.key("a", "b") != one.key("ab") and one.key("a", "b") != one.key("a", "b", "c")
