@@ -226,9 +226,10 @@ def test_a_batch_is_one_post_of_a_batch_bundle_and_each_status_is_read() -> None
     with FhirClient(AUDIT_STORE, retries=0) as client:
         assert pdsm.create_audit_events(client, events, timeout=2) == [201, 422]
     sent = json.loads(responses.calls[0].request.body)
-    assert sent["type"] == "batch" and [e["request"] for e in sent["entry"]] == [
-        {"method": "POST", "url": "AuditEvent"}
-    ] * 2
+    assert (
+        sent["type"] == "batch"
+        and [e["request"] for e in sent["entry"]] == [{"method": "POST", "url": "AuditEvent"}] * 2
+    )
 
 
 @responses.activate
