@@ -146,7 +146,9 @@ def _setup_store(app: Flask, settings: Settings) -> None:
         if settings.store_stale_seconds > 0 and settings.store_stale_bytes > 0
         else None,
     )
-    app.extensions["portal.plans"] = PlanLoader(app.extensions["portal.store"], max_bytes=settings.document_max_bytes)
+    app.extensions["portal.plans"] = PlanLoader(
+        app.extensions["portal.store"], max_bytes=settings.document_max_bytes, cache_bytes=settings.plan_cache_bytes
+    )
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:

@@ -2,11 +2,16 @@
 
 A PPS version never changes once issued, so its parsed model is cached by what identifies its bytes (the
 document id and the SHA-1 the store announces, or the id and date when the store gives no hash). The cache
-holds models, never people: who may see a plan is decided before this module is called (portal.access).
+holds models, never people: who may see a plan is decided before this module is called (portal.access). It is
+bounded in bytes: each model is measured once, when it is read (about 100–150 KB for a full plan).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -18,7 +23,8 @@ from portal.pps.versions import latest_entry
 from portal.store import FhirClient, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 
-PLAN_CACHE_SIZE = 256
+#: The default bound of the parsed plans kept per process (`PORTAL_PLAN_CACHE_BYTES`).
+PLAN_CACHE_BYTES = 24 * 1024**2
 
 
 @dataclass(frozen=True)
@@ -32,10 +38,10 @@ class LoadedPlan:
 class PlanLoader:
     """Fetches and reads PPS documents, keeping recently read versions in a bounded cache."""
 
-    def __init__(self, client: FhirClient, *, max_bytes: int, cache_size: int = PLAN_CACHE_SIZE) -> None:
+    def __init__(self, client: FhirClient, *, max_bytes: int, cache_bytes: int = PLAN_CACHE_BYTES) -> None:
         self.client = client
         self.max_bytes = max_bytes
-        self._cache: LRUCache[tuple[str, str], CarePlan] = LRUCache(maxsize=cache_size)
+        self._cache: LRUCache[tuple[str, str], _Measured] = LRUCache(maxsize=cache_bytes, getsizeof=_Measured.size)
         self._lock = threading.Lock()
 
     def load(self, entry: DocumentEntry, patient: PatientRecord) -> LoadedPlan:
@@ -43,12 +49,16 @@ class PlanLoader:
         else) or DocumentRefused (not a readable PPS)."""
         key = (entry.id, _version_key(entry))
         with self._lock:
-            plan = self._cache.get(key)
-        if plan is None:
+            kept = self._cache.get(key)
+        if kept is not None:
+            plan = kept.plan
+        else:
             content = pdsm.fetch_binary(self.client, entry, self.max_bytes)
             plan = read_pps(content.data, max_bytes=self.max_bytes)
-            with self._lock:
-                self._cache[key] = plan
+            measured = _Measured(plan, deep_size(plan))
+            if measured.bytes <= self._cache.maxsize:
+                with self._lock:
+                    self._cache[key] = measured
         # Checked on every use, cached or not: the entry says whose it is, only the content can prove it.
         _check_same_patient(plan, patient)
         return LoadedPlan(entry, plan)
@@ -61,6 +71,38 @@ class PlanLoader:
         that another exists)."""
         latest = latest_entry(entries)
         return self.load(latest, patient) if latest is not None else None
+
+
+@dataclass(frozen=True)
+class _Measured:
+    plan: CarePlan
+    bytes: int
+
+    def size(self) -> int:
+        return self.bytes
+
+
+def deep_size(root: object) -> int:
+    """The memory a tree of dataclasses, tuples, lists, dicts and scalars holds (each object counted once)."""
+    seen: set[int] = set()
+    stack = [root]
+    total = 0
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, str | bytes | int | float | enum.Enum | dt.date | dt.time | dt.timedelta) or item is None:
+            continue
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+    return total
 
 
 def _check_same_patient(plan: CarePlan, patient: PatientRecord) -> None:

@@ -178,6 +178,11 @@ class Settings:
     store_cache_bytes: int = setting(
         _int(0, 4 * 1024**3), "Largest size of the store answer cache, in bytes, per process.", 32 * 1024**2
     )
+    plan_cache_bytes: int = setting(
+        _int(0, 4 * 1024**3),
+        "Largest size of the parsed care plans kept per process, in bytes (a full plan takes about 100-150 KB).",
+        24 * 1024**2,
+    )
     page_cache_bytes: int = setting(
         _int(0, 4 * 1024**3),
         "Largest size of the rendered plan pages kept per process, in bytes (0: none kept). A page is kept for "
