@@ -39,11 +39,13 @@ $(STAMP)/translations: $(STAMP)/python $(PO)
 	@mkdir -p $(STAMP) && touch $@
 
 # System packages the tests use, from Debian: Chromium for the browser tests (never a browser downloaded by a
-# test tool) and poppler-utils' pdfinfo to check that the generated PDF is tagged.
+# test tool), poppler-utils' pdfinfo to check that the generated PDF is tagged, and redis-server for the test of
+# two instances sharing one Redis (each run starts its own on a free port, see demo/redis_server.py).
 $(STAMP)/system:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdfinfo >/dev/null || missing="$$missing poppler-utils"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)" >&2; exit 1; fi; \
@@ -73,12 +75,14 @@ messages: $(STAMP)/python
 
 # Benchmarks against the budgets of the architecture (never part of `make test`): loopback only, bounded.
 # wrk from Debian generates the load (a Python client stands in without it); Lighthouse 12.2.3 comes from
-# npm into bench/node_modules, and runs in Debian Chromium. `make bench ONLY="roundtrips transfer"` runs some.
+# npm into bench/node_modules, and runs in Debian Chromium; redis-server (Debian) is the Redis that two instances
+# share in `scaleout`. `make bench ONLY="roundtrips transfer"` runs some.
 bench: install $(STAMP)/bench
 	$(BIN)/python -m bench $(ONLY)
 
 $(STAMP)/bench: bench/package.json bench/package-lock.json
 	@missing=""; command -v wrk >/dev/null || missing="$$missing wrk"; [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)" >&2; exit 1; fi; \

@@ -1,13 +1,13 @@
 """`python -m bench`: run every benchmark, print the table, write bench/results/bench.{md,json}.
 
-`python -m bench NAME…` runs some of them (reader, roundtrips, transfer, throughput, memory, lighthouse)."""
+`python -m bench NAME…` runs some of them (reader, roundtrips, transfer, throughput, memory, scaleout, lighthouse)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from bench import lighthouse, memory, reader, roundtrips, throughput, transfer
+from bench import lighthouse, memory, reader, roundtrips, scaleout, throughput, transfer
 from bench.figures import markdown, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "transfer": transfer.run,
     "throughput": throughput.run,
     "memory": memory.run,
+    "scaleout": scaleout.run,
     "lighthouse": lighthouse.run,
 }
 

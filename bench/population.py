@@ -18,7 +18,9 @@ from typing import Any
 
 from flask import Flask
 
+from portal.auth.session import SessionStore
 from portal.synthetic import build_bundle
+from portal.web.plan import PATIENT_HINT
 
 SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
 Resource = dict[str, Any]
@@ -102,7 +104,11 @@ def write_seed(path: Path, extra: int = 0) -> tuple[Path, list[Person]]:
 
 def seed_sessions(app: Flask, people: list[Person]) -> None:
     """Write each person's signed-in session into the app's session store, as the sign-in callback does."""
-    store = app.extensions["portal.sessions"]
+    seed_store(app.extensions["portal.sessions"], people)
+
+
+def seed_store(store: SessionStore, people: list[Person]) -> None:
+    """Write each person's signed-in session into `store` (an app's, or a Redis that several instances share)."""
     now = time.time()
     for person in people:
         store.save(
@@ -118,6 +124,8 @@ def seed_sessions(app: Flask, people: list[Person]) -> None:
                     "family_name": "FICTIF",
                 },
                 "oidc_sub": person.sub,
+                # The callback also notes whose plan the person will see (portal.web.plan.warm_up).
+                PATIENT_HINT: person.patient_id,
                 "_created": now,
                 "_seen": now,
             },

@@ -2,7 +2,8 @@
 
 `portal_server` starts the portal under gunicorn — the production server — with signed-in sessions seeded by
 `bench.wsgi` (the benchmarks measure pages, not the identity provider), and stops every process it started by
-its PID. `in_process_app` gives the same app in this process, for figures that look inside it (round trips).
+its PID; `gunicorn` starts one such server with given settings (`bench.scaleout` starts two, sharing a Redis).
+`in_process_app` gives the same app in this process, for figures that look inside it (round trips).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "demo"))
 
+from redis_server import RedisServer, redis_server_path  # noqa: E402, F401 (for bench.scaleout)
 from stack import DemoStack, free_port  # noqa: E402
 
 from bench.population import Person, seed_sessions, write_seed  # noqa: E402
@@ -84,35 +86,45 @@ def portal_server(
     with demo_store(people, latency_ms=latency_ms, portal_url=url) as (stack, persons):
         sessions = Path(tempfile.mkdtemp(prefix="pps-bench-sessions-")) / "sessions.json"
         sessions.write_text(json.dumps([p.__dict__ for p in persons]), encoding="utf-8")
-        env = {**os.environ, **portal_environment(stack, url, **settings), "BENCH_SESSIONS": str(sessions)}
-        log = (stack.log_dir or Path(tempfile.gettempdir())) / "gunicorn.log"
-        with log.open("ab") as log_file:
-            process = subprocess.Popen(
-                [
-                    str(GUNICORN),
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(workers),
-                    "--threads",
-                    str(threads),
-                    "--worker-class",
-                    "gthread",
-                    "--log-level",
-                    "warning",
-                    "bench.wsgi:app",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            _wait_for(f"{url}/healthz", process, log)
-            yield Server(url, process.pid, stack, persons)
-        finally:
-            _stop(process)
+        env = {**portal_environment(stack, url, **settings), "BENCH_SESSIONS": str(sessions)}
+        with gunicorn(port, env, stack.log_dir, workers=workers, threads=threads) as pid:
+            yield Server(url, pid, stack, persons)
+
+
+@contextlib.contextmanager
+def gunicorn(
+    port: int, env: dict[str, str], log_dir: Path | None, *, workers: int, threads: int, name: str = "gunicorn"
+) -> Iterator[int]:
+    """`bench.wsgi:app` under gunicorn (gthread) on 127.0.0.1:`port` with `env` added to ours, until it answers
+    /healthz; yields the master's PID, and stops it (by that PID) at the end. Its log: `log_dir`/`name`.log."""
+    log = (log_dir or Path(tempfile.gettempdir())) / f"{name}.log"
+    with log.open("ab") as log_file:
+        process = subprocess.Popen(
+            [
+                str(GUNICORN),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--log-level",
+                "warning",
+                "bench.wsgi:app",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz", process, log)
+        yield process.pid
+    finally:
+        _stop(process)
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:

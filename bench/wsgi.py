@@ -3,7 +3,8 @@ sessions of the benchmark's synthetic people already signed in.
 
 Benchmarks measure pages, not sign-in: driving 1,000 sign-ins through the demo identity provider would measure
 it instead. The sessions are written into each worker's own session store, exactly as the sign-in callback
-writes them (`portal.auth.views`). Bench only: never imported by the portal.
+writes them (`portal.auth.views`). With `PORTAL_REDIS_URL` that store is the shared Redis: `bench.scaleout`
+seeds it itself and leaves `BENCH_SESSIONS` unset. Bench only: never imported by the portal.
 """
 
 from __future__ import annotations

@@ -176,7 +176,9 @@ class Settings:
     store_retries: int = setting(_int(0, 5), "Retries of a failed store read (GET only).", 2)
     store_cache_ttl: int = setting(_int(0, 3600), "Seconds a store search answer is reused.", 30)
     store_cache_bytes: int = setting(
-        _int(0, 4 * 1024**3), "Largest size of the store answer cache, in bytes, per process.", 32 * 1024**2
+        _int(0, 4 * 1024**3),
+        "Largest size of the store answer cache, in bytes: per process, or of the whole shared cache with Redis.",
+        32 * 1024**2,
     )
     plan_cache_bytes: int = setting(
         _int(0, 4 * 1024**3),
