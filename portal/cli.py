@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 import click
 
@@ -20,6 +22,8 @@ from portal.pps.reader import read_pps
 from portal.pps.safexml import DEFAULT_MAX_BYTES
 
 __all__ = ["main", "portal", "pps"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group(name="portal")
@@ -37,25 +41,53 @@ def _refuse(reason: str) -> None:
     raise SystemExit(1)
 
 
-@pps.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option(
+# The options every subcommand shares, defined once.
+_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
+_MAX_BYTES = click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
     default=DEFAULT_MAX_BYTES,
     show_default=True,
     help="Largest document accepted.",
 )
-def check(file: str, max_bytes: int) -> None:
-    """Read FILE and report its sections, items and warnings; exit 1 with one line if it is refused."""
+
+
+def _lang(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help=f"Language of {what}."
+    )
+
+
+def _output(what: str, *, required: bool = False) -> Callable[[F], F]:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=str),
+        required=required,
+        help=f"Write {what} here" + ("." if required else " (default: standard output)."),
+    )
+
+
+def _day(name: str, help_text: str) -> Callable[[F], F]:
+    return click.option(name, type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
+
+
+def _read_bytes(file: str, max_bytes: int) -> bytes:
+    """The bytes of FILE, refused (exit 1, one line) before reading when it is larger than `max_bytes`."""
     size = os.stat(file).st_size
     if size > max_bytes:
-        # Refused before reading it into memory.
         _refuse(f"too large: {size} bytes, the limit is {max_bytes}")
     with open(file, "rb") as handle:
-        data = handle.read(max_bytes + 1)
+        return handle.read(max_bytes + 1)
+
+
+@pps.command()
+@_FILE
+@_MAX_BYTES
+def check(file: str, max_bytes: int) -> None:
+    """Read FILE and report its sections, items and warnings; exit 1 with one line if it is refused."""
     try:
-        plan = read_pps(data, max_bytes=max_bytes)
+        plan = read_pps(_read_bytes(file, max_bytes), max_bytes=max_bytes)
     except DocumentRefused as exc:
         _refuse(exc.reason)
         return
@@ -63,37 +95,16 @@ def check(file: str, max_bytes: int) -> None:
 
 
 @pps.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the pages.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=str),
-    default=None,
-    help="Write the HTML document here (default: standard output).",
-)
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day the pages are seen on (default: today in Europe/Paris); sets what is past and coming.",
-)
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Largest document accepted.",
-)
+@_FILE
+@_lang("the pages")
+@_output("the HTML document")
+@_day("--today", "The day the pages are seen on (default: today in Europe/Paris); sets what is past and coming.")
+@_MAX_BYTES
 def preview(file: str, lang: str, output: str | None, today: datetime | None, max_bytes: int) -> None:
     """Render the patient's pages for FILE as one self-contained HTML document; exit 1 if it is refused."""
     from portal.preview import render_preview
 
-    size = os.stat(file).st_size
-    if size > max_bytes:
-        _refuse(f"too large: {size} bytes, the limit is {max_bytes}")
-    with open(file, "rb") as handle:
-        data = handle.read(max_bytes + 1)
+    data = _read_bytes(file, max_bytes)
     try:
         page = render_preview(
             data, "en" if lang == "en" else "fr", today.date() if today else None, max_bytes=max_bytes
@@ -109,7 +120,8 @@ def preview(file: str, lang: str, output: str | None, today: datetime | None, ma
 
 
 def _read_file(file: str, max_bytes: int) -> CarePlan | None:
-    """Read one PPS for a subcommand; None after saying on stderr why it is refused."""
+    """Read one PPS for a subcommand that may read several (its name in the message); None after saying on
+    stderr why it is refused."""
     size = os.stat(file).st_size
     if size > max_bytes:
         click.echo(f"refused: {file}: too large: {size} bytes, the limit is {max_bytes}", err=True)
@@ -126,16 +138,8 @@ def _read_file(file: str, max_bytes: int) -> CarePlan | None:
 @pps.command(name="diff")
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the sentences."
-)
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Largest document accepted.",
-)
+@_lang("the sentences")
+@_MAX_BYTES
 def diff_command(old: str, new: str, lang: str, max_bytes: int) -> None:
     """Print what changed from version OLD to version NEW, one plain sentence per line, most important first."""
     from portal.plain.changes import change_sentences
@@ -150,24 +154,12 @@ def diff_command(old: str, new: str, lang: str, max_bytes: int) -> None:
 
 
 @pps.command(name="ics")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of titles.")
+@_FILE
+@_lang("titles")
 @click.option("--names", is_flag=True, help="Put treatment names in event titles (discreet titles by default).")
 @click.option("--event", "event_uid", default=None, help="Only the event with this UID.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=str),
-    default=None,
-    help="Write the .ics file here (default: standard output).",
-)
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Largest document accepted.",
-)
+@_output("the .ics file")
+@_MAX_BYTES
 def ics_command(file: str, lang: str, names: bool, event_uid: str | None, output: str | None, max_bytes: int) -> None:
     """Write the calendar file (iCalendar) of FILE's dated planned items; exit 1 if it is refused."""
     from portal.exports.ics import calendar_file
@@ -188,29 +180,12 @@ def ics_command(file: str, lang: str, names: bool, event_uid: str | None, output
 
 
 @pps.command(name="pdf")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=str))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=str),
-    required=True,
-    help="Write the PDF here.",
-)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the PDF.")
-@click.option(
-    "--valid-on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day the copy is stamped valid on (default: today in Europe/Paris).",
-)
+@_FILE
+@_output("the PDF", required=True)
+@_lang("the PDF")
+@_day("--valid-on", "The day the copy is stamped valid on (default: today in Europe/Paris).")
 @click.option("--portal-url", default=None, help="The portal address printed on the PDF.")
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Largest document accepted.",
-)
+@_MAX_BYTES
 def pdf_command(
     file: str, output: str, lang: str, valid_on: datetime | None, portal_url: str | None, max_bytes: int
 ) -> None:
