@@ -2,7 +2,7 @@
 
 Web step of the data path: the signed-in person → the versions they may see (portal.web.plan.plan_context,
 which applies portal.access) → each version read (portal.careplans, cached per version) → the chain
-(portal.pps.versions) → the diff (portal.pps.diff) → sentences (portal.plain.changes) → templates/history/.
+(portal.versions) → the diff (portal.pps.diff) → sentences (portal.plain.changes) → templates/history/.
 
 Routes: `/history` (the list and the compare form), `/history/<version id>` (one version, read-only),
 `/history/compare?from=…&to=…` (a plain GET form; with htmx, the same partial swapped in place).
@@ -35,8 +35,8 @@ from portal.plain.views.common import PARIS, Lang, doc_lang, format_day, format_
 from portal.pps.diff import diff
 from portal.pps.errors import PpsError
 from portal.pps.model import CarePlan
-from portal.pps.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
 from portal.store.errors import StoreError
+from portal.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
 from portal.viewer import Viewing
 from portal.web import plan as plan_pages
 

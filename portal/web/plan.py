@@ -38,9 +38,9 @@ from portal.plain.views import (
 from portal.plain.views.common import PARIS, Lang
 from portal.plain.views.glossary import find_item
 from portal.pps.errors import PpsError
-from portal.pps.versions import latest_entry
 from portal.store import FhirClient, StoreError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
+from portal.versions import latest_entry
 from portal.viewer import Viewing
 from portal.web import people, rendered
 

@@ -1,5 +1,6 @@
 """The version chain of a patient's care plan: which versions exist for this viewer, newest first, and where
-one is missing. Part of the `pps` step, fed by the store entries the access step let through.
+one is missing. Between the store and `pps` steps: it orders the store entries the access step let through,
+with the document headers `pps` read (so it lives outside `portal.pps`, which knows nothing of the store).
 
 Pure: `build_chain` takes the visible store entries (DocumentEntry: status current/superseded, relatesTo
 replaces, masterIdentifier, date) each with the header of its document when it could be read (setId,
@@ -36,7 +37,7 @@ __all__ = [
     "latest_entry",
 ]
 
-log = logging.getLogger("portal.pps.versions")
+log = logging.getLogger("portal.versions")
 
 
 class ChainProblem(StrEnum):
