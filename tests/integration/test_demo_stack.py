@@ -2,7 +2,8 @@
 
 Starts `demo/stack.py`'s DemoStack on free loopback ports and checks, over real HTTP, what the portal relies
 on: discovery, a full code flow with PKCE driven by a tiny relying party, the `acr` and `sub` in the ID token,
-the PDSm searches, Binary downloads with their SHA-1, ETags, and FHIR errors.
+the PDSm searches, Binary downloads with their SHA-1, ETags, and FHIR errors; and that the store's search
+index answers exactly what medplum's plain scan answers.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import secrets
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -24,6 +28,7 @@ from joserfc import jwt  # installed with authlib, which the portal uses for the
 from joserfc.jwk import KeySet
 
 from demo.stack import (
+    DEMO_DIR,
     PATIENT_CLIENT_ID,
     PATIENT_CLIENT_SECRET,
     PRO_CLIENT_ID,
@@ -551,3 +556,218 @@ def test_failed_start_stops_what_it_started_and_shows_the_logs(tmp_path_factory:
     assert "store" in str(failure.value)  # the log tail names the child that failed
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{demo.patient_issuer}/.well-known/openid-configuration", timeout=TIMEOUT)
+
+
+# Store index: the same searches against the indexed store and medplum's plain scan (STORE_INDEX=off)
+
+RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+INDEX_PATIENTS, INDEX_DOCUMENTS = 40, 200
+
+
+def index_seed() -> dict[str, Any]:
+    """40 patients, each with a relative, a care team and an access record; 200 documents dealt round them,
+    so that each patient's five lie scattered among the others', some on the same date."""
+    resources: list[dict[str, Any]] = []
+    for n in range(3):
+        resources.append(
+            {
+                "resourceType": "Practitioner",
+                "id": f"pr-idx-{n}",
+                "identifier": [{"system": RPPS_SYSTEM, "value": f"8000{n}"}],
+            }
+        )
+    for n in range(INDEX_PATIENTS):
+        patient = f"Patient/pat-idx-{n:02d}"
+        resources += [
+            {
+                "resourceType": "Patient",
+                "id": f"pat-idx-{n:02d}",
+                "identifier": [{"system": SUBJECT_SYSTEM, "value": f"Sub-Idx-{n:02d}"}],
+            },
+            {
+                "resourceType": "RelatedPerson",
+                "id": f"rp-idx-{n:02d}",
+                "patient": {"reference": patient},
+                "identifier": [{"system": SUBJECT_SYSTEM, "value": f"Sub-Idx-{(n + 1) % INDEX_PATIENTS:02d}"}],
+            },
+            {
+                "resourceType": "CareTeam",
+                "id": f"ct-idx-{n:02d}",
+                "subject": {"reference": patient},
+                "participant": [{"member": {"reference": f"Practitioner/pr-idx-{n % 3}"}}],
+            },
+            {
+                "resourceType": "AuditEvent",
+                "id": f"ae-idx-{n:02d}",
+                "type": {"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "110110"},
+                "recorded": f"2025-01-{1 + n % 28:02d}T10:00:00Z",
+                "agent": [{"who": {"reference": patient}, "requestor": True}],
+                "source": {"observer": {"display": "PPS portal"}},
+                "entity": [{"what": {"reference": patient}}],
+            },
+        ]
+    for k in range(INDEX_DOCUMENTS):
+        resources.append(
+            {
+                "resourceType": "DocumentReference",
+                "id": f"doc-idx-{k:03d}",
+                "status": "current" if k % 2 else "superseded",
+                "type": {"coding": [{"system": "http://loinc.org", "code": "18776-5" if k % 4 else "34794-8"}]},
+                "subject": {"reference": f"Patient/pat-idx-{k % INDEX_PATIENTS:02d}"},
+                "date": f"2024-0{1 + k % 3}-01T00:00:00Z",
+                "content": [{"attachment": {"contentType": "text/plain", "url": f"Binary/bin-idx-{k:03d}"}}],
+            }
+        )
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"resource": r, "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"}} for r in resources
+        ],
+    }
+
+
+@dataclass
+class Store:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def searches(self) -> dict[str, int]:
+        stats = requests.get(f"{self.url.removesuffix('/fhir')}/_demo/stats", timeout=TIMEOUT).json()
+        return dict(stats.get("searches", {}))
+
+
+def start_store(seed: str, log: Any, *, index: bool) -> Store:
+    port = free_port()
+    env = {
+        **os.environ,
+        "STORE_PORT": str(port),
+        "STORE_SEED": seed,
+        "STORE_INDEX": "on" if index else "off",
+        "DEMO_EXIT_ON_STDIN_EOF": "1",
+    }
+    process = subprocess.Popen(
+        ["node", "store.mjs"], cwd=DEMO_DIR, env=env, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT
+    )
+    store = Store(f"http://127.0.0.1:{port}/fhir", process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{store.url}/metadata", timeout=TIMEOUT).status_code == 200:
+                return store
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    stop_store(store)
+    raise RuntimeError("the store did not start; see its log")
+
+
+def stop_store(store: Store) -> None:
+    store.process.terminate()
+    store.process.wait(timeout=10)
+    if store.process.stdin:
+        store.process.stdin.close()  # the lifeline pipe
+
+
+def change_both(stores: tuple[Store, Store]) -> None:
+    """The same writes on both stores, after the seed: the index must follow them."""
+    moved = fhir_get_at(stores[0], "DocumentReference/doc-idx-003")
+    moved["subject"] = {"reference": "Patient/pat-idx-07"}
+    added = {**moved, "id": "doc-idx-new", "date": "2024-02-01T00:00:00Z"}
+    for store in stores:
+        for resource in (moved, added):
+            url = f"{store.url}/DocumentReference/{resource['id']}"
+            put = requests.put(url, json=resource, headers={"Content-Type": FHIR_JSON}, timeout=TIMEOUT)
+            assert put.status_code in (200, 201), put.text
+        deleted = requests.delete(f"{store.url}/DocumentReference/doc-idx-047", timeout=TIMEOUT)
+        assert deleted.status_code == 200, deleted.text
+
+
+def fhir_get_at(store: Store, path: str, params: Any = None) -> dict[str, Any]:
+    response = requests.get(f"{store.url}/{path}", params=params, headers={"Accept": FHIR_JSON}, timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+@pytest.fixture(scope="module")
+def twin_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
+    folder = tmp_path_factory.mktemp("store-index")
+    seed = folder / "seed.json"
+    seed.write_text(json.dumps(index_seed()), encoding="utf-8")
+    with (folder / "store.log").open("ab") as log:
+        indexed = start_store(str(seed), log, index=True)
+        try:
+            plain = start_store(str(seed), log, index=False)
+            try:
+                change_both((indexed, plain))
+                yield indexed, plain
+            finally:
+                stop_store(plain)
+        finally:
+            stop_store(indexed)
+
+
+def comparable(bundle: dict[str, Any], base: str) -> dict[str, Any]:
+    """The bundle without what differs between two stores by construction: their address and version ids."""
+    same: dict[str, Any] = json.loads(json.dumps(bundle).replace(base, "BASE"))
+    for entry in same.get("entry", []):
+        entry["resource"].pop("meta", None)
+    return same
+
+
+FOCUS = "Patient/pat-idx-07"
+SEARCHES = [
+    # What the portal asks, and variants of it: all served from the index.
+    ("indexed", "DocumentReference", {"patient": FOCUS}),
+    ("indexed", "DocumentReference", {"patient": "pat-idx-07", "_sort": "-date"}),
+    ("indexed", "DocumentReference", {"patient": FOCUS, "_sort": "date", "_count": "2", "_offset": "1"}),
+    (
+        "indexed",
+        "DocumentReference",
+        {"patient": f"{FOCUS},Patient/pat-idx-08", "status": "current,superseded", "type": PPS_LOINC, "_sort": "-date"},
+    ),
+    ("indexed", "DocumentReference", {"subject": "Patient/pat-idx-08", "_count": "1"}),
+    ("indexed", "DocumentReference", {"patient": "Patient/nobody"}),
+    ("indexed", "Patient", {"identifier": f"{SUBJECT_SYSTEM}|sub-idx-07"}),
+    ("indexed", "Patient", {"identifier": "SUB-IDX-07"}),
+    ("indexed", "Patient", {"identifier": "|Sub-Idx-07"}),
+    ("indexed", "RelatedPerson", {"identifier": f"{SUBJECT_SYSTEM}|Sub-Idx-08"}),
+    ("indexed", "RelatedPerson", {"patient": FOCUS}),
+    ("indexed", "Practitioner", {"identifier": f"{RPPS_SYSTEM}|80001"}),
+    ("indexed", "CareTeam", {"participant": "Practitioner/pr-idx-1", "_count": "5", "_offset": "5"}),
+    ("indexed", "CareTeam", {"patient": FOCUS}),
+    ("indexed", "AuditEvent", {"patient": FOCUS, "_sort": "-date"}),
+    # What the index cannot serve: medplum's scan answers.
+    ("scanned", "Patient", {"identifier": f"{SUBJECT_SYSTEM}|", "_count": "7"}),
+    ("scanned", "DocumentReference", {"patient:missing": "false", "_count": "5", "_offset": "3"}),
+    ("scanned", "DocumentReference", {"status": "current", "_sort": "-date", "_count": "9"}),
+]
+
+
+@pytest.mark.parametrize(("served_by", "path", "params"), SEARCHES)
+def test_indexed_store_answers_what_the_plain_scan_answers(
+    twin_stores: tuple[Store, Store], served_by: str, path: str, params: dict[str, str]
+) -> None:
+    indexed, plain = twin_stores
+    before = indexed.searches()
+
+    answer = fhir_get_at(indexed, path, params)
+    expected = fhir_get_at(plain, path, params)
+
+    assert comparable(answer, indexed.url) == comparable(expected, plain.url)
+    after = indexed.searches()
+    assert {k: after[k] - before[k] for k in after} == {
+        "indexed": int(served_by == "indexed"),
+        "scanned": int(served_by == "scanned"),
+    }
+
+
+def test_indexed_search_keeps_the_store_order_through_updates_and_deletes(twin_stores: tuple[Store, Store]) -> None:
+    indexed, _ = twin_stores
+
+    bundle = fhir_get_at(indexed, "DocumentReference", {"patient": FOCUS})
+
+    # doc-idx-003 moved to this patient by an update keeps its first place; doc-idx-047 was deleted.
+    assert ids(bundle) == ["doc-idx-003", "doc-idx-007", "doc-idx-087", "doc-idx-127", "doc-idx-167", "doc-idx-new"]
+    assert bundle["total"] == 6
+    assert fhir_get_at(indexed, "DocumentReference", {"patient": "Patient/pat-idx-03"})["total"] == 4
