@@ -24,7 +24,7 @@ from portal.store.resources import DocumentEntry, PatientRecord
 from portal.versions import latest_entry
 
 #: The default bound of the parsed plans kept per process (`PORTAL_PLAN_CACHE_BYTES`).
-PLAN_CACHE_BYTES = 24 * 1024**2
+PLAN_CACHE_BYTES = 16 * 1024**2
 
 
 @dataclass(frozen=True)

@@ -183,13 +183,13 @@ class Settings:
     plan_cache_bytes: int = setting(
         _int(0, 4 * 1024**3),
         "Largest size of the parsed care plans kept per process, in bytes (a full plan takes about 100-150 KB).",
-        24 * 1024**2,
+        16 * 1024**2,
     )
     page_cache_bytes: int = setting(
         _int(0, 4 * 1024**3),
         "Largest size of the rendered plan pages kept per process, in bytes (0: none kept). A page is kept for "
         "its own session only, and no longer than the store answers it was built from are reused.",
-        16 * 1024**2,
+        8 * 1024**2,
     )
     document_max_bytes: int = setting(
         _int(1024, 100 * 1024**2),

@@ -11,8 +11,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, NoReturn
 
-from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-
 from portal.exports.printview import PrintStamp, render_print
 from portal.plain.views.common import PARIS, Lang
 from portal.pps.model import CarePlan
@@ -30,6 +28,10 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 def plan_pdf(plan: CarePlan, lang: Lang, *, portal_url: str | None = None, valid_on: dt.date | None = None) -> bytes:
     """The PDF of one version of the plan in `lang`, stamped with its version and the day it is valid on."""
+    # Imported here, on the first PDF: WeasyPrint and its libraries weigh about 27 MB in every web worker that
+    # loads them, and most workers never make a PDF (bench/memory.py).
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+
     stamp = PrintStamp(valid_on or dt.datetime.now(PARIS).date(), portal_url)
     html = render_print(plan, lang, stamp)
     document = HTML(string=html, url_fetcher=_refuse_fetch)

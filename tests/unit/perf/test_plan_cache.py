@@ -74,3 +74,20 @@ def test_with_no_bytes_nothing_is_kept(fetched: list[str]) -> None:
 def test_shared_parts_are_counted_once() -> None:
     shared = "x" * 10_000
     assert deep_size((shared, shared)) < deep_size((shared, "y" * 10_000))
+
+
+def test_a_web_worker_loads_the_pdf_library_only_for_its_first_pdf() -> None:
+    """WeasyPrint weighs about 27 MB in a process: a worker that never makes a PDF never loads it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.unit.conftest import base_env
+
+    code = (
+        "import json, sys; from portal import create_app; "
+        f"create_app({base_env()!r}); print(json.dumps('weasyprint' in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    run = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60, check=True)
+    assert run.stdout.strip().splitlines()[-1] == "false"
