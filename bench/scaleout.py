@@ -440,7 +440,7 @@ def run() -> list[Figure]:
         Figure("Redis memory per signed-in session", per_session, "B", None, note=session_note),
         *redis_figures,
         Figure(
-            "resident memory per worker after the load (largest)",
+            "resident memory per worker of the two instances after the load (largest)",
             max(worker_mb),
             "MB",
             None,
