@@ -119,7 +119,7 @@ def warm_up(_app: Flask, **_extra: Any) -> None:
     decides what is shown: the page asks again. A store that fails now only leaves the page to say so."""
     try:
         found = viewer.current()
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:  # a sign-in never fails for a warm-up
         log.info("after sign-in, the store could not be asked yet: %s", type(exc).__name__)
         return
     if isinstance(found, Viewing):

@@ -35,10 +35,12 @@ from typing import Any
 
 from cachetools import TLRUCache
 from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
 
 from portal.plain.views.common import PARIS
 from portal.store import scope
 from portal.viewer import CHOSEN
+from portal.web.security import nonce
 
 __all__ = ["RenderedPages", "from_memory", "init_app", "keep"]
 
@@ -118,8 +120,6 @@ def _who() -> tuple[str, str] | None:
 
 
 def _key(pages: RenderedPages, sid: str, subject: str) -> bytes:
-    from flask_babel import get_locale  # the language of this request, as the page would be rendered in
-
     user = session.get("user") or {}
     return pages.key(
         request.headers.get("Cookie", ""),
@@ -128,7 +128,7 @@ def _key(pages: RenderedPages, sid: str, subject: str) -> bytes:
         subject,
         str(session.get(CHOSEN, "")),
         request.full_path,
-        str(get_locale()),
+        str(get_locale()),  # the language this request's page is rendered in
         request.headers.get("HX-Request", ""),
         dt.datetime.now(PARIS).date().isoformat(),  # "coming up" and "past" change at midnight in France
     )
@@ -146,11 +146,7 @@ def from_memory() -> str | None:
         return None
     for name, value in page.noted:
         setattr(g, name, value)
-    if not page.nonce:
-        return page.html
-    from portal.web.security import nonce
-
-    return page.html.replace(page.nonce, nonce())
+    return page.html.replace(page.nonce, nonce()) if page.nonce else page.html
 
 
 def keep(html: str) -> None:
