@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from flask import current_app, g, redirect, render_template, request, session
+from flask import g, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 
-from portal import access
+from portal import access, extensions
 from portal.access import Grant
 from portal.audit import Actor
 from portal.auth.views import current_user
-from portal.settings import Settings
-from portal.store import FhirClient
 from portal.store.pdsm import RPPS_SYSTEM
 from portal.visibility import Viewer
 
@@ -117,16 +115,6 @@ class Viewing:
         return None
 
 
-def _store() -> FhirClient:
-    client: FhirClient = current_app.extensions["portal.store"]
-    return client
-
-
-def _settings() -> Settings:
-    settings: Settings = current_app.extensions["portal.settings"]
-    return settings
-
-
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -149,9 +137,11 @@ def grants(person: Person) -> tuple[Grant, ...]:
         return cached
     if person.professional:
         assert person.rpps is not None
-        found = access.coordinator_grants(_store(), person.rpps, now())
+        found = access.coordinator_grants(extensions.store(), person.rpps, now())
     else:
-        found = access.patient_side_grants(_store(), _settings().oidc_subject_system, person.sub, now())
+        found = access.patient_side_grants(
+            extensions.store(), extensions.settings().oidc_subject_system, person.sub, now()
+        )
     g.viewer_grants = found
     return found
 
@@ -176,7 +166,7 @@ def current() -> Viewing | Detour:
             return Detour.HOME
         return Detour.CHOOSE if allowed else Detour.NOBODY
     hidden = (
-        access.hidden_count(_store(), grant.patient, Viewer.PATIENT)
+        access.hidden_count(extensions.store(), grant.patient, Viewer.PATIENT)
         if grant.viewer is (Viewer.COORDINATOR_PREVIEW)
         else 0
     )
@@ -212,7 +202,7 @@ def require() -> Viewing | ResponseReturnValue:
     if found is Detour.SIGN_IN:
         return redirect("/")
     if found is Detour.NOBODY:
-        return render_template("no_patient.html", contact=_settings().help_contact)
+        return render_template("no_patient.html", contact=extensions.settings().help_contact)
     if request.path != "/":
         return redirect("/")
     from portal.web.people import landing  # imported late: that module imports this one

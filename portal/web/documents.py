@@ -12,21 +12,20 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request
+from flask import Blueprint, Flask, Response, g, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
-from portal import access, viewer
+from portal import access, extensions, viewer
 from portal.auth.views import current_user
-from portal.careplans import LoadedPlan, PlanLoader
+from portal.careplans import LoadedPlan
 from portal.exports import files, ics, pdf, portability
 from portal.exports.listing import document_rows
 from portal.exports.printview import PrintStamp, render_print
 from portal.plain.views.common import PARIS, Lang, format_day
 from portal.pps.errors import PpsError
-from portal.settings import Settings
-from portal.store import FhirClient, StoreDocumentTooLarge, StoreIntegrityError, pdsm
+from portal.store import StoreDocumentTooLarge, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.viewer import Viewing
 from portal.visibility import Viewer, visible, visible_related
@@ -70,16 +69,6 @@ class DocumentsContext:
         return next((e for e in self.all if e.id == doc_id), None)
 
 
-def _store() -> FhirClient:
-    client: FhirClient = current_app.extensions["portal.store"]
-    return client
-
-
-def _settings() -> Settings:
-    settings: Settings = current_app.extensions["portal.settings"]
-    return settings
-
-
 def page_lang() -> Lang:
     return "en" if str(get_locale()).startswith("en") else "fr"
 
@@ -109,15 +98,15 @@ def documents_context(page: str = "documents") -> DocumentsContext | ResponseRet
         raise NotFound()
     patient = viewing.grant.patient
     kind = viewing.kind
-    pps = visible(kind, pdsm.pps_documents(_store(), patient.id))
-    related = pdsm.related_documents(_store(), patient.id)
+    pps = visible(kind, pdsm.pps_documents(extensions.store(), patient.id))
+    related = pdsm.related_documents(extensions.store(), patient.id)
     shown = visible_related(kind, [(r.entry, r.referenced_by) for r in related], [e.id for e in pps])
     return DocumentsContext(kind, patient, pps, shown, viewing.grant.shared_parts)
 
 
 def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
     """The version asked for (by DocumentReference id) or the current one; 404 when it is not visible."""
-    loader: PlanLoader = current_app.extensions["portal.plans"]
+    loader = extensions.plans()
     if version:
         entry = next((e for e in context.pps if e.id == version), None)
         if entry is None:
@@ -155,7 +144,7 @@ def index() -> ResponseReturnValue:
     if not isinstance(context, DocumentsContext):
         return context
     lang = page_lang()
-    loader: PlanLoader = current_app.extensions["portal.plans"]
+    loader = extensions.plans()
     events: list[EventLink] = []
     has_plan = False
     try:
@@ -193,7 +182,7 @@ def download(doc_id: str, number: int) -> ResponseReturnValue:
     attachment = entry.attachments[number - 1]
     try:
         checked = files.checked_file(
-            _store(), attachment, _settings().document_max_bytes, attachment.title or entry.title
+            extensions.store(), attachment, extensions.settings().document_max_bytes, attachment.title or entry.title
         )
     except files.RefusedFile as exc:
         return _refused(exc.reason)
@@ -208,7 +197,7 @@ def print_view() -> ResponseReturnValue:
     if not isinstance(context, DocumentsContext):
         return context
     loaded = _current_plan(context, request.args.get("version"))
-    stamp = PrintStamp(today(), _settings().public_url + "/")
+    stamp = PrintStamp(today(), extensions.settings().public_url + "/")
     html = render_print(loaded.plan, page_lang(), stamp, stylesheet="/static/css/print.css")
     return Response(html, mimetype="text/html")
 
@@ -220,7 +209,7 @@ def plan_pdf() -> ResponseReturnValue:
         return context
     lang = page_lang()
     loaded = _current_plan(context, request.args.get("version"))
-    body = pdf.plan_pdf(loaded.plan, lang, portal_url=_settings().public_url + "/", valid_on=today())
+    body = pdf.plan_pdf(loaded.plan, lang, portal_url=extensions.settings().public_url + "/", valid_on=today())
     name = "mon-programme-de-soins.pdf" if lang == "fr" else "my-care-plan.pdf"
     return _download(body, "application/pdf", name)
 
@@ -240,7 +229,7 @@ def calendar() -> ResponseReturnValue:
             lang,
             show_names=request.args.get("names") == "1",
             only=request.args.get("event") or None,
-            portal_url=_settings().public_url + "/",
+            portal_url=extensions.settings().public_url + "/",
         )
     except KeyError:
         raise NotFound() from None
@@ -254,9 +243,9 @@ def portable_copy() -> ResponseReturnValue:
     context = documents_context()
     if not isinstance(context, DocumentsContext):
         return context
-    limit = _settings().document_max_bytes
+    limit = extensions.settings().document_max_bytes
     try:
-        packed = portability.fetch_files(_store(), context.all, limit, limit * COPY_LIMIT_FACTOR)
+        packed = portability.fetch_files(extensions.store(), context.all, limit, limit * COPY_LIMIT_FACTOR)
     except files.RefusedFile as exc:
         return _refused(exc.reason)
     body = portability.portable_copy(context.all, packed, dt.datetime.now(PARIS))

@@ -25,8 +25,8 @@ from flask_babel import gettext as _
 from jinja2 import Template
 from werkzeug.exceptions import NotFound
 
+from portal import extensions
 from portal.auth.views import current_user
-from portal.careplans import PlanLoader
 from portal.lastseen import COOKIE, MAX_AGE_SECONDS, LastSeen
 from portal.plain.changes import ChangeSentence, change_sentences
 from portal.plain.labels import update_reason_sentence
@@ -83,7 +83,7 @@ def _load() -> Loaded | ResponseReturnValue:
         return context
     if context.viewing is not None and not context.viewing.shows("history"):
         raise NotFound()  # the versions hold the whole plan: not for a caregiver limited to some parts
-    loader: PlanLoader = current_app.extensions["portal.plans"]
+    loader = extensions.plans()
     inputs: list[VersionInput] = []
     plans: dict[str, CarePlan] = {}
     for entry in context.documents:

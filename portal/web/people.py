@@ -18,12 +18,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from portal import viewer
+from portal import extensions, viewer
 from portal.access import Grant
 from portal.audit import AccessRecord, AuditTrail, Outcome
 from portal.plain.views.common import PARIS
 from portal.settings import Settings
-from portal.store import FhirClient, StoreError, pdsm
+from portal.store import StoreError, pdsm
 from portal.store.resources import AccessEntry
 from portal.visibility import Viewer, visible
 
@@ -53,16 +53,6 @@ RECORDED = frozenset(
         "documents.portable_copy",
     }
 )
-
-
-def _store() -> FhirClient:
-    client: FhirClient = current_app.extensions["portal.store"]
-    return client
-
-
-def _settings() -> Settings:
-    settings: Settings = current_app.extensions["portal.settings"]
-    return settings
 
 
 def role_name(kind: Viewer) -> str:
@@ -101,7 +91,7 @@ def landing(detour: viewer.Detour) -> ResponseReturnValue:
 def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
     rows = []
     for grant in grants:
-        shared = visible(Viewer.PATIENT, pdsm.pps_documents(_store(), grant.patient.id))
+        shared = visible(Viewer.PATIENT, pdsm.pps_documents(extensions.store(), grant.patient.id))
         dates = [e.date for e in shared if e.date is not None]
         rows.append(
             PatientRow(grant.patient.id, grant.patient.display_name, grant.patient.birth_date, max(dates, default=None))
@@ -118,7 +108,7 @@ def chooser() -> ResponseReturnValue:
     chosen = found.patient_id if isinstance(found, viewer.Viewing) else None
     grants = viewer.grants(person)
     if not grants:
-        return render_template("no_patient.html", contact=_settings().help_contact)
+        return render_template("no_patient.html", contact=extensions.settings().help_contact)
     return render_template("people/choose.html", grants=grants, chosen=chosen, role_name=role_name)
 
 
@@ -176,7 +166,7 @@ def access_log() -> ResponseReturnValue:
             roles.get(entry.role or "", _("Someone else")),
             entry.actor_name or _("Name not given"),
         )
-        for entry in _others(pdsm.access_entries(_store(), found.patient_id))
+        for entry in _others(pdsm.access_entries(extensions.store(), found.patient_id))
     ]
     from portal.web import plan  # the plan pages' navigation; plan imports this module's neighbours
 
@@ -229,7 +219,7 @@ def _record(response: Response) -> Response:
     version = g.get("access_version") or (str(view_args["number"]) if "number" in view_args else None)
     trail.record(
         AccessRecord(
-            actor=found.actor(_settings().oidc_subject_system),
+            actor=found.actor(extensions.settings().oidc_subject_system),
             patient_id=found.patient_id,
             page=(request.endpoint or "").split(".")[-1],
             outcome=_outcome(response.status_code),

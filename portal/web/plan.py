@@ -16,15 +16,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, make_response, redirect, render_template, request, session
+from flask import Blueprint, Flask, g, make_response, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from portal import access, viewer
+from portal import access, extensions, viewer
 from portal.auth.views import current_user, signed_in
-from portal.careplans import LoadedPlan, PlanLoader
+from portal.careplans import LoadedPlan
 from portal.plain.views import (
     Linker,
     calendar_view,
@@ -38,7 +38,7 @@ from portal.plain.views import (
 from portal.plain.views.common import PARIS, Lang
 from portal.plain.views.glossary import find_item
 from portal.pps.errors import PpsError
-from portal.store import FhirClient, StoreError, pdsm
+from portal.store import StoreError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.versions import latest_entry
 from portal.viewer import Viewing
@@ -82,11 +82,6 @@ def today() -> dt.date:
     return dt.datetime.now(PARIS).date()
 
 
-def _store() -> FhirClient:
-    client: FhirClient = current_app.extensions["portal.store"]
-    return client
-
-
 def has_pdf(entry: DocumentEntry) -> bool:
     """Whether the store entry carries a PDF rendition besides (or instead of) the structured document."""
     return any((a.content_type or "").split(";")[0].strip().lower() == "application/pdf" for a in entry.attachments)
@@ -109,7 +104,7 @@ def _prefetch_documents(hint: object) -> tuple[str, Future[list[DocumentEntry]]]
     if not isinstance(hint, str) or not _FHIR_ID.fullmatch(hint):
         return None
     # In this request's context: the prefetch shares the page's store deadline (portal.store.scope).
-    return hint, STORE_POOL.submit(contextvars.copy_context().run, pdsm.pps_documents, _store(), hint)
+    return hint, STORE_POOL.submit(contextvars.copy_context().run, pdsm.pps_documents, extensions.store(), hint)
 
 
 def warm_up(_app: Flask, **_extra: Any) -> None:
@@ -142,8 +137,8 @@ def plan_context() -> PlanContext | ResponseReturnValue:
         # Same request as patient_view's next one: once done, that one is answered by the cache.
         prefetch[1].exception()
     session[PATIENT_HINT] = patient.id
-    view = access.patient_view(_store(), patient, viewing.kind)
-    loader: PlanLoader = current_app.extensions["portal.plans"]
+    view = access.patient_view(extensions.store(), patient, viewing.kind)
+    loader = extensions.plans()
     try:
         loaded = loader.current(view.documents, patient)
     except PpsError:

@@ -37,6 +37,7 @@ from cachetools import TLRUCache
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 
+from portal import extensions
 from portal.plain.views.common import PARIS
 from portal.store import scope
 from portal.viewer import CHOSEN
@@ -158,7 +159,7 @@ def keep(html: str) -> None:
         return
     if page_scope.stale_since is not None or not page_scope.oldest_answer:
         return  # built from a last good copy, from an answer of unknown age, or from no store answer at all
-    ttl: int = current_app.extensions["portal.settings"].store_cache_ttl
+    ttl = extensions.settings().store_cache_ttl
     noted = tuple((name, g.get(name)) for name in REPLAYED if name in g)
     page = RenderedPage(html, g.get("csp_nonce") or "", who[0], who[1], page_scope.oldest_answer + ttl, noted)
     pages.put(_key(pages, *who), page)
