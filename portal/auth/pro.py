@@ -12,13 +12,12 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, current_app, redirect, request, session
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
 from portal.auth.oidc import OidcProvider, SignInError
-from portal.auth.session import PortalSession
-from portal.auth.views import NEXT, USER, safe_next, settings
+from portal.auth.views import NEXT, USER, open_session, refuse_sign_in, safe_next, settings
 
 bp = Blueprint("pro", __name__)
 log = logging.getLogger("portal.auth")
@@ -54,34 +53,12 @@ def callback() -> ResponseReturnValue:
         identity = provider.complete()
     except SignInError as exc:
         log.warning("professional sign-in failed (%s): %s", exc.kind, exc.reason)
-        session.pop(USER, None)
-        if exc.kind == "cancelled":
-            return render_template("signin_cancelled.html")
-        if exc.kind == "unavailable":
-            raise ServiceUnavailable() from exc
-        raise BadRequest() from exc
+        return refuse_sign_in(exc)
     rpps = identity.claims.get(settings().pro_rpps_claim)
     if not isinstance(rpps, str) or not _RPPS.fullmatch(rpps.strip()):
         log.warning("professional sign-in refused: no RPPS number in claim %s", settings().pro_rpps_claim)
         session.pop(USER, None)
         raise BadRequest()
-    target = session.get(NEXT)
-    session.clear()
-    assert isinstance(session, PortalSession)
-    session.regenerate()
-    session[USER] = {
-        "provider": "pro",
-        "sub": identity.sub,
-        "sid": identity.sid,
-        "acr": identity.acr,
-        "id_token": identity.id_token,
-        "given_name": identity.claims.get("given_name"),
-        "family_name": identity.claims.get("family_name"),
-        "rpps": rpps.strip(),
-    }
-    # Back-channel logout finds sessions by these top-level keys.
-    session["oidc_sub"] = identity.sub
-    if identity.sid:
-        session["oidc_sid"] = identity.sid
+    target = open_session(identity, rpps=rpps.strip())
     log.info("professional sign-in succeeded (acr=%s)", identity.acr)
     return redirect(safe_next(target) or "/")

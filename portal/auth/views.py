@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 from portal import metrics
 from portal.auth import backchannel
-from portal.auth.oidc import OidcProvider, SignInError
+from portal.auth.oidc import Identity, OidcProvider, SignInError
 from portal.auth.session import PortalSession, SessionStore
 from portal.auth.tokens import TokenError
 from portal.settings import Settings
@@ -90,12 +90,27 @@ def callback() -> ResponseReturnValue:
     except SignInError as exc:
         log.warning("sign-in failed (%s): %s", exc.kind, exc.reason)
         metrics.sign_in("patient", exc.kind)
-        session.pop(USER, None)
-        if exc.kind == "cancelled":
-            return render_template("signin_cancelled.html")
-        if exc.kind == "unavailable":
-            raise ServiceUnavailable() from exc
-        raise BadRequest() from exc
+        return refuse_sign_in(exc)
+    target = open_session(identity)
+    log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
+    metrics.sign_in(identity.provider, "succeeded")
+    signed_in.send(current_app._get_current_object())  # type: ignore[attr-defined]
+    return redirect(safe_next(target) or "/")
+
+
+def refuse_sign_in(exc: SignInError) -> ResponseReturnValue:
+    """After a failed sign-in at either provider: nobody is signed in, and the person reads why."""
+    session.pop(USER, None)
+    if exc.kind == "cancelled":
+        return render_template("signin_cancelled.html")
+    if exc.kind == "unavailable":
+        raise ServiceUnavailable() from exc
+    raise BadRequest() from exc
+
+
+def open_session(identity: Identity, **extra: str) -> str | None:
+    """Sign `identity` in: a new session id (never the one from before sign-in) holding who they are, plus
+    `extra` facts (the RPPS number of a professional). Returns where they were going before sign-in."""
     target = session.get(NEXT)
     session.clear()
     assert isinstance(session, PortalSession)
@@ -108,15 +123,13 @@ def callback() -> ResponseReturnValue:
         "id_token": identity.id_token,
         "given_name": identity.claims.get("given_name"),
         "family_name": identity.claims.get("family_name"),
+        **extra,
     }
     # Back-channel logout finds sessions by these top-level keys.
     session["oidc_sub"] = identity.sub
     if identity.sid:
         session["oidc_sid"] = identity.sid
-    log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
-    metrics.sign_in(identity.provider, "succeeded")
-    signed_in.send(current_app._get_current_object())  # type: ignore[attr-defined]
-    return redirect(safe_next(target) or "/")
+    return target if isinstance(target, str) else None
 
 
 @bp.post("/logout")
