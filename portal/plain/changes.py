@@ -18,6 +18,7 @@ from pathlib import Path
 from babel.support import NullTranslations, Translations
 
 from portal.plain.labels import (
+    KIND_VALUE_SETS,
     Lang,
     item_kind_label,
     label,
@@ -65,14 +66,6 @@ __all__ = ["TRANSLATIONS_DIR", "ChangeSentence", "catalogue", "change_sentences"
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
 """The project's catalogues (compiled .mo files), shared with the web pages."""
 
-_ITEM_CODE_KINDS: dict[ItemKind, CodeKind] = {
-    ItemKind.TREATMENT: CodeKind.TREATMENT_TYPE,
-    ItemKind.SIDE_EFFECT_MANAGEMENT: CodeKind.SIDE_EFFECT_MANAGEMENT,
-    ItemKind.ASSOCIATED_MEASURE: CodeKind.ASSOCIATED_MEASURE,
-    ItemKind.FOLLOW_UP: CodeKind.FOLLOW_UP_TYPE,
-    ItemKind.SUPPORTIVE_CARE: CodeKind.SUPPORTIVE_CARE,
-    ItemKind.SOCIAL_SUPPORT: CodeKind.SOCIAL_SUPPORT,
-}
 _SUPPORT = (ItemKind.SUPPORTIVE_CARE, ItemKind.SOCIAL_SUPPORT)
 
 
@@ -110,7 +103,7 @@ def _lower_first(text: str) -> str:
 
 def _item_name(item: ProgrammeItem, lang: Lang) -> str:
     """The plain name of what an item is (its type), else the document's words, else its kind."""
-    found = label(item.type, lang, kind=_ITEM_CODE_KINDS.get(item.kind))
+    found = label(item.type, lang, kind=KIND_VALUE_SETS.get(item.kind))
     if found is not None and not found.from_document:
         return found.text
     return item.label or (found.text if found else item_kind_label(item.kind, lang).text)

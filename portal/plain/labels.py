@@ -19,6 +19,7 @@ from portal.pps.model import Code, ContactRole, ItemKind, Progression, Rhythm
 __all__ = [
     "CIM10",
     "CIMO3",
+    "KIND_VALUE_SETS",
     "ROLE_GROUPS",
     "Lang",
     "PlainLabel",
@@ -230,6 +231,17 @@ def role_group(role_code: str | ContactRole) -> str:
 def role_group_label(group: str, lang: Lang) -> PlainLabel:
     """The heading of a contact group ("Your hospital team", "Your GP and local care"…)."""
     return _plain(data.ROLE_GROUP_WORDS.get(group, data.ROLE_GROUP_WORDS["support"]), lang)
+
+
+#: The value set each item kind draws its type code from (to pick the right plain label).
+KIND_VALUE_SETS: dict[ItemKind, CodeKind] = {
+    ItemKind.TREATMENT: CodeKind.TREATMENT_TYPE,
+    ItemKind.SIDE_EFFECT_MANAGEMENT: CodeKind.SIDE_EFFECT_MANAGEMENT,
+    ItemKind.ASSOCIATED_MEASURE: CodeKind.ASSOCIATED_MEASURE,
+    ItemKind.FOLLOW_UP: CodeKind.FOLLOW_UP_TYPE,
+    ItemKind.SUPPORTIVE_CARE: CodeKind.SUPPORTIVE_CARE,
+    ItemKind.SOCIAL_SUPPORT: CodeKind.SOCIAL_SUPPORT,
+}
 
 
 def item_kind_label(kind: ItemKind, lang: Lang) -> PlainLabel:

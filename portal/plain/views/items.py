@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from portal.plain.labels import PlainLabel, item_kind_label, label, rhythm_text
+from portal.plain.labels import KIND_VALUE_SETS, PlainLabel, item_kind_label, label, rhythm_text
 from portal.plain.views.common import (
     DocText,
     Lang,
@@ -39,16 +39,6 @@ __all__ = [
     "item_view",
     "last_day",
 ]
-
-#: The value set each item kind draws its type code from (to pick the right plain label).
-KIND_VALUE_SETS: dict[ItemKind, CodeKind] = {
-    ItemKind.TREATMENT: CodeKind.TREATMENT_TYPE,
-    ItemKind.SIDE_EFFECT_MANAGEMENT: CodeKind.SIDE_EFFECT_MANAGEMENT,
-    ItemKind.ASSOCIATED_MEASURE: CodeKind.ASSOCIATED_MEASURE,
-    ItemKind.FOLLOW_UP: CodeKind.FOLLOW_UP_TYPE,
-    ItemKind.SUPPORTIVE_CARE: CodeKind.SUPPORTIVE_CARE,
-    ItemKind.SOCIAL_SUPPORT: CodeKind.SOCIAL_SUPPORT,
-}
 
 
 class ItemPhase(StrEnum):

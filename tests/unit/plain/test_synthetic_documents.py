@@ -8,20 +8,11 @@ from functools import cache
 import pytest
 
 from portal.plain import item_kind_label, label, role_label
-from portal.plain.labels import CIM10, CIMO3, Lang, PlainLabel
+from portal.plain.labels import CIM10, CIMO3, KIND_VALUE_SETS, Lang, PlainLabel
 from portal.pps import CarePlan, read_pps
 from portal.pps.codes import CodeKind
 from portal.pps.model import Code, ContactRole, ItemKind
 from portal.synthetic import build_documents
-
-_ITEM_KINDS = {
-    ItemKind.TREATMENT: CodeKind.TREATMENT_TYPE,
-    ItemKind.SIDE_EFFECT_MANAGEMENT: CodeKind.SIDE_EFFECT_MANAGEMENT,
-    ItemKind.ASSOCIATED_MEASURE: CodeKind.ASSOCIATED_MEASURE,
-    ItemKind.FOLLOW_UP: CodeKind.FOLLOW_UP_TYPE,
-    ItemKind.SUPPORTIVE_CARE: CodeKind.SUPPORTIVE_CARE,
-    ItemKind.SOCIAL_SUPPORT: CodeKind.SOCIAL_SUPPORT,
-}
 
 
 @cache
@@ -33,7 +24,7 @@ def _shown_codes(plan: CarePlan) -> Iterator[tuple[str, Code, CodeKind | None]]:
     """The codes whose plain words a page shows (TNM and stage stay as written, in "medical details")."""
     for item in plan.items():
         if item.type is not None:
-            yield "item type", item.type, _ITEM_KINDS[item.kind]
+            yield "item type", item.type, KIND_VALUE_SETS[item.kind]
         if item.route is not None:
             yield "route", item.route, CodeKind.ROUTE
         for place in item.places:
