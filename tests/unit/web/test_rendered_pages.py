@@ -3,11 +3,13 @@ than its store answers, with a new nonce, logged and remembered like a fresh pag
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 
 import pytest
 import responses
-from flask import Flask, g
+from flask import Flask, g, session
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -159,35 +161,37 @@ def test_without_a_store_cache_no_page_is_kept(mock: responses.RequestsMock, pro
     assert store_calls(mock) > asked
 
 
+SID = "s" * 43
+
+
+@contextlib.contextmanager
+def camille_request(app: Flask) -> Iterator[None]:
+    """A request of Camille's session (id SID), outside any page: for the rules of keep and from_memory."""
+    with app.test_request_context("/", base_url=PUBLIC):
+        session["user"] = {"sub": CAMILLE, "provider": "patient"}
+        session.sid = SID  # type: ignore[attr-defined]
+        yield
+
+
 def test_a_page_built_from_a_last_good_copy_is_not_kept(mock: responses.RequestsMock) -> None:
     app = portal(mock)
-    with app.test_request_context("/", base_url=PUBLIC):
-        from flask import session
-
-        session["user"] = {"sub": CAMILLE, "provider": "patient"}
-        session.sid = "s" * 43  # type: ignore[attr-defined]
-        with scope.page_scope(5) as current:
-            current.note_answer(time.time())
-            current.note_stale(time.time() - 600)
-            rendered.keep("<p>old</p>")
-            assert rendered.from_memory() is None
-            current.stale_since = None
-            rendered.keep("<p>fresh</p>")
-            assert rendered.from_memory() == "<p>fresh</p>"
+    with camille_request(app), scope.page_scope(5) as current:
+        current.note_answer(time.time())
+        current.note_stale(time.time() - 600)
+        rendered.keep("<p>old</p>")
+        assert rendered.from_memory() is None
+        current.stale_since = None
+        rendered.keep("<p>fresh</p>")
+        assert rendered.from_memory() == "<p>fresh</p>"
 
 
 def test_an_answer_of_unknown_age_keeps_no_page(mock: responses.RequestsMock) -> None:
     app = portal(mock)
-    with app.test_request_context("/", base_url=PUBLIC):
-        from flask import session
-
-        session["user"] = {"sub": CAMILLE, "provider": "patient"}
-        session.sid = "s" * 43  # type: ignore[attr-defined]
-        with scope.page_scope(5) as current:
-            current.note_answer(time.time())
-            current.note_answer(0.0)
-            rendered.keep("<p>page</p>")
-            assert rendered.from_memory() is None
+    with camille_request(app), scope.page_scope(5) as current:
+        current.note_answer(time.time())
+        current.note_answer(0.0)
+        rendered.keep("<p>page</p>")
+        assert rendered.from_memory() is None
 
 
 def test_an_entry_is_answered_only_to_the_session_and_subject_it_was_rendered_for(
@@ -195,18 +199,14 @@ def test_an_entry_is_answered_only_to_the_session_and_subject_it_was_rendered_fo
 ) -> None:
     app = portal(mock)
     pages: RenderedPages = app.extensions["portal.rendered"]
-    with app.test_request_context("/", base_url=PUBLIC):
-        from flask import session
-
-        session["user"] = {"sub": CAMILLE, "provider": "patient"}
-        session.sid = "s" * 43  # type: ignore[attr-defined]
-        key = rendered._key(pages, session.sid, CAMILLE)  # type: ignore[attr-defined]
+    with camille_request(app):
+        key = rendered._key(pages, SID, CAMILLE)
         # Even under its own key, a page rendered for someone else is never answered.
-        pages.put(key, RenderedPage("<p>Diane</p>", "", "s" * 43, DIANE, time.time() + 30, ()))
+        pages.put(key, RenderedPage("<p>Diane</p>", "", SID, DIANE, time.time() + 30, ()))
         assert rendered.from_memory() is None
         pages.put(key, RenderedPage("<p>other session</p>", "", "t" * 43, CAMILLE, time.time() + 30, ()))
         assert rendered.from_memory() is None
-        pages.put(key, RenderedPage("<p>Camille</p>", "", "s" * 43, CAMILLE, time.time() + 30, (("viewing", 1),)))
+        pages.put(key, RenderedPage("<p>Camille</p>", "", SID, CAMILLE, time.time() + 30, (("viewing", 1),)))
         assert rendered.from_memory() == "<p>Camille</p>" and g.viewing == 1
 
 
