@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import base64
-import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -76,6 +75,10 @@ class AccessRecord:
     on_behalf_of: str | None = None
     document: str | None = None
     version: str | None = None
+
+    def view(self) -> tuple[object, ...]:
+        """What makes two records the same view, whenever they happened (the coalescing key)."""
+        return (self.actor, self.patient_id, self.page, self.outcome, self.on_behalf_of, self.document, self.version)
 
 
 class Pseudonyms:
@@ -164,7 +167,6 @@ def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
 
 #: How many recent views each process remembers, to coalesce repeats (the oldest are forgotten first).
 RECENT_VIEWS = 10_000
-_NO_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -227,7 +229,7 @@ class AuditTrail:
         with self._changed:
             self.counters.recorded += 1
             if self._recent is not None:
-                view = dataclasses.astuple(dataclasses.replace(record, at=_NO_TIME))
+                view = record.view()
                 if view in self._recent:
                     self.counters.coalesced += 1
                     return
