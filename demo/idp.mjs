@@ -4,7 +4,15 @@
 // Configuration (environment):
 //   IDP_PORT, IDP_ISSUER (e.g. http://127.0.0.1:8101), IDP_KIND (patient | pro),
 //   IDP_CLIENT_ID, IDP_CLIENT_SECRET, IDP_REDIRECT_URIS (comma list), IDP_POST_LOGOUT_REDIRECT_URIS (comma list),
-//   IDP_ACCOUNTS (path to demo/accounts.json), optional IDP_BACKCHANNEL_LOGOUT_URI.
+//   IDP_ACCOUNTS (path to demo/accounts.json), optional IDP_BACKCHANNEL_LOGOUT_URI,
+//   optional IDP_ACCESS_TOKEN_TTL (seconds; default 60 for patient, as FranceConnect+, 120 for pro),
+//   optional IDP_CONTROL_TOKEN (enables POST /_demo/rotate-keys for tests, with `Authorization: Bearer <token>`).
+//
+// Like the national services it stands for:
+// - patient (FranceConnect+): access tokens live 60 s; ID tokens and userinfo answers are signed JWTs (ES256);
+// - pro (Pro Santé Connect): short-lived access tokens, RS256 ID tokens, plain JSON userinfo;
+// - keys rotate: POST /_demo/rotate-keys replaces every signing key at once (new kids, old keys gone), the
+//   harshest rotation a client can meet. Sessions, grants and codes survive it (shared memory adapter).
 //
 // What differs from oidc-provider's defaults, and why:
 // - our own login form checks the password against accounts.json (devInteractions accept any login);
@@ -13,6 +21,7 @@
 // - the ID token carries the account's `acr` (eidas1/2/3) and the profile claims, so the portal can check them.
 import { createHash, generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 
 import Provider from 'oidc-provider';
 
@@ -77,8 +86,8 @@ function claimsOf(account) {
   return claims;
 }
 
-// Keys are made at start: the demo keeps nothing between runs. RS256 is what the portal expects; the ES256
-// key is published too so that a client that picks by `alg` is exercised.
+// Keys are made at start and at each rotation: the demo keeps nothing between runs. Both an RSA and an EC key
+// are published, so that a client that picks by `alg` is exercised.
 function makeJwks() {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
@@ -163,7 +172,13 @@ async function grantEverythingRequested(provider, { accountId, clientId, grantId
   return grant.save();
 }
 
-const configuration = {
+const SIGNING_ALG = KIND === 'patient' ? 'ES256' : 'RS256';
+const ACCESS_TOKEN_TTL = Number(process.env.IDP_ACCESS_TOKEN_TTL || (KIND === 'patient' ? 60 : 120));
+const CONTROL_TOKEN = process.env.IDP_CONTROL_TOKEN || '';
+// One set of cookie keys for every provider instance, so that a rotation keeps the browser's sign-in session.
+const COOKIE_KEYS = [randomBytes(32).toString('hex')];
+
+const configuration = (jwks) => ({
   clients: [
     {
       client_id: CLIENT_ID,
@@ -174,13 +189,15 @@ const configuration = {
       response_types: ['code'],
       // client_secret_post is accepted too: oidc-provider treats both secret methods as one.
       token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: 'RS256',
+      id_token_signed_response_alg: SIGNING_ALG,
+      // FranceConnect+ answers userinfo with a signed JWT; Pro Santé Connect with JSON.
+      ...(KIND === 'patient' ? { userinfo_signed_response_alg: SIGNING_ALG } : {}),
       ...(BACKCHANNEL_LOGOUT_URI
         ? { backchannel_logout_uri: BACKCHANNEL_LOGOUT_URI, backchannel_logout_session_required: true }
         : {}),
     },
   ],
-  jwks: makeJwks(),
+  jwks,
   acrValues: ['eidas1', 'eidas2', 'eidas3'],
   clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
   // `acr` sits in the openid scope so that every ID token carries it, asked for or not.
@@ -228,6 +245,7 @@ const configuration = {
   features: {
     devInteractions: { enabled: false },
     userinfo: { enabled: true },
+    jwtUserinfo: { enabled: true },
     claimsParameter: { enabled: true },
     backchannelLogout: { enabled: true },
     rpInitiatedLogout: {
@@ -245,12 +263,12 @@ const configuration = {
     },
   },
   cookies: {
-    keys: [randomBytes(32).toString('hex')],
+    keys: COOKIE_KEYS,
     long: { httpOnly: true, sameSite: 'lax', signed: true },
     short: { httpOnly: true, sameSite: 'lax', signed: true },
   },
   ttl: {
-    AccessToken: 600,
+    AccessToken: ACCESS_TOKEN_TTL,
     AuthorizationCode: 60,
     IdToken: 3600,
     Interaction: 600,
@@ -263,110 +281,141 @@ const configuration = {
       .map(([key, value]) => `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(value)}</p>`).join('');
     ctx.body = page(`Erreur — ${TITLE}`, `<h1>Erreur</h1>${rows}`);
   },
-};
-
-const provider = new Provider(ISSUER, configuration);
-// Plain http on 127.0.0.1: no proxy in front, so X-Forwarded-* headers must not be trusted.
-provider.proxy = false;
-
-provider.on('server_error', (_ctx, err) => console.error('idp: server_error', err));
-provider.on('backchannel.error', (_ctx, err, client) => {
-  console.error(`idp: back-channel logout to ${client.clientId} failed: ${err.message}`
-    + `${err.cause ? ` (${err.cause.code || err.cause.message})` : ''}`);
 });
 
-// Login form that checks passwords, plus automatic consent.
-provider.use(async (ctx, next) => {
-  const match = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(ctx.path);
-  if (!match) return next();
-  const uid = match[1];
-  ctx.set('Cache-Control', 'no-store');
+const END_SESSION = '/session/end';
+const END_SESSION_CONFIRM = '/session/end/confirm';
 
-  let details;
-  try {
-    details = await provider.interactionDetails(ctx.req, ctx.res);
-  } catch (err) {
-    ctx.status = 400;
-    ctx.type = 'html';
-    ctx.body = page(`Erreur — ${TITLE}`, `<h1>Session de connexion introuvable</h1>
-<p>${escapeHtml(err.message)}. Recommencez depuis le portail.</p>`);
-    return undefined;
-  }
-  if (details.uid !== uid) {
-    ctx.status = 400;
-    ctx.type = 'html';
-    ctx.body = page(`Erreur — ${TITLE}`, '<h1>Demande de connexion invalide</h1>');
-    return undefined;
-  }
+// One provider instance per key set: a rotation builds the next one, and requests go to the newest.
+function buildProvider(jwks) {
+  const provider = new Provider(ISSUER, configuration(jwks));
+  // Plain http on 127.0.0.1: no proxy in front, so X-Forwarded-* headers must not be trusted.
+  provider.proxy = false;
 
-  const { prompt, params, session, grantId } = details;
-  if (prompt.name === 'consent') {
-    if (ctx.method !== 'GET' && ctx.method !== 'POST') ctx.throw(405);
-    const newGrantId = await grantEverythingRequested(provider, {
-      accountId: session.accountId, clientId: params.client_id, grantId, details: prompt.details,
-    });
-    const returnTo = await provider.interactionResult(
-      ctx.req, ctx.res, { consent: { grantId: newGrantId } }, { mergeWithLastSubmission: true },
-    );
+  provider.on('server_error', (_ctx, err) => console.error('idp: server_error', err));
+  provider.on('backchannel.error', (_ctx, err, client) => {
+    console.error(`idp: back-channel logout to ${client.clientId} failed: ${err.message}`
+      + `${err.cause ? ` (${err.cause.code || err.cause.message})` : ''}`);
+  });
+
+  // Login form that checks passwords, plus automatic consent.
+  provider.use(async (ctx, next) => {
+    const match = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(ctx.path);
+    if (!match) return next();
+    const uid = match[1];
+    ctx.set('Cache-Control', 'no-store');
+
+    let details;
+    try {
+      details = await provider.interactionDetails(ctx.req, ctx.res);
+    } catch (err) {
+      ctx.status = 400;
+      ctx.type = 'html';
+      ctx.body = page(`Erreur — ${TITLE}`, `<h1>Session de connexion introuvable</h1>
+  <p>${escapeHtml(err.message)}. Recommencez depuis le portail.</p>`);
+      return undefined;
+    }
+    if (details.uid !== uid) {
+      ctx.status = 400;
+      ctx.type = 'html';
+      ctx.body = page(`Erreur — ${TITLE}`, '<h1>Demande de connexion invalide</h1>');
+      return undefined;
+    }
+
+    const { prompt, params, session, grantId } = details;
+    if (prompt.name === 'consent') {
+      if (ctx.method !== 'GET' && ctx.method !== 'POST') ctx.throw(405);
+      const newGrantId = await grantEverythingRequested(provider, {
+        accountId: session.accountId, clientId: params.client_id, grantId, details: prompt.details,
+      });
+      const returnTo = await provider.interactionResult(
+        ctx.req, ctx.res, { consent: { grantId: newGrantId } }, { mergeWithLastSubmission: true },
+      );
+      ctx.status = 303;
+      ctx.redirect(returnTo);
+      return undefined;
+    }
+    if (prompt.name !== 'login') ctx.throw(501, `prompt ${prompt.name} is not implemented`);
+
+    if (ctx.method === 'GET') {
+      ctx.type = 'html';
+      ctx.body = loginPage(uid);
+      return undefined;
+    }
+    if (ctx.method !== 'POST') ctx.throw(405);
+
+    const form = await readForm(ctx.req);
+    const login = form.get('login') || '';
+    const account = checkCredentials(login, form.get('password'));
+    if (!account) {
+      ctx.type = 'html';
+      ctx.body = loginPage(uid, { login, error: 'Identifiant ou mot de passe incorrect.' });
+      return undefined;
+    }
+    const returnTo = await provider.interactionResult(ctx.req, ctx.res, {
+      login: { accountId: account.sub, acr: account.acr, amr: ['pwd'], remember: false },
+    }, { mergeWithLastSubmission: false });
     ctx.status = 303;
     ctx.redirect(returnTo);
     return undefined;
-  }
-  if (prompt.name !== 'login') ctx.throw(501, `prompt ${prompt.name} is not implemented`);
+  });
 
-  if (ctx.method === 'GET') {
-    ctx.type = 'html';
-    ctx.body = loginPage(uid);
-    return undefined;
-  }
-  if (ctx.method !== 'POST') ctx.throw(405);
-
-  const form = await readForm(ctx.req);
-  const login = form.get('login') || '';
-  const account = checkCredentials(login, form.get('password'));
-  if (!account) {
-    ctx.type = 'html';
-    ctx.body = loginPage(uid, { login, error: 'Identifiant ou mot de passe incorrect.' });
-    return undefined;
-  }
-  const returnTo = await provider.interactionResult(ctx.req, ctx.res, {
-    login: { accountId: account.sub, acr: account.acr, amr: ['pwd'], remember: false },
-  }, { mergeWithLastSubmission: false });
-  ctx.status = 303;
-  ctx.redirect(returnTo);
-  return undefined;
-});
-
-// RP-initiated logout without a confirmation page. oidc-provider answers /session/end with a page whose
-// form (hidden xsrf field) must be posted to /session/end/confirm; we turn that page into a redirect to
-// GET /session/end/confirm?xsrf=…, and turn that GET back into the POST oidc-provider expects. The xsrf
-// value is random per session, so another site still cannot sign a person out.
-const END_SESSION = '/session/end';
-const END_SESSION_CONFIRM = '/session/end/confirm';
-provider.use(async (ctx, next) => {
-  if (ctx.path === END_SESSION_CONFIRM && ctx.method === 'GET' && typeof ctx.query.xsrf === 'string') {
-    const body = Buffer.from(new URLSearchParams({ xsrf: ctx.query.xsrf, logout: 'yes' }).toString());
-    ctx.method = 'POST';
-    ctx.req.headers['content-type'] = 'application/x-www-form-urlencoded';
-    ctx.req.headers['content-length'] = String(body.length);
-    // oidc-provider reads the form through req.iterator(); hand it the synthetic body instead.
-    ctx.req.iterator = async function* syntheticBody() { yield body; };
-    return next();
-  }
-  await next();
-  if (ctx.path === END_SESSION && ctx.status === 200 && typeof ctx.body === 'string') {
-    const xsrf = /name="xsrf" value="([0-9a-f]+)"/.exec(ctx.body);
-    if (xsrf) {
-      ctx.status = 303;
-      ctx.redirect(`${END_SESSION_CONFIRM}?xsrf=${xsrf[1]}`);
+  // RP-initiated logout without a confirmation page. oidc-provider answers /session/end with a page whose
+  // form (hidden xsrf field) must be posted to /session/end/confirm; we turn that page into a redirect to
+  // GET /session/end/confirm?xsrf=…, and turn that GET back into the POST oidc-provider expects. The xsrf
+  // value is random per session, so another site still cannot sign a person out.
+  provider.use(async (ctx, next) => {
+    if (ctx.path === END_SESSION_CONFIRM && ctx.method === 'GET' && typeof ctx.query.xsrf === 'string') {
+      const body = Buffer.from(new URLSearchParams({ xsrf: ctx.query.xsrf, logout: 'yes' }).toString());
+      ctx.method = 'POST';
+      ctx.req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      ctx.req.headers['content-length'] = String(body.length);
+      // oidc-provider reads the form through req.iterator(); hand it the synthetic body instead.
+      ctx.req.iterator = async function* syntheticBody() { yield body; };
+      return next();
     }
-  }
-  return undefined;
-});
+    await next();
+    if (ctx.path === END_SESSION && ctx.status === 200 && typeof ctx.body === 'string') {
+      const xsrf = /name="xsrf" value="([0-9a-f]+)"/.exec(ctx.body);
+      if (xsrf) {
+        ctx.status = 303;
+        ctx.redirect(`${END_SESSION_CONFIRM}?xsrf=${xsrf[1]}`);
+      }
+    }
+    return undefined;
+  });
 
-provider.listen(PORT, '127.0.0.1', () => {
+  return provider;
+}
+
+let current = buildProvider(makeJwks());
+let handle = current.callback();
+
+function rotateKeys(req, res) {
+  const authorized = CONTROL_TOKEN
+    && samePassword(req.headers.authorization || '', `Bearer ${CONTROL_TOKEN}`);
+  if (!authorized || req.method !== 'POST') {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    return;
+  }
+  const jwks = makeJwks();
+  current = buildProvider(jwks);
+  handle = current.callback();
+  const kids = jwks.keys.map((key) => key.kid);
+  console.log(`idp (${KIND}) rotated its signing keys: now ${kids.join(', ')}`);
+  res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kids }));
+}
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/_demo/rotate-keys') {
+    rotateKeys(req, res);
+    return;
+  }
+  handle(req, res);
+});
+server.listen(PORT, '127.0.0.1', () => {
   console.log(`idp (${KIND}) listening on http://127.0.0.1:${PORT}, issuer ${ISSUER}, `
-    + `${ACCOUNTS.length} account(s), client ${CLIENT_ID}`);
+    + `${ACCOUNTS.length} account(s), client ${CLIENT_ID}, access tokens ${ACCESS_TOKEN_TTL} s, ${SIGNING_ALG}`);
 });
 
 for (const signal of ['SIGTERM', 'SIGINT']) {

@@ -15,6 +15,7 @@ import contextlib
 import http.client
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -100,6 +101,8 @@ class DemoStack:
     # Register {portal}/auth/backchannel-logout at both providers (they call it when a person signs out).
     backchannel_logout: bool = False
     node: str = "node"
+    #: Lets tests rotate the providers' signing keys (POST /_demo/rotate-keys); random for each stack.
+    control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     _children: list[_Child] = field(default_factory=list, init=False, repr=False)
     _started: bool = field(default=False, init=False, repr=False)
 
@@ -221,6 +224,22 @@ class DemoStack:
 
     # internals
 
+    def rotate_keys(self, kind: str = "patient") -> list[str]:
+        """Make the provider replace every signing key at once, as a real provider may; returns the new kids."""
+        issuer = self.patient_issuer if kind == "patient" else self.pro_issuer
+        parts = urlsplit(issuer)
+        connection = http.client.HTTPConnection(parts.hostname or LOOPBACK, parts.port, timeout=10)
+        try:
+            connection.request("POST", "/_demo/rotate-keys", headers={"Authorization": f"Bearer {self.control_token}"})
+            answer = connection.getresponse()
+            body = answer.read()
+        finally:
+            connection.close()
+        if answer.status != 200:
+            raise RuntimeError(f"the {kind} provider refused to rotate its keys: {answer.status}")
+        kids: list[str] = json.loads(body)["kids"]
+        return kids
+
     def _portal(self) -> str:
         return self.portal_url.rstrip("/")
 
@@ -239,6 +258,7 @@ class DemoStack:
             "IDP_REDIRECT_URIS": redirect_uri,
             "IDP_POST_LOGOUT_REDIRECT_URIS": f"{self._portal()}/",
             "IDP_ACCOUNTS": str(ACCOUNTS_PATH),
+            "IDP_CONTROL_TOKEN": self.control_token,
         }
         if self.backchannel_logout:
             env["IDP_BACKCHANNEL_LOGOUT_URI"] = f"{self._portal()}/auth/backchannel-logout"

@@ -131,7 +131,9 @@ class OidcProvider:
 
     def verify_id_token(self, id_token: str, nonce: str, access_token: str | None = None) -> dict[str, Any]:
         """The claims of an ID token this provider signed for this portal with this nonce, or TokenError."""
-        signed = verify_signature(id_token, self.keys, self.algorithms())
+        # Handed to us by the token endpoint in answer to our own request: a key we do not know yet means the
+        # provider rotated its keys, so they are fetched again at once.
+        signed = verify_signature(id_token, self.keys, self.algorithms(), trusted=True)
         return check_id_token(
             signed,
             issuer=self.config.issuer,
@@ -142,7 +144,8 @@ class OidcProvider:
 
     def verify_logout_token(self, logout_token: str) -> LogoutRequest:
         """What a back-channel logout token from this provider asks, or TokenError."""
-        signed = verify_signature(logout_token, self.keys, self.algorithms())
+        # Anyone can post one: an unknown key refetches the key set at most once a minute.
+        signed = verify_signature(logout_token, self.keys, self.algorithms(), trusted=False)
         return check_logout_token(signed, issuer=self.config.issuer, client_id=self.config.client_id)
 
     def reachable(self) -> bool:
@@ -194,11 +197,9 @@ class OidcProvider:
         if ACR_LEVELS.get(str(acr), 0) < ACR_LEVELS[self.config.acr_values]:
             raise SignInError("invalid", f"assurance level {acr!r} below {self.config.acr_values}")
         profile = dict(claims)
-        if meta.get("userinfo_endpoint"):
-            try:
-                info = self.client.userinfo(token=token)
-            except (requests.RequestException, ValueError, AuthlibBaseError) as exc:
-                raise SignInError("unavailable", f"userinfo failed: {type(exc).__name__}") from exc
+        endpoint = meta.get("userinfo_endpoint")
+        if isinstance(endpoint, str) and endpoint:
+            info = self.userinfo(endpoint, str(token.get("access_token") or ""))
             if info.get("sub") != sub:
                 raise SignInError("invalid", "userinfo sub differs from the ID token's")
             profile.update(info)
@@ -215,6 +216,52 @@ class OidcProvider:
                 if k in profile
             },
         )
+
+    def userinfo(self, endpoint: str, access_token: str) -> dict[str, Any]:
+        """The claims of the userinfo endpoint, asked right after the token exchange.
+
+        Our own call, not authlib's: authlib counts a token as expired 60 s before it is, and FranceConnect+ access
+        tokens live 60 s, so every sign-in would fail. The token was issued an instant ago and the provider says
+        whether it still holds; a client-side clock has nothing to add. A signed answer (`application/jwt`, as
+        FranceConnect+ sends) is checked like an ID token: signature by this provider, `iss`, `aud`.
+        """
+        if not access_token:
+            raise SignInError("invalid", "token answer without an access token")
+        try:
+            answer = requests.get(
+                endpoint,
+                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/jwt, application/json"},
+                timeout=self.config.timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            raise SignInError("unavailable", f"userinfo failed: {type(exc).__name__}") from exc
+        if answer.status_code != 200:
+            raise SignInError("unavailable", f"userinfo answered {answer.status_code}")
+        media = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media == "application/jwt":
+            try:
+                signed = verify_signature(answer.text.strip(), self.keys, self.userinfo_algorithms(), trusted=True)
+            except TokenError as exc:
+                raise SignInError("invalid", f"userinfo refused: {exc.reason}") from exc
+            claims = signed.claims
+            audience = claims.get("aud")
+            audiences = [audience] if isinstance(audience, str) else audience if isinstance(audience, list) else []
+            if claims.get("iss") != self.config.issuer or self.config.client_id not in audiences:
+                raise SignInError("invalid", "signed userinfo is not from this provider for this portal (iss, aud)")
+            return claims
+        try:
+            info = answer.json()
+        except ValueError as exc:
+            raise SignInError("unavailable", f"userinfo is neither JSON nor a signed JWT ({media[:40]})") from exc
+        if not isinstance(info, dict):
+            raise SignInError("invalid", "userinfo is not a JSON object")
+        return info
+
+    def userinfo_algorithms(self) -> list[str]:
+        """The algorithms a signed userinfo answer may use: those announced for it, that we accept."""
+        advertised = self.metadata().get("userinfo_signing_alg_values_supported") or self.algorithms()
+        return [a for a in advertised if a in ALLOWED_ALGORITHMS]
 
     def logout_url(self, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
         """The provider's end-session URL (RP-initiated logout), or None when it has none."""

@@ -57,11 +57,13 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 
 def verify_signature(
-    token: str, keys: ProviderKeys, algorithms: Collection[str] = tuple(KEY_TYPE_OF_ALG)
+    token: str, keys: ProviderKeys, algorithms: Collection[str] = tuple(KEY_TYPE_OF_ALG), *, trusted: bool
 ) -> SignedToken:
     """Check the signature with the provider's key the header designates; refuse `none` and symmetric algorithms.
 
-    `algorithms` narrows further, to those the provider announces.
+    `algorithms` narrows further, to those the provider announces. When the token fits none of the keys we hold,
+    the key set is fetched once more (the provider may have rotated it): at once for a token the provider handed
+    us itself (`trusted`), rate-limited for a token anyone could post (see `portal.auth.keys`).
     """
     try:
         compact = jws.extract_compact(token.encode("ascii"))
@@ -73,6 +75,18 @@ def verify_signature(
         raise TokenError(f"algorithm {str(alg)[:16]!r} is not accepted")
     if kid is not None and not isinstance(kid, str):
         raise TokenError("kid is not a string")
+    seen = keys.generation
+    try:
+        decoded = _decode(token, keys, alg, kid)
+    except TokenError:
+        # A key we do not know, or (without kid) none of ours verifies it: once more with the provider's keys now.
+        if not keys.refresh(seen, trusted=trusted):
+            raise
+        decoded = _decode(token, keys, alg, kid)
+    return SignedToken(header=header, claims=decoded)
+
+
+def _decode(token: str, keys: ProviderKeys, alg: str, kid: str | None) -> dict[str, Any]:
     try:
         key = keys.key_for(alg, kid)
     except NoUsableKey as exc:
@@ -85,7 +99,7 @@ def verify_signature(
         raise TokenError(f"signature check failed: {type(exc).__name__}") from exc
     if not isinstance(decoded.claims, dict):
         raise TokenError("the token's payload is not a JSON object")
-    return SignedToken(header=header, claims=dict(decoded.claims))
+    return dict(decoded.claims)
 
 
 def check_id_token(

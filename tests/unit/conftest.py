@@ -57,6 +57,16 @@ class FakeProvider:
     published_keys: list[RSAKey | ECKey] | None = None
     #: Changes to the ID token's JOSE header; a None value removes the parameter (e.g. {"kid": None}).
     header_patch: dict[str, Any] = field(default_factory=dict)
+    #: Seconds the access token lives, as the token answer says (FranceConnect+: 60); None leaves expires_in out.
+    expires_in: int | None = 60
+    #: Answer userinfo as a JWT signed with `key` (as FranceConnect+ does) instead of plain JSON.
+    signed_userinfo: bool = False
+    #: Changes to the signed userinfo's claims; a None value removes the claim.
+    userinfo_claims_patch: dict[str, Any] = field(default_factory=dict)
+    #: Signs the userinfo JWT instead of `key` (a forger's key).
+    userinfo_key: RSAKey | ECKey | None = None
+    #: The access token userinfo accepts: another value stands for a token the provider already refused.
+    accepted_access_token: str = "at"
     #: What the portal sent: every token request, and how many times it fetched the JWKS.
     token_requests: list[Any] = field(default_factory=list)
     jwks_fetches: int = 0
@@ -122,13 +132,22 @@ class FakeProvider:
         self.token_requests.append(request)
         if self.token_status != 200:
             return self.token_status, {}, json.dumps({"error": "server_error"})
-        body = {"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": self.id_token()}
+        body: dict[str, Any] = {"access_token": "at", "token_type": "Bearer", "id_token": self.id_token()}
+        if self.expires_in is not None:
+            body["expires_in"] = self.expires_in
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
     def _userinfo(self, request: Any) -> tuple[int, dict[str, str], str]:
         import json
 
+        if request.headers.get("Authorization") != f"Bearer {self.accepted_access_token}":
+            return 401, {"WWW-Authenticate": 'Bearer error="invalid_token"'}, ""
         info = self.userinfo if self.userinfo is not None else {"sub": self.sub, "given_name": "Camille"}
+        if self.signed_userinfo:
+            claims = {"iss": self.issuer, "aud": "pps-portal", **info, **self.userinfo_claims_patch}
+            claims = {k: v for k, v in claims.items() if v is not None}
+            key = self.userinfo_key or self.key
+            return 200, {"Content-Type": "application/jwt"}, jwt.encode(self.header(), claims, key)
         return 200, {"Content-Type": "application/json"}, json.dumps(info)
 
 

@@ -74,7 +74,7 @@ class HostileProvider(FakeProvider):
             "events": {BACKCHANNEL_EVENT: {}},
         }
         claims.update(patch)
-        header = {"alg": self.alg, "kid": self.key.kid, "typ": "logout+jwt", **(header_patch or {})}
+        header = {"alg": self.alg, "kid": (key or self.key).kid, "typ": "logout+jwt", **(header_patch or {})}
         return jwt.encode(
             {k: v for k, v in header.items() if v is not None},
             {k: v for k, v in claims.items() if v is not None},

@@ -182,3 +182,28 @@ def test_a_logout_token_replayed_to_another_worker_is_refused(
 
     assert post_logout(second, token).status_code == 400
     assert "jti already used" in refusal_reason(caplog, "back-channel logout refused")
+
+
+def test_logout_tokens_with_made_up_kids_refetch_the_key_set_at_most_once_a_minute(
+    app: Flask, hostile: HostileProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anyone can post to this endpoint: made-up kids must not make the portal hammer the provider."""
+    clock = {"now": 1000.0}
+    app.extensions["portal.providers"]["patient"].keys.clock = lambda: clock["now"]
+    browser = signed_in(app, hostile)
+    assert hostile.jwks_fetches == 1
+
+    clock["now"] += 3600
+    for n in range(5):
+        clock["now"] += 5
+        assert post_logout(app, hostile.logout_token(key=rsa_key(f"made-up-{n}"))).status_code == 400
+        assert "no published key has kid" in refusal_reason(caplog, "back-channel logout refused")
+    assert hostile.jwks_fetches == 2  # one refetch for the first unknown kid, none for the next four
+    assert is_signed_in(browser)
+
+    clock["now"] += 60
+    rotated = rsa_key("rotated")
+    hostile.published_keys = [hostile.key, rotated]  # the provider really published a new key
+    assert post_logout(app, hostile.logout_token(key=rotated)).status_code == 200
+    assert hostile.jwks_fetches == 3
+    assert not is_signed_in(browser)
