@@ -67,6 +67,7 @@ def _setup_sessions(app: Flask, settings: Settings) -> None:
         idle_seconds=idle,
         max_seconds=settings.session_max_hours * 3600,
         secure=not settings.dev_insecure_http,
+        secret_key=settings.secret_key,
     )
     CSRFProtect(app)
 

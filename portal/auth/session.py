@@ -1,12 +1,20 @@
-"""Server-side sessions: the browser holds only a random identifier; what we know of the person stays here.
+"""Sessions: before sign-in, a small signed cookie; after it, a random identifier whose data stays on the server.
 
-Why not Flask's signed-cookie session: tokens must never reach the browser, the identifier must be renewed at
-sign-in, and a back-channel logout must be able to end a session the browser still holds. Sessions live in a
-bounded in-process store (one process, development and small deployments), or in Redis when `PORTAL_REDIS_URL`
-is set, so that every worker sees the same sessions and a back-channel logout ends them everywhere.
+Why not Flask's signed-cookie session once signed in: tokens must never reach the browser, the identifier must
+be renewed at sign-in, and a back-channel logout must be able to end a session the browser still holds. Signed-in
+sessions live in a bounded in-process store (one process) or in Redis (`PORTAL_REDIS_URL`, every worker).
+
+Two rules keep an ended session ended and the stores small:
+- Nothing is stored on the server before sign-in. What an anonymous browser needs (the CSRF token of the language
+  form, the sign-in state, the page it wanted, the news that its session ended) travels in a signed cookie, so
+  anonymous traffic cannot evict anybody or grow anything.
+- A session is created only once (at sign-in, under a new identifier) and afterwards written only where it still
+  exists: its data when a request changed it, its last-seen time otherwise. A request still running when the
+  person signs out (or is signed out by the provider, or times out) cannot bring the session back.
 
 A store keeps an entry a little longer than the idle timeout (`EXPIRED_GRACE_SECONDS`): the idle check itself
-is done here, on `_seen`, and finding the stale entry is what lets the start page say "your session ended".
+is done here, on the last-seen time, and finding the stale entry is what lets the start page say "your session
+ended".
 """
 
 from __future__ import annotations
@@ -16,19 +24,19 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cachetools import TTLCache
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 if TYPE_CHECKING:
     from redis import Redis
 
 CREATED = "_created"
-SEEN = "_seen"
 ENDED = "_ended"
 
 #: Seconds a timed-out session is still kept, only to tell its browser that it ended.
@@ -37,13 +45,40 @@ EXPIRED_GRACE_SECONDS = 600
 #: The session keys a back-channel logout looks sessions up by (set at sign-in, see `portal.auth.views`).
 LOGOUT_KEYS = ("oidc_sid", "oidc_sub")
 
+#: How long an anonymous cookie is honoured after it was last written (sign-ins in progress expire sooner).
+ANONYMOUS_MAX_AGE_SECONDS = 24 * 3600
+#: Above this size the anonymous cookie drops its oldest pending sign-ins (browsers refuse cookies over 4 KB).
+ANONYMOUS_MAX_BYTES = 3000
+#: Keys of sign-ins in progress, as authlib names them in the session.
+_SIGN_IN_STATE_PREFIX = "_state_"
+
+
+class StoredSession:
+    """What the store holds for one signed-in session: its data, and when it was last seen."""
+
+    __slots__ = ("data", "seen")
+
+    def __init__(self, data: dict[str, Any], seen: float) -> None:
+        self.data = data
+        self.seen = seen
+
 
 class SessionStore(Protocol):
-    """Where session data lives, by session identifier."""
+    """Where signed-in sessions live, by session identifier. Writes are conditional (see the module's rules)."""
 
-    def load(self, sid: str) -> dict[str, Any] | None: ...
+    def load(self, sid: str) -> StoredSession | None: ...
 
-    def save(self, sid: str, data: dict[str, Any]) -> None: ...
+    def create(self, sid: str, data: dict[str, Any], seen: float) -> bool:
+        """Store a new session; False (and nothing written) if the identifier is taken."""
+        ...
+
+    def replace(self, sid: str, data: dict[str, Any], seen: float) -> bool:
+        """Replace the data of a session that still exists; False (and nothing written) if it does not."""
+        ...
+
+    def touch(self, sid: str, seen: float) -> bool:
+        """Note activity on a session that still exists, data untouched; False if it does not."""
+        ...
 
     def delete(self, sid: str) -> None: ...
 
@@ -55,17 +90,35 @@ class MemorySessionStore:
 
     def __init__(self, idle_seconds: int, max_sessions: int = 50_000) -> None:
         ttl = idle_seconds + EXPIRED_GRACE_SECONDS
-        self._data: TTLCache[str, dict[str, Any]] = TTLCache(maxsize=max_sessions, ttl=ttl)
+        self._data: TTLCache[str, StoredSession] = TTLCache(maxsize=max_sessions, ttl=ttl)
         self._lock = threading.Lock()
 
-    def load(self, sid: str) -> dict[str, Any] | None:
+    def load(self, sid: str) -> StoredSession | None:
         with self._lock:
-            data = self._data.get(sid)
-            return dict(data) if data is not None else None
+            stored = self._data.get(sid)
+            return StoredSession(dict(stored.data), stored.seen) if stored is not None else None
 
-    def save(self, sid: str, data: dict[str, Any]) -> None:
+    def create(self, sid: str, data: dict[str, Any], seen: float) -> bool:
         with self._lock:
-            self._data[sid] = dict(data)
+            if sid in self._data:
+                return False
+            self._data[sid] = StoredSession(dict(data), seen)
+            return True
+
+    def replace(self, sid: str, data: dict[str, Any], seen: float) -> bool:
+        with self._lock:
+            if sid not in self._data:
+                return False
+            self._data[sid] = StoredSession(dict(data), seen)  # re-inserted: the entry's lifetime starts again
+            return True
+
+    def touch(self, sid: str, seen: float) -> bool:
+        with self._lock:
+            stored = self._data.get(sid)
+            if stored is None:
+                return False
+            self._data[sid] = StoredSession(stored.data, seen)
+            return True
 
     def delete(self, sid: str) -> None:
         with self._lock:
@@ -74,24 +127,53 @@ class MemorySessionStore:
     def delete_where(self, key: str, value: str) -> int:
         """End every session whose `key` equals `value` (back-channel logout by `sid` or `sub`)."""
         with self._lock:
-            doomed = [sid for sid, data in self._data.items() if data.get(key) == value]
+            doomed = [sid for sid, stored in self._data.items() if stored.data.get(key) == value]
             for sid in doomed:
                 del self._data[sid]
             return len(doomed)
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._data.expire()
+            return len(self._data)
 
     def __iter__(self) -> Iterator[str]:
         with self._lock:
             return iter(list(self._data.keys()))
 
 
+# Each write is one Lua script, so that "only if it exists" and the write happen as one step in Redis.
+_CREATE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'seen', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+_REPLACE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'seen', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+_TOUCH = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'seen', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+
+
 class RedisSessionStore:
-    """Sessions in Redis, shared by every worker. Entries expire on their own; an index per `LOGOUT_KEYS` value
-    finds the sessions a back-channel logout ends without scanning the database."""
+    """Sessions in Redis, shared by every worker: one hash per session (`data`, `seen`) that expires on its own.
+    An index per `LOGOUT_KEYS` value finds the sessions a back-channel logout ends without scanning the database."""
 
     def __init__(self, client: Redis, idle_seconds: int, prefix: str = "portal:session:") -> None:
         self._redis = client
         self._ttl = idle_seconds + EXPIRED_GRACE_SECONDS
         self._prefix = prefix
+        self._create = client.register_script(_CREATE)
+        self._replace = client.register_script(_REPLACE)
+        self._touch = client.register_script(_TOUCH)
 
     def _key(self, sid: str) -> str:
         return self._prefix + sid
@@ -100,22 +182,35 @@ class RedisSessionStore:
         # Hashed: the index name holds no identifier of the person in clear.
         return f"{self._prefix}by-{key}:{hashlib.sha256(value.encode()).hexdigest()}"
 
-    def load(self, sid: str) -> dict[str, Any] | None:
-        raw = self._redis.get(self._key(sid))
-        if raw is None:
+    def load(self, sid: str) -> StoredSession | None:
+        raw = self._redis.hgetall(self._key(sid))
+        if not raw:
             return None
-        data = json.loads(raw)
-        return data if isinstance(data, dict) else None
+        fields = {k.decode() if isinstance(k, bytes) else str(k): v for k, v in raw.items()}
+        try:
+            data = json.loads(fields["data"])
+            seen = float(fields["seen"])
+        except (KeyError, ValueError, TypeError):
+            return None  # not written by this code: as good as absent
+        return StoredSession(data, seen) if isinstance(data, dict) else None
 
-    def save(self, sid: str, data: dict[str, Any]) -> None:
+    def create(self, sid: str, data: dict[str, Any], seen: float) -> bool:
+        if not self._create(keys=[self._key(sid)], args=[json.dumps(data), repr(seen), self._ttl]):
+            return False
         pipe = self._redis.pipeline()
-        pipe.set(self._key(sid), json.dumps(data), ex=self._ttl)
         for key in LOGOUT_KEYS:
             value = data.get(key)
             if isinstance(value, str):
                 pipe.sadd(self._index(key, value), sid)
                 pipe.expire(self._index(key, value), self._ttl)
         pipe.execute()
+        return True
+
+    def replace(self, sid: str, data: dict[str, Any], seen: float) -> bool:
+        return bool(self._replace(keys=[self._key(sid)], args=[json.dumps(data), repr(seen), self._ttl]))
+
+    def touch(self, sid: str, seen: float) -> bool:
+        return bool(self._touch(keys=[self._key(sid)], args=[repr(seen), self._ttl]))
 
     def delete(self, sid: str) -> None:
         self._redis.delete(self._key(sid))
@@ -128,8 +223,8 @@ class RedisSessionStore:
         ended = 0
         for member in self._redis.smembers(index):
             sid = member.decode() if isinstance(member, bytes) else str(member)
-            data = self.load(sid)
-            if data is not None and data.get(key) == value:
+            stored = self.load(sid)
+            if stored is not None and stored.data.get(key) == value:
                 self.delete(sid)
                 ended += 1
         self._redis.delete(index)
@@ -161,23 +256,31 @@ def make_store(redis_url: str | None, idle_seconds: int) -> SessionStore:
 
 
 class PortalSession(CallbackDict[str, Any], SessionMixin):
-    """The session of one browser. `regenerate()` gives it a new identifier (at sign-in)."""
+    """The session of one browser: anonymous (held in a signed cookie) until `regenerate()` at sign-in makes it
+    a server-side session under a new identifier."""
 
-    def __init__(self, sid: str, data: dict[str, Any] | None = None, *, new: bool = False) -> None:
+    def __init__(self, data: dict[str, Any] | None = None, *, sid: str = "", server: bool = False) -> None:
         def on_update(_: CallbackDict[str, Any]) -> None:
             self.modified = True
 
         super().__init__(data or {}, on_update)
         self.sid = sid
-        self.new = new
+        self.server = server
+        self.new = not server
         self.modified = False
+        #: The data as it was loaded: written back only when it differs.
+        self.original: dict[str, Any] = json.loads(json.dumps(data or {}))
+        #: Set by `regenerate()`: the server-side identifier this browser held before (to delete), if any.
         self.previous_sid: str | None = None
+        self.regenerated = False
+        #: The browser's identifier named no live session (ended, timed out): its cookie is removed.
+        self.drop_cookie = False
 
     @property
     def expired(self) -> bool:
         """True for the first page that asks after this browser's session timed out (then forgotten).
 
-        Kept in the new session's data rather than on the object, so that a request that does not ask (the
+        Kept in the anonymous cookie rather than on the object, so that a request that does not ask (the
         dialog's late "stay signed in" call) leaves the news for the start page the script goes to next.
         """
         if self.get(ENDED):
@@ -186,60 +289,139 @@ class PortalSession(CallbackDict[str, Any], SessionMixin):
         return False
 
     def regenerate(self) -> None:
-        """Change the identifier and keep the content: an attacker who fixed the old one gains nothing."""
-        self.previous_sid = self.previous_sid or self.sid
+        """Sign-in: a new identifier on the server side, keeping the content; whoever fixed or saw the old
+        identifier (or the anonymous cookie) gains nothing."""
+        if self.server and self.previous_sid is None:
+            self.previous_sid = self.sid
+        self.server = True
+        self.regenerated = True
         self.sid = new_sid()
-        self[CREATED] = time.time()  # the absolute lifetime counts from sign-in
+        self.pop(CREATED, None)  # the absolute lifetime counts from this sign-in
+
+
+def _now() -> float:
+    return time.time()
 
 
 def new_sid() -> str:
     return secrets.token_urlsafe(32)
 
 
-class ServerSessionInterface(SessionInterface):
-    """Flask session interface over a `SessionStore`, enforcing idle and absolute lifetimes."""
+def _changed(session: PortalSession) -> bool:
+    """Whether the data differs from what was loaded (compared as stored: JSON)."""
+    now: Any = json.loads(json.dumps(dict(session)))
+    return bool(now != session.original)
 
-    def __init__(self, store: SessionStore, *, idle_seconds: int, max_seconds: int, secure: bool) -> None:
+
+class ServerSessionInterface(SessionInterface):
+    """Flask session interface: the anonymous signed cookie, or a `SessionStore` entry with idle and absolute
+    lifetimes."""
+
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        idle_seconds: int,
+        max_seconds: int,
+        secure: bool,
+        secret_key: str,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.store = store
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
         self.secure = secure
+        self.clock = clock or _now  # epoch seconds; tests replace it to travel in time
         # `__Host-` binds the cookie to this exact origin, but browsers accept it only with Secure.
         self.cookie_name = "__Host-portal-session" if secure else "portal-session"
+        self.anonymous_cookie_name = "__Host-portal-anonymous" if secure else "portal-anonymous"
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="portal.auth.session.anonymous")
 
     def open_session(self, app: Flask, request: Request) -> PortalSession:
+        anonymous = self._anonymous_data(request)
         sid = request.cookies.get(self.cookie_name, "")
-        now = time.time()
-        if sid and len(sid) < 100:
-            data = self.store.load(sid)
-            if data is not None:
-                if now - data.get(SEEN, 0) > self.idle_seconds or now - data.get(CREATED, 0) > self.max_seconds:
-                    self.store.delete(sid)
-                    return PortalSession(new_sid(), {ENDED: True}, new=True)
-                return PortalSession(sid, data)
-        return PortalSession(new_sid(), new=True)
+        if not sid:
+            return PortalSession(anonymous)
+        stored = self.store.load(sid) if len(sid) < 100 else None
+        if stored is not None:
+            now = self.clock()
+            too_old = now - float(stored.data.get(CREATED, 0)) > self.max_seconds
+            if now - stored.seen <= self.idle_seconds and not too_old:
+                return PortalSession(stored.data, sid=sid, server=True)
+            self.store.delete(sid)
+            session = PortalSession(anonymous)
+            session[ENDED] = True  # for the start page: "your session ended" (kept in the anonymous cookie)
+        else:
+            session = PortalSession(anonymous)  # ended elsewhere (sign-out, provider): nothing to say
+        session.drop_cookie = True
+        return session
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, PortalSession)
+        if session.server:
+            self._save_server(session, response)
+        else:
+            self._save_anonymous(session, response)
+        if session.drop_cookie:
+            self._delete_cookie(response, self.cookie_name)
+
+    def _save_server(self, session: PortalSession, response: Response) -> None:
+        now = self.clock()
         if session.previous_sid:
             self.store.delete(session.previous_sid)
         if not session:
-            # Nothing worth keeping: forget it on both sides.
-            if not session.new:
+            # Signed out: forget it on both sides.
+            if not session.regenerated:
                 self.store.delete(session.sid)
-                response.delete_cookie(self.cookie_name, path="/", secure=self.secure, samesite="Lax")
+            self._delete_cookie(response, self.cookie_name)
             return
-        now = time.time()
         data = dict(session)
-        data.setdefault(CREATED, now)
-        data[SEEN] = now
-        self.store.save(session.sid, data)
-        response.set_cookie(
-            self.cookie_name,
-            session.sid,
-            path="/",
-            secure=self.secure,
-            httponly=True,
-            samesite="Lax",
-        )
+        if session.regenerated:
+            data.setdefault(CREATED, now)
+            if not self.store.create(session.sid, data, now):
+                raise RuntimeError("a new session identifier was already taken")  # 256 random bits: never
+            self._set_cookie(response, self.cookie_name, session.sid)
+            self._delete_cookie(response, self.anonymous_cookie_name)  # what it held is now on the server side
+        else:
+            still_there = self.store.replace(session.sid, data, now) if _changed(session) else None
+            if still_there is None:
+                still_there = self.store.touch(session.sid, now)
+            if not still_there:
+                # Ended while this request ran (sign-out elsewhere, back-channel logout, timeout): stay ended.
+                self._delete_cookie(response, self.cookie_name)
+                return
         response.vary.add("Cookie")
+
+    def _save_anonymous(self, session: PortalSession, response: Response) -> None:
+        if not _changed(session):
+            return
+        data = _trimmed(dict(session), self._serializer)
+        if data:
+            self._set_cookie(response, self.anonymous_cookie_name, self._serializer.dumps(data))
+        else:
+            self._delete_cookie(response, self.anonymous_cookie_name)
+        response.vary.add("Cookie")
+
+    def _anonymous_data(self, request: Request) -> dict[str, Any]:
+        raw = request.cookies.get(self.anonymous_cookie_name)
+        if not raw or len(raw) > 4096:
+            return {}
+        try:
+            data = self._serializer.loads(raw, max_age=ANONYMOUS_MAX_AGE_SECONDS)
+        except BadSignature:
+            return {}  # forged, damaged or too old: start afresh
+        return data if isinstance(data, dict) else {}
+
+    def _set_cookie(self, response: Response, name: str, value: str) -> None:
+        response.set_cookie(name, value, path="/", secure=self.secure, httponly=True, samesite="Lax")
+
+    def _delete_cookie(self, response: Response, name: str) -> None:
+        response.delete_cookie(name, path="/", secure=self.secure, httponly=True, samesite="Lax")
+
+
+def _trimmed(data: dict[str, Any], serializer: URLSafeTimedSerializer) -> dict[str, Any]:
+    """The anonymous data, without its oldest sign-ins in progress while the cookie would be too large."""
+    pending = [key for key in data if key.startswith(_SIGN_IN_STATE_PREFIX)]
+    while pending and len(serializer.dumps(data)) > ANONYMOUS_MAX_BYTES:
+        data.pop(pending.pop(0))
+    return data

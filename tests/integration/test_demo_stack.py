@@ -78,6 +78,12 @@ def patient_of(stack: DemoStack, sub: str) -> dict[str, Any]:
     return patient
 
 
+def jwt_header(token: str) -> dict[str, Any]:
+    part = token.split(".")[0]
+    header: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    return header
+
+
 def jwt_claims(token: str) -> dict[str, Any]:
     payload = token.split(".")[1]
     claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -193,16 +199,47 @@ def test_patient_code_flow_gives_an_id_token_with_sub_acr_and_nonce(stack: DemoS
     assert (claims["given_name"], claims["family_name"], claims["birthdate"]) == ("Camille", "Exemple", "1978-04-12")
 
 
-def test_id_token_is_signed_with_a_published_rs256_key(stack: DemoStack) -> None:
-    rp = patient_rp(stack)
-    tokens = signed_in_tokens(stack, rp, "bernard")
+@pytest.mark.parametrize(
+    ("which", "login", "alg", "access_token_seconds"),
+    [("patient", "bernard", "ES256", 60), ("pro", "claire", "RS256", 120)],
+)
+def test_tokens_are_short_lived_and_signed_with_a_published_key(
+    stack: DemoStack, which: str, login: str, alg: str, access_token_seconds: int
+) -> None:
+    """As FranceConnect+ (60-second access tokens, ES256) and Pro Santé Connect (short-lived, RS256) behave."""
+    rp = patient_rp(stack) if which == "patient" else pro_rp(stack)
+    tokens = signed_in_tokens(stack, rp, login)
     keys = KeySet.import_key_set(requests.get(rp.discovery["jwks_uri"], timeout=TIMEOUT).json())
 
-    token = jwt.decode(tokens["id_token"], keys, algorithms=["RS256"])
+    token = jwt.decode(tokens["id_token"], keys, algorithms=[alg])
 
-    assert token.header["alg"] == "RS256"
-    assert token.claims["sub"] == account("bernard")["sub"]
-    assert token.claims["acr"] == "eidas2"  # carried even though the request named no acr_values
+    assert token.header["alg"] == alg
+    assert token.header["kid"] in {key.kid for key in keys}
+    assert token.claims["sub"] == account(login)["sub"]
+    assert tokens["expires_in"] == access_token_seconds
+    if which == "patient":
+        assert token.claims["acr"] == "eidas2"  # carried even though the request named no acr_values
+
+
+def test_a_key_rotation_replaces_every_published_key(stack: DemoStack) -> None:
+    rp = patient_rp(stack)
+    before = {key["kid"] for key in requests.get(rp.discovery["jwks_uri"], timeout=TIMEOUT).json()["keys"]}
+    kids = stack.rotate_keys("patient")
+    after = {key["kid"] for key in requests.get(rp.discovery["jwks_uri"], timeout=TIMEOUT).json()["keys"]}
+    assert after == set(kids)
+    assert before.isdisjoint(after)
+    tokens = signed_in_tokens(stack, rp, "bernard")
+    header = jwt_header(tokens["id_token"])
+    assert header["kid"] in after
+
+
+def test_the_rotation_endpoint_needs_the_stack_s_token(stack: DemoStack) -> None:
+    answer = requests.post(stack.patient_issuer + "/_demo/rotate-keys", timeout=TIMEOUT)
+    assert answer.status_code == 404
+    forged = requests.post(
+        stack.patient_issuer + "/_demo/rotate-keys", headers={"Authorization": "Bearer guess"}, timeout=TIMEOUT
+    )
+    assert forged.status_code == 404
 
 
 def test_low_assurance_account_signs_in_with_acr_eidas1(stack: DemoStack) -> None:
@@ -212,7 +249,7 @@ def test_low_assurance_account_signs_in_with_acr_eidas1(stack: DemoStack) -> Non
     assert jwt_claims(tokens["id_token"])["acr"] == "eidas1"
 
 
-def test_userinfo_answers_with_the_profile_claims(stack: DemoStack) -> None:
+def test_patient_userinfo_answers_with_a_signed_jwt_of_the_profile_claims(stack: DemoStack) -> None:
     rp = patient_rp(stack)
     tokens = signed_in_tokens(stack, rp, "alex")
 
@@ -223,8 +260,13 @@ def test_userinfo_answers_with_the_profile_claims(stack: DemoStack) -> None:
     )
 
     assert response.status_code == 200
-    assert response.json()["sub"] == account("alex")["sub"]
-    assert response.json()["family_name"] == "Sansdossier"
+    assert response.headers["Content-Type"].startswith("application/jwt")
+    keys = KeySet.import_key_set(requests.get(rp.discovery["jwks_uri"], timeout=TIMEOUT).json())
+    claims = jwt.decode(response.text, keys, algorithms=["ES256"]).claims
+    assert claims["sub"] == account("alex")["sub"]
+    assert claims["family_name"] == "Sansdossier"
+    assert claims["iss"] == stack.patient_issuer
+    assert claims["aud"] == rp.client_id
 
 
 def test_pro_code_flow_gives_rpps_as_subject_name_id(stack: DemoStack) -> None:

@@ -26,18 +26,20 @@ def test_authorization_request_uses_pkce_long_state_nonce_and_acr(client: FlaskC
 def test_successful_sign_in_renews_the_session_and_keeps_tokens_off_the_cookie(
     client: FlaskClient, provider: FakeProvider
 ) -> None:
+    planted = "fixed-by-an-attacker-" + "x" * 30
+    client.set_cookie("__Host-portal-session", planted, domain="portal.test")  # session fixation attempt
     start_sign_in(client, provider)
-    before = client.get_cookie("__Host-portal-session", domain="portal.test")
-    assert before is not None
+    assert client.get_cookie("__Host-portal-anonymous", domain="portal.test") is not None  # the sign-in state
     answer = client.get("/auth/callback?code=abc&state=" + parse_state(client, provider))
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/"
     after = client.get_cookie("__Host-portal-session", domain="portal.test")
     assert after is not None
-    assert after.value != before.value
+    assert after.value != planted
     assert after.secure and after.http_only and after.same_site == "Lax"
     assert "." not in after.value  # an opaque identifier, not a signed payload carrying tokens
     assert len(after.value) >= 40
+    assert client.get_cookie("__Host-portal-anonymous", domain="portal.test") is None  # moved to the server
 
 
 def parse_state(client: FlaskClient, provider: FakeProvider) -> str:

@@ -16,18 +16,46 @@ def store(request: pytest.FixtureRequest) -> SessionStore:
     return RedisSessionStore(fakeredis.FakeRedis(), idle_seconds=900)
 
 
-def test_a_saved_session_loads_back_as_it_was(store: SessionStore) -> None:
-    data = {"user": {"sub": "s-1", "given_name": "Camille"}, "_seen": 1.5, "oidc_sub": "s-1"}
-    store.save("sid-1", data)
-    assert store.load("sid-1") == data
+def test_a_created_session_loads_back_as_it_was(store: SessionStore) -> None:
+    data = {"user": {"sub": "s-1", "given_name": "Camille"}, "oidc_sub": "s-1"}
+    assert store.create("sid-1", data, 1.5)
+    loaded = store.load("sid-1")
+    assert loaded is not None
+    assert (loaded.data, loaded.seen) == (data, 1.5)
     store.delete("sid-1")
     assert store.load("sid-1") is None
 
 
+def test_an_identifier_is_created_once(store: SessionStore) -> None:
+    assert store.create("sid-1", {"oidc_sub": "first"}, 1.0)
+    assert not store.create("sid-1", {"oidc_sub": "second"}, 2.0)
+    loaded = store.load("sid-1")
+    assert loaded is not None
+    assert loaded.data == {"oidc_sub": "first"}
+
+
+def test_a_deleted_session_is_never_written_back(store: SessionStore) -> None:
+    """A request still running when the session ended must not bring it back, whether it changed it or not."""
+    store.create("sid-1", {"oidc_sub": "s-1"}, 1.0)
+    store.delete("sid-1")
+    assert not store.replace("sid-1", {"oidc_sub": "s-1", "viewing_patient": "p-1"}, 2.0)
+    assert not store.touch("sid-1", 2.0)
+    assert store.load("sid-1") is None
+
+
+def test_touch_notes_activity_without_undoing_a_concurrent_change(store: SessionStore) -> None:
+    store.create("sid-1", {"oidc_sub": "s-1"}, 1.0)
+    assert store.replace("sid-1", {"oidc_sub": "s-1", "viewing_patient": "p-2"}, 2.0)  # one request chose
+    assert store.touch("sid-1", 3.0)  # another, slower one only read
+    loaded = store.load("sid-1")
+    assert loaded is not None
+    assert (loaded.data, loaded.seen) == ({"oidc_sub": "s-1", "viewing_patient": "p-2"}, 3.0)
+
+
 def test_delete_where_ends_only_the_matching_sessions(store: SessionStore) -> None:
-    store.save("a", {"oidc_sid": "op-1", "oidc_sub": "person"})
-    store.save("b", {"oidc_sid": "op-2", "oidc_sub": "person"})
-    store.save("c", {"oidc_sid": "op-3", "oidc_sub": "someone-else"})
+    store.create("a", {"oidc_sid": "op-1", "oidc_sub": "person"}, 1.0)
+    store.create("b", {"oidc_sid": "op-2", "oidc_sub": "person"}, 1.0)
+    store.create("c", {"oidc_sid": "op-3", "oidc_sub": "someone-else"}, 1.0)
 
     assert store.delete_where("oidc_sid", "op-1") == 1
     assert store.load("a") is None
@@ -41,19 +69,22 @@ def test_delete_where_ends_only_the_matching_sessions(store: SessionStore) -> No
 def test_redis_entries_expire_a_little_after_the_idle_timeout_and_name_nobody() -> None:
     client = fakeredis.FakeRedis()
     store = RedisSessionStore(client, idle_seconds=900)
-    store.save("sid-1", {"oidc_sub": "sub-of-camille", "oidc_sid": "op-1"})
+    store.create("sid-1", {"oidc_sub": "sub-of-camille", "oidc_sid": "op-1"}, 1.0)
+    store.touch("sid-1", 2.0)
     keys = [k.decode() for k in client.keys("*")]
     assert len(keys) == 3  # the session and its two logout indexes
     assert not any("sub-of-camille" in k or "op-1" in k for k in keys)  # index names are hashed
     assert all(0 < client.ttl(k) <= 900 + EXPIRED_GRACE_SECONDS for k in keys)
 
 
-def test_a_session_changed_after_a_logout_lookup_is_not_ended_by_a_stale_index() -> None:
+def test_a_session_whose_data_changed_after_a_logout_lookup_is_not_ended_by_a_stale_index() -> None:
     store = RedisSessionStore(fakeredis.FakeRedis(), idle_seconds=900)
-    store.save("sid-1", {"oidc_sub": "first-person"})
-    store.save("sid-1", {"oidc_sub": "second-person"})  # same browser, someone else signed in
+    store.create("sid-1", {"oidc_sub": "first-person"}, 1.0)
+    store.replace("sid-1", {"oidc_sub": "second-person"}, 2.0)  # same identifier, other data
     assert store.delete_where("oidc_sub", "first-person") == 0
-    assert store.load("sid-1") == {"oidc_sub": "second-person"}
+    loaded = store.load("sid-1")
+    assert loaded is not None
+    assert loaded.data == {"oidc_sub": "second-person"}
 
 
 def test_redis_store_refuses_lookups_by_keys_it_does_not_index() -> None:

@@ -33,10 +33,12 @@ def test_on_loopback_http_in_development_the_cookie_drops_secure_and_the_prefix(
     client = app.test_client()
     answer = client.get("/login", base_url="http://127.0.0.1:8000")
     assert answer.status_code == 302
-    [header] = [h for h in answer.headers.getlist("Set-Cookie") if h.startswith("portal-session=")]
+    # Before sign-in, the sign-in state travels in the anonymous cookie (portal.auth.session).
+    [header] = [h for h in answer.headers.getlist("Set-Cookie") if h.startswith("portal-anonymous=")]
     attributes = [a.strip().lower() for a in header.split(";")]
     assert "httponly" in attributes and "samesite=lax" in attributes and "path=/" in attributes
     assert "secure" not in attributes
+    assert not [h for h in answer.headers.getlist("Set-Cookie") if h.startswith("__Host-")]
 
 
 def test_signed_in_pages_carry_the_idle_dialog_and_its_script_with_the_nonce(

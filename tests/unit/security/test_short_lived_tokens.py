@@ -18,7 +18,7 @@ def assert_signed_in_as(client: FlaskClient, answer: Any, given_name: str) -> No
     assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
     assert "Se déconnecter" in client.get("/no-such-page").get_data(as_text=True)
     store = client.application.extensions["portal.sessions"]
-    users = [data["user"] for sid in store if (data := store.load(sid)) and "user" in data]
+    users = [stored.data["user"] for sid in store if (stored := store.load(sid)) and "user" in stored.data]
     assert [user["given_name"] for user in users] == [given_name]
 
 
