@@ -104,29 +104,30 @@ class Schematrons:
 
     @classmethod
     def compile(cls, folder: Path, work: Path, schemas: Iterable[str] | None = None) -> Schematrons:
-        """Copy the schemas and value sets under `work` (the reference folder may be read-only; the schemas find
-        value sets relative to the compiled validator) and compile `schemas` (default: both models and the
-        content models)."""
+        """Compile `schemas` (default: both models and the content models) from the reference `folder` into
+        `work`.
+
+        The schemas and their includes are read where they are (the reference folder may be read-only); each
+        compiled validator is written under `work` at the same relative place, beside a `jeuxDeValeurs` link
+        to the value sets, since a schema finds its value sets relative to its compiled validator.
+        """
         source, value_sets = find_reference(folder)
         wanted = tuple(schemas) if schemas is not None else (*MODEL_SCHEMAS.values(), CONTENT_MODELS)
-        copy = work / "schematrons"
-        if not copy.is_dir():
-            shutil.copytree(source, copy)
-            shutil.copytree(value_sets, work / "jeuxDeValeurs")
+        _link_value_sets(value_sets, work / "jeuxDeValeurs")
         processor = _saxon()
         try:
             xslt = processor.new_xslt30_processor()
-            steps = [xslt.compile_stylesheet(stylesheet_file=str(copy / "moteur" / name)) for name in _SKELETON]
+            steps = [xslt.compile_stylesheet(stylesheet_file=str(source / "moteur" / name)) for name in _SKELETON]
             validators = {}
             for schema in wanted:
-                path = copy / schema
+                path = source / schema
                 if not path.is_file():
                     raise SchematronError(f"{schema} is missing from {source}")
                 text = steps[0].transform_to_string(source_file=str(path))
                 for step in steps[1:]:
                     text = step.transform_to_string(xdm_node=processor.parse_xml(xml_text=text))
-                # Beside its .sch, so that the schema's relative paths to value sets hold.
-                compiled = path.with_suffix(".xsl")
+                compiled = (work / "schematrons" / schema).with_suffix(".xsl")
+                compiled.parent.mkdir(parents=True, exist_ok=True)
                 compiled.write_text(text, encoding="utf-8")
                 validators[schema] = xslt.compile_stylesheet(stylesheet_file=str(compiled))
         except SchematronError:
@@ -166,6 +167,17 @@ class Schematrons:
             )
             for failed in svrl.iter(f"{_SVRL}failed-assert")
         )
+
+
+def _link_value_sets(value_sets: Path, target: Path) -> None:
+    """The value sets at `target`: a symbolic link to them, or a copy where links cannot be made."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.symlink_to(value_sets, target_is_directory=True)
+    except OSError:
+        shutil.copytree(value_sets, target)
 
 
 def _one_line(exc: BaseException) -> str:
