@@ -10,7 +10,7 @@ from lxml import etree
 
 from portal.pps.cda import Context, V, first_child
 from portal.pps.rcp_model import FileStatus, Framework, Proposal, RcpSectionKey, Reason, RequestedExam, Treatment
-from portal.pps.sections import COMMENT_CODE, _code_of, _comment, _entries, _text, _value_bool
+from portal.pps.sections import COMMENT_CODE, code_of, comment_of, entries, text_of, value_bool
 
 __all__ = [
     "REQUIRED_SECTIONS",
@@ -87,7 +87,7 @@ def identify(section: etree._Element) -> RcpSectionKey | None:
         key = _BY_TEMPLATE.get(template.get("root") or "")
         if key is not None:
             return key
-    return _BY_LOINC.get(_code_of(section) or "")
+    return _BY_LOINC.get(code_of(section) or "")
 
 
 def _observations(section: etree._Element) -> list[etree._Element]:
@@ -102,14 +102,14 @@ def read_reason(ctx: Context, section: etree._Element) -> Reason:
     organs = []
     problem = None
     for observation in _observations(section):
-        code = _code_of(observation) or ""
+        code = code_of(observation) or ""
         if code == "ORG-119":
             organ = ctx.code(observation.find(V + "value"))
             if organ is not None:
                 organs.append(organ)
         elif code == "55607006":
             value = observation.find(V + "value")
-            problem = (ctx.resolve(value.find(V + "originalText")) if value is not None else None) or _text(
+            problem = (ctx.resolve(value.find(V + "originalText")) if value is not None else None) or text_of(
                 ctx, observation
             )
         elif code:
@@ -119,7 +119,7 @@ def read_reason(ctx: Context, section: etree._Element) -> Reason:
 
     def flag(code: str) -> bool | None:
         observation = found.get(code)
-        return _value_bool(ctx, observation) if observation is not None else None
+        return value_bool(ctx, observation) if observation is not None else None
 
     def coded(code: str) -> etree._Element | None:
         observation = found.get(code)
@@ -132,13 +132,13 @@ def read_reason(ctx: Context, section: etree._Element) -> Reason:
         organs=tuple(organs),
         recourse_rcp=flag("ORG-184"),
         paediatric_rcp=flag("ORG-185"),
-        kind_comment=_comment(ctx, kind) if kind is not None else None,
+        kind_comment=comment_of(ctx, kind) if kind is not None else None,
         diagnostic_opinion=flag("MED-235"),
         treatment_proposal=flag("ORG-114"),
         recourse=flag("ORG-115"),
         paediatric=flag("ORG-116"),
         case_status=ctx.code(coded("ORG-127")),
-        motive_comment=_comment(ctx, motive) if motive is not None else None,
+        motive_comment=comment_of(ctx, motive) if motive is not None else None,
         problem=problem,
     )
 
@@ -146,7 +146,7 @@ def read_reason(ctx: Context, section: etree._Element) -> Reason:
 def _treatment(ctx: Context, procedure: etree._Element) -> Treatment:
     code = ctx.code(procedure.find(V + "code"))
     priority = procedure.find(f"{V}priorityCode/{V}originalText")
-    label = _text(ctx, procedure) or (code.original_text if code is not None else None)
+    label = text_of(ctx, procedure) or (code.original_text if code is not None else None)
     status = procedure.find(V + "statusCode")
     return Treatment(
         proposed=procedure.get("moodCode") != "EVN",
@@ -155,18 +155,18 @@ def _treatment(ctx: Context, procedure: etree._Element) -> Treatment:
         status_code=status.get("code") if status is not None else None,
         dates=ctx.period(procedure.find(V + "effectiveTime"), "treatment dates"),
         rank=ctx.string(priority),
-        comment=_comment(ctx, procedure),
+        comment=comment_of(ctx, procedure),
     )
 
 
 def read_treatments(ctx: Context, section: etree._Element) -> tuple[Treatment, ...]:
     """FR-Actes-et-interventions: the treatments given or under way when the meeting met."""
     found = []
-    for act in _entries(section):
+    for act in entries(section):
         if act.tag == V + "procedure":
             found.append(_treatment(ctx, act))
         else:
-            ctx.warn(f"unexpected entry {_code_of(act)!r} ignored")
+            ctx.warn(f"unexpected entry {code_of(act)!r} ignored")
     return tuple(found)
 
 
@@ -176,8 +176,8 @@ def read_proposal(ctx: Context, section: etree._Element) -> Proposal:
     treatments = []
     exams = []
     surveillance = recourse = comment = None
-    for act in _entries(section):
-        code = _code_of(act)
+    for act in entries(section):
+        code = code_of(act)
         if act.tag == V + "procedure":
             treatments.append(_treatment(ctx, act))
         elif code == "ORG-064":
@@ -185,17 +185,17 @@ def read_proposal(ctx: Context, section: etree._Element) -> Proposal:
             period = ctx.period(time, "requested exam dates")
             exams.append(
                 RequestedExam(
-                    text=_text(ctx, act),
+                    text=text_of(ctx, act),
                     earliest=period.start if period else None,
                     latest=period.high if period else None,
                 )
             )
         elif code == "MED-226":
-            surveillance = _text(ctx, act) or "-"
+            surveillance = text_of(ctx, act) or "-"
         elif code == "ORG-120":
-            recourse = _text(ctx, act) or "-"
+            recourse = text_of(ctx, act) or "-"
         elif code == COMMENT_CODE:
-            comment = _text(ctx, act)
+            comment = text_of(ctx, act)
         else:
             ctx.warn(f"unexpected entry {code!r} ignored")
     if not treatments and surveillance is None and not exams:
@@ -212,17 +212,17 @@ def read_proposal(ctx: Context, section: etree._Element) -> Proposal:
 def read_framework(ctx: Context, section: etree._Element) -> Framework:
     """FR-Cadre-de-la-proposition-therapeutique: guideline (MED-249) and its date, trial proposed (MED-250)."""
     guideline = guideline_date = trial = comment = None
-    for act in _entries(section):
-        code = _code_of(act)
+    for act in entries(section):
+        code = code_of(act)
         if code == "MED-249":
             value = act.find(V + "value")
             guideline = ctx.resolve(value.find(V + "originalText")) if value is not None else None
-            guideline = guideline or (value.get("displayName") if value is not None else None) or _text(ctx, act)
+            guideline = guideline or (value.get("displayName") if value is not None else None) or text_of(ctx, act)
             guideline_date = ctx.start(act.find(V + "effectiveTime"), "guideline date")
         elif code == "MED-250":
-            trial = _value_bool(ctx, act)
+            trial = value_bool(ctx, act)
         elif code == COMMENT_CODE:
-            comment = _text(ctx, act)
+            comment = text_of(ctx, act)
         else:
             ctx.warn(f"unexpected entry {code!r} ignored")
     return Framework(guideline=guideline, guideline_date=guideline_date, trial_proposed=trial, comment=comment)
@@ -231,7 +231,7 @@ def read_framework(ctx: Context, section: etree._Element) -> Framework:
 def read_file_status(ctx: Context, section: etree._Element) -> FileStatus:
     """FR-Statut-dossier-RCP: the organizer GEN-099 with file complete (GEN-100), quorum (ORG-125), comment."""
     complete = quorum = comment = None
-    organizer = next((e for e in _entries(section) if _code_of(e) == "GEN-099"), None)
+    organizer = next((e for e in entries(section) if code_of(e) == "GEN-099"), None)
     if organizer is None:
         ctx.warn("no RCP information (GEN-099)")
         return FileStatus()
@@ -239,11 +239,11 @@ def read_file_status(ctx: Context, section: etree._Element) -> FileStatus:
         inner = first_child(component)
         if inner is None:
             continue
-        code = _code_of(inner)
+        code = code_of(inner)
         if code == "GEN-100":
-            complete = _value_bool(ctx, inner)
+            complete = value_bool(ctx, inner)
         elif code == "ORG-125":
             quorum = ctx.code(inner.find(V + "value"))
         elif code == COMMENT_CODE:
-            comment = _text(ctx, inner)
+            comment = text_of(ctx, inner)
     return FileStatus(complete=complete, quorum=quorum, comment=comment)
