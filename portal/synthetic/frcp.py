@@ -37,10 +37,11 @@ from portal.synthetic.xml import (
     telecom,
 )
 
-__all__ = ["RCP_EVENT", "frcp_title", "proposed_treatments", "write_frcp"]
+__all__ = ["RCP_EVENT", "frcp_title", "known_treatments", "proposed_treatments", "write_frcp"]
 
 RCP_EVENT = c.RCP_EVENT
-#: Fictional identifiers of the regional network (RRC), its RCP manager and each RCP, under the national roots.
+#: Fictional identifiers of the regional network (RRC) and its RCP manager under the national roots: region
+#: "99" does not exist, so they never name a real network.
 RRC_EXTENSION = "9901"
 MANAGER_EXTENSION = "990101"
 
@@ -74,7 +75,7 @@ def write_frcp(case: Case, index: int, reference: dt.date) -> bytes:
 
 
 def _rcp_extension(report: RcpReport) -> str:
-    """A stable fictional national RCP number per meeting name."""
+    """A stable fictional national RCP number per meeting name, under the fictional manager's prefix."""
     return f"9901{sum(map(ord, report.name)) % 100:02d}"
 
 
