@@ -13,3 +13,8 @@ def test_the_official_schematrons_value_sets_and_examples_are_there(reference: P
         assert (schematrons / schema).is_file(), schema
     assert (value_sets / "JDV_TypeTraitement_FRCP_CISIS.xml").is_file()
     assert len(list(reference.glob("CANCER-*.xml"))) == 3
+
+
+def test_the_schematrons_folder_itself_leads_to_the_same_material(reference: Path) -> None:
+    # What `portal check --schematrons DIR` accepts: the ANS layout, or its schematrons/ folder.
+    assert find_reference(reference / "schematrons") == find_reference(reference)
