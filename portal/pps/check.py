@@ -1,8 +1,7 @@
-"""The reports `portal pps check FILE` and `portal check FILE` print: what the readers found (for integrators).
+"""The reports `portal pps check FILE` and `portal check FILE` print, and the structural checks of each model.
 
-They show structure and counts, never the patient's identity or health details, so that they can be pasted
-into a ticket. `model_of` names the CI-SIS model a file follows; `pps_problems` and `rcp_problems` list what
-makes it structurally non-conformant (missing identifiers, mandatory sections).
+Structure and counts only, never the patient's identity or health details, so that a report can be pasted
+into a ticket.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """The RCP report model: what a patient can be shown of a CI-SIS CANCER-FRCP 2022.01 document (fiche RCP).
 
-Plain frozen dataclasses, no framework import, beside the care-plan model (`model.py`) whose header, diagnosis,
-phase and status types it reuses. An `RcpReport` says when and where the multidisciplinary meeting (réunion de
-concertation pluridisciplinaire) met, who took part, why the case came to it, what it knew and what it proposed,
-within which framework. What the reader could not read is listed in `warnings`, never raised.
+Plain frozen dataclasses, no framework import, reusing the care-plan model's header, diagnosis, phase and status
+types; what the reader could not read is listed in `RcpReport.warnings`, never raised.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
 """Write an RCP report (Fiche RCP, CI-SIS CANCER-FRCP 2022.01) of a synthetic case: the document a PPS follows.
 
-Built as the model requires (template 1.2.250.1.213.1.1.1.8, LOINC 34794-8): the meeting in the header (its
-regional network, manager and RCP identifiers, the establishment, the coordinator, requester, quorum and GP) and
-every mandatory section: reason for the RCP, how the cancer was found, the coded diagnosis, the clinical phase,
-the case summary and question, the file's status, the proposed care plan, its framework and the document status.
-The diagnosis, discovery and phase sections are written as in the PPS the meeting led to (`body.BodyWriter`).
+Every section and header part the model makes mandatory, with the diagnosis, discovery and phase written as in
+the PPS the meeting led to (`body.BodyWriter`) and the proposal taken from that PPS's planned treatments.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The conformance layer: the official ANS schematrons, compiled once per run, against every document we make.
 
-It reads `../shared/reference/ci-sis` (never copied into the project). When that folder is absent, only
-`test_reference.py` is collected, and it skips with one line that says so. The schemas are compiled once per
-run into a temporary folder, since the reference folder is read-only in CI.
+It reads `../shared/reference/ci-sis` in place (never copied into the project); without it, only
+`test_reference.py` is collected, and it skips with one line that says so.
 """
 
 from __future__ import annotations
