@@ -1,5 +1,8 @@
 """The `portal` command: tools for integrators and tests around the `pps` step (no web server needed).
 
+`portal check FILE [--schematrons DIR]` names the CI-SIS model a file follows (CANCER-PPS or CANCER-FRCP), runs
+its structural checks and, with the official ANS schematrons, their rules; exit 0 conformant, 1 not, 2 when the
+rules cannot be run.
 `portal pps check FILE` reads one document and reports what it found, or says in one line why it is refused.
 `portal pps preview FILE [--lang fr|en] [-o OUT]` renders the patient's pages for one document as one HTML file.
 `portal pps diff OLD NEW [--lang fr|en]` prints what changed between two versions, one sentence per line.
@@ -15,13 +18,14 @@ from typing import Any, TypeVar
 
 import click
 
-from portal.pps.check import report
+from portal.pps.check import DocumentModel, model_of, pps_problems, rcp_problems, rcp_report, report
 from portal.pps.errors import DocumentRefused
 from portal.pps.model import CarePlan
+from portal.pps.rcp_reader import read_rcp
 from portal.pps.reader import read_pps
 from portal.pps.safexml import DEFAULT_MAX_BYTES
 
-__all__ = ["main", "portal", "pps"]
+__all__ = ["check_command", "main", "portal", "pps"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,6 +83,68 @@ def _read_bytes(file: str, max_bytes: int) -> bytes:
         _refuse(f"too large: {size} bytes, the limit is {max_bytes}")
     with open(file, "rb") as handle:
         return handle.read(max_bytes + 1)
+
+
+@portal.command(name="check")
+@_FILE
+@click.option(
+    "--schematrons",
+    "schematrons",
+    type=click.Path(exists=True, file_okay=False, path_type=str),
+    default=None,
+    help="Also run the official ANS rules: the folder holding schematrons/ and jeuxDeValeurs/ side by side "
+    "(or schematrons/ itself). Needs the saxonche package.",
+)
+@_MAX_BYTES
+def check_command(file: str, schematrons: str | None, max_bytes: int) -> None:
+    """Name the CI-SIS model FILE follows, run its structural checks (and with --schematrons the official rules,
+    one line per failed assert); exit 0 if conformant, 1 if not, 2 if the official rules cannot be run."""
+    data = _read_bytes(file, max_bytes)
+    try:
+        model = model_of(data, max_bytes=max_bytes)
+        if model is DocumentModel.PPS:
+            plan = read_pps(data, max_bytes=max_bytes)
+            details, problems = report(plan), pps_problems(plan)
+        else:
+            rcp = read_rcp(data, max_bytes=max_bytes)
+            details, problems = rcp_report(rcp), rcp_problems(rcp)
+    except DocumentRefused as exc:
+        _refuse(exc.reason)
+        return
+    click.echo(f"model: {model.label}")
+    click.echo(details)
+    click.echo(f"structure: {len(problems)} problems")
+    for problem in problems:
+        click.echo(f"  - {problem}")
+    failed = _official_rules(data, model, schematrons, max_bytes) if schematrons is not None else 0
+    if problems or failed:
+        click.echo(f"not conformant: {len(problems)} structural problems, {failed} failed asserts")
+        raise SystemExit(1)
+    click.echo("conformant" if schematrons is not None else "conformant (structure only: no --schematrons)")
+
+
+def _official_rules(data: bytes, model: DocumentModel, folder: str, max_bytes: int) -> int:
+    """Run the model's schema and the content models; print each failed assert on one line; their count."""
+    import tempfile
+    from pathlib import Path
+
+    from portal.conformance import CONTENT_MODELS, MODEL_SCHEMAS, SchematronError, Schematrons
+
+    schemas = (MODEL_SCHEMAS[model.value], CONTENT_MODELS)
+    try:
+        with tempfile.TemporaryDirectory(prefix="portal-schematrons-") as work:
+            rules = Schematrons.compile(Path(folder), Path(work), schemas)
+            results = [(schema, rules.validate(data, schema, max_bytes=max_bytes)) for schema in schemas]
+    except SchematronError as exc:
+        click.echo(f"portal: cannot run the official rules: {exc.reason}", err=True)
+        raise SystemExit(2) from None
+    count = 0
+    for schema, failed in results:
+        click.echo(f"{Path(schema).name}: {len(failed)} failed asserts")
+        for item in failed:
+            click.echo(f"  failed: {item.location}: {item.text}")
+        count += len(failed)
+    return count
 
 
 @pps.command()

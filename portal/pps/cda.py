@@ -6,6 +6,9 @@ method takes an element that may be None or carry a nullFlavor, and returns None
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from lxml import etree
 
 from portal.pps.hl7time import HL7Time, InvalidTimestamp
@@ -23,7 +26,7 @@ from portal.pps.model import (
 from portal.pps.narrative import NarrativeIndex, clean, plain_text
 from portal.pps.safexml import HL7_NS
 
-__all__ = ["XSI_TYPE", "Context", "V", "first_child", "is_element", "local_name"]
+__all__ = ["XSI_TYPE", "Context", "V", "first_child", "guard", "is_element", "local_name"]
 
 V = f"{{{HL7_NS}}}"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
@@ -39,6 +42,22 @@ _ADDRESS_PARTS = {
     V + "county": "county",
     V + "country": "country",
 }
+
+
+T = TypeVar("T")
+
+
+def guard(ctx: Context, section: str, read: Callable[[], T], default: T) -> T:
+    """Run one part of the reading; an unexpected failure becomes a warning and the default value."""
+    previous = ctx.section
+    ctx.section = section
+    try:
+        return read()
+    except Exception as exc:
+        ctx.warn(f"could not be read ({type(exc).__name__})")
+        return default
+    finally:
+        ctx.section = previous
 
 
 def local_name(element: etree._Element) -> str:

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from portal.pps.cda import Context, V
+from portal.pps.cda import Context, V, guard
 from portal.pps.errors import DocumentRefused
 from portal.pps.header import read_contacts, read_informants, read_metadata, read_patient
 from portal.pps.model import (
@@ -77,12 +77,12 @@ def read_pps(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CarePlan:
     _check_is_cancer_pps(doc)
     ctx = Context(NarrativeIndex(doc))
 
-    metadata = _guard(ctx, "header", lambda: read_metadata(ctx, doc), DocumentMetadata(id=None))
-    patient = _guard(ctx, "header", lambda: read_patient(ctx, doc), Patient())
+    metadata = guard(ctx, "header", lambda: read_metadata(ctx, doc), DocumentMetadata(id=None))
+    patient = guard(ctx, "header", lambda: read_patient(ctx, doc), Patient())
     informants: tuple[tuple[RelatedPerson, ...], tuple[RelatedPerson, ...]] = ((), ())
-    informants = _guard(ctx, "header", lambda: read_informants(ctx, doc), informants)
+    informants = guard(ctx, "header", lambda: read_informants(ctx, doc), informants)
     no_contacts: tuple[Contact, ...] = ()
-    contacts = _guard(ctx, "header", lambda: read_contacts(ctx, doc), no_contacts)
+    contacts = guard(ctx, "header", lambda: read_contacts(ctx, doc), no_contacts)
     plan = CarePlan(
         metadata=metadata,
         patient=patient,
@@ -116,19 +116,6 @@ def _check_is_cancer_pps(doc: etree._Element) -> None:
             f"not a cancer PPS: a care plan (LOINC {CARE_PLAN_LOINC}) without template {CANCER_PPS_TEMPLATE}"
         )
     raise DocumentRefused(f"not a cancer PPS: template {CANCER_PPS_TEMPLATE} is missing (code {code!r})")
-
-
-def _guard(ctx: Context, section: str, read: Callable[[], T], default: T) -> T:
-    """Run one part of the reading; an unexpected failure becomes a warning and the default value."""
-    previous = ctx.section
-    ctx.section = section
-    try:
-        return read()
-    except Exception as exc:
-        ctx.warn(f"could not be read ({type(exc).__name__})")
-        return default
-    finally:
-        ctx.section = previous
 
 
 def _read_body(ctx: Context, plan: CarePlan, body: etree._Element) -> CarePlan:
@@ -167,7 +154,7 @@ def _read_body(ctx: Context, plan: CarePlan, body: etree._Element) -> CarePlan:
         element = found.get(key)
         if element is None:
             return default
-        return _guard(ctx, key.value, lambda: read(ctx, element), default)
+        return guard(ctx, key.value, lambda: read(ctx, element), default)
 
     paediatrics: Paediatrics | None = run(SectionKey.PAEDIATRICS, read_paediatrics, None)
     diagnoses: tuple[Diagnosis, ...] = run(SectionKey.DIAGNOSIS, read_diagnoses, ())
@@ -206,7 +193,7 @@ def _section_text(ctx: Context, key: SectionKey, text: etree._Element | None) ->
     if text is None:
         ctx.warn("the section has no narrative text", key.value)
         return ""
-    return _guard(ctx, key.value, lambda: plain_text(text), "")
+    return guard(ctx, key.value, lambda: plain_text(text), "")
 
 
 def _with_pdf(ctx: Context, plan: CarePlan, non_xml: etree._Element) -> CarePlan:

@@ -2,6 +2,7 @@
 
 `identify` names a section from its LOINC code, its TA_ASIP translation and its template; one `read_*`
 function per section reads its entries. Entries the model does not know are reported as warnings, never guessed.
+The diagnosis, discovery, phase and status readers, and the entry helpers, serve RCP reports too.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ from portal.pps.model import (
 )
 
 __all__ = [
+    "COMMENT_CODE",
     "Programme",
+    "code_of",
+    "comment_of",
+    "entries",
     "identify",
     "read_diagnoses",
     "read_discovery",
@@ -45,6 +50,8 @@ __all__ = [
     "read_phase",
     "read_references",
     "read_status",
+    "text_of",
+    "value_bool",
 ]
 
 COMMENT_CODE = "48767-8"
@@ -92,7 +99,8 @@ def identify(section: etree._Element, seen: set[SectionKey]) -> SectionKey | Non
     }.get(loinc or "")
 
 
-def _entries(section: etree._Element) -> Iterator[etree._Element]:
+def entries(section: etree._Element) -> Iterator[etree._Element]:
+    """The act each `entry` of the section wraps, in document order."""
     for entry in section.findall(V + "entry"):
         act = first_child(entry)
         if act is not None:
@@ -107,24 +115,27 @@ def _related(act: etree._Element) -> Iterator[tuple[str, etree._Element]]:
             yield relation.get("typeCode") or "", inner
 
 
-def _code_of(act: etree._Element) -> str | None:
+def code_of(act: etree._Element) -> str | None:
+    """The `code/@code` of an act or section."""
     code = act.find(V + "code")
     return code.get("code") if code is not None else None
 
 
-def _comment(ctx: Context, act: etree._Element) -> str | None:
+def comment_of(ctx: Context, act: etree._Element) -> str | None:
     """The FR-Commentaire-ER (LOINC 48767-8) attached to `act`, if any."""
     for _, inner in _related(act):
-        if _code_of(inner) == COMMENT_CODE:
+        if code_of(inner) == COMMENT_CODE:
             return ctx.resolve(inner.find(V + "text"))
     return None
 
 
-def _text(ctx: Context, act: etree._Element) -> str | None:
+def text_of(ctx: Context, act: etree._Element) -> str | None:
+    """The act's `text`, its narrative reference resolved."""
     return ctx.resolve(act.find(V + "text"))
 
 
-def _value_bool(ctx: Context, act: etree._Element) -> bool | None:
+def value_bool(ctx: Context, act: etree._Element) -> bool | None:
+    """The act's BL `value`: True, False or None."""
     return ctx.boolean(act.find(V + "value"))
 
 
@@ -132,9 +143,9 @@ def _value_bool(ctx: Context, act: etree._Element) -> bool | None:
 
 
 def read_paediatrics(ctx: Context, section: etree._Element) -> Paediatrics | None:
-    for act in _entries(section):
-        if _code_of(act) == "ORG-116":
-            return Paediatrics(applies=_value_bool(ctx, act), comment=_comment(ctx, act), text=_text(ctx, act))
+    for act in entries(section):
+        if code_of(act) == "ORG-116":
+            return Paediatrics(applies=value_bool(ctx, act), comment=comment_of(ctx, act), text=text_of(ctx, act))
     ctx.warn("no paediatrics observation (ORG-116)")
     return None
 
@@ -146,10 +157,10 @@ _DIAGNOSIS_TEMPLATES = frozenset({"1.2.250.1.213.1.1.3.113", "1.3.6.1.4.1.19376.
 
 def read_diagnoses(ctx: Context, section: etree._Element) -> tuple[Diagnosis, ...]:
     found = []
-    for concern in _entries(section):
+    for concern in entries(section):
         for _, observation in _related(concern):
             templates = {t.get("root") for t in observation.findall(V + "templateId")}
-            if templates & _DIAGNOSIS_TEMPLATES or _code_of(observation) == "282291009":
+            if templates & _DIAGNOSIS_TEMPLATES or code_of(observation) == "282291009":
                 found.append(_diagnosis(ctx, concern, observation))
     if not found:
         ctx.warn("no tumour diagnosis entry")
@@ -174,7 +185,7 @@ def _diagnosis(ctx: Context, concern: etree._Element, observation: etree._Elemen
     for inner in observation.iter(V + "observation", V + "act"):
         if inner is observation:
             continue
-        code = _code_of(inner)
+        code = code_of(inner)
         if code == "75620-5" or code == "21902-2":  # clinical / pathological stage
             stage_date = ctx.start(inner.find(V + "effectiveTime"), "stage date")
             value = inner.find(V + "value")
@@ -190,14 +201,14 @@ def _diagnosis(ctx: Context, concern: etree._Element, observation: etree._Elemen
         elif code == "21918-8":
             value = inner.find(V + "value")
             text = ctx.resolve(value.find(V + "originalText")) if value is not None else None
-            text = text or (value.get("displayName") if value is not None else None) or _text(ctx, inner)
+            text = text or (value.get("displayName") if value is not None else None) or text_of(ctx, inner)
             if text:
                 other_stages.append(text)
         elif code == COMMENT_CODE and comment is None:
-            comment = _text(ctx, inner)
+            comment = text_of(ctx, inner)
     return Diagnosis(
         date=date,
-        label=_text(ctx, observation),
+        label=text_of(ctx, observation),
         topography=ctx.code(site),
         laterality=laterality,
         morphology=ctx.code(observation.find(V + "value")),
@@ -216,12 +227,12 @@ def _diagnosis(ctx: Context, concern: etree._Element, observation: etree._Elemen
 
 
 def read_discovery(ctx: Context, section: etree._Element) -> Discovery | None:
-    for act in _entries(section):
-        if _code_of(act) == "63921-1":
+    for act in entries(section):
+        if code_of(act) == "63921-1":
             return Discovery(
-                screening=_value_bool(ctx, act),
+                screening=value_bool(ctx, act),
                 date=ctx.start(act.find(V + "effectiveTime"), "screening date"),
-                text=_text(ctx, act),
+                text=text_of(ctx, act),
             )
     ctx.warn("no screening observation (63921-1)")
     return None
@@ -229,22 +240,22 @@ def read_discovery(ctx: Context, section: etree._Element) -> Discovery | None:
 
 def read_phase(ctx: Context, section: etree._Element) -> tuple[Phase | None, Progression | None]:
     phase = progression = None
-    for act in _entries(section):
-        code = _code_of(act)
+    for act in entries(section):
+        code = code_of(act)
         if code == "MED-243":
             phase = Phase(
                 code=ctx.code(act.find(V + "value")),
                 date=ctx.start(act.find(V + "effectiveTime"), "phase date"),
-                comment=_comment(ctx, act),
+                comment=comment_of(ctx, act),
             )
         elif code == "MED-245":
             where: dict[str, bool | None] = {}
             for _, inner in _related(act):
-                name = {"MED-246": "local", "MED-247": "regional", "MED-248": "distant"}.get(_code_of(inner) or "")
+                name = {"MED-246": "local", "MED-247": "regional", "MED-248": "distant"}.get(code_of(inner) or "")
                 if name:
-                    where[name] = _value_bool(ctx, inner)
+                    where[name] = value_bool(ctx, inner)
             progression = Progression(
-                present=_value_bool(ctx, act),
+                present=value_bool(ctx, act),
                 date=ctx.start(act.find(V + "effectiveTime"), "progression date"),
                 local=where.get("local"),
                 regional=where.get("regional"),
@@ -269,8 +280,8 @@ class Programme:
 
 
 def read_items(ctx: Context, section: etree._Element, into: Programme) -> None:
-    for act in _entries(section):
-        code = _code_of(act)
+    for act in entries(section):
+        code = code_of(act)
         kind = _ITEM_KINDS.get(code or "")
         if kind is not None:
             try:
@@ -279,9 +290,9 @@ def read_items(ctx: Context, section: etree._Element, into: Programme) -> None:
                 ctx.warn(f"an item {code} could not be read: {type(exc).__name__}")
         elif code == "MED-052":
             into.stop = TreatmentStop(
-                stopped=_value_bool(ctx, act),
+                stopped=value_bool(ctx, act),
                 date=ctx.start(act.find(V + "effectiveTime"), "stop of treatments date"),
-                comment=_text(ctx, act) or _comment(ctx, act),
+                comment=text_of(ctx, act) or comment_of(ctx, act),
             )
         else:
             ctx.warn(f"unexpected entry {code!r} ignored")
@@ -326,7 +337,7 @@ def _item(ctx: Context, kind: ItemKind, act: etree._Element) -> ProgrammeItem:
     comment: str | None = None
     reasons: list[ItemReason] = []
     for type_code_of_relation, inner in _related(act):
-        inner_code = _code_of(inner)
+        inner_code = code_of(inner)
         if inner_code == "GEN-177":
             planned_dates = ctx.period(inner.find(V + "effectiveTime"), "planned dates")
         elif inner_code in ("ORG-004", "ORG-116"):
@@ -334,13 +345,13 @@ def _item(ctx: Context, kind: ItemKind, act: etree._Element) -> ProgrammeItem:
             rhythm = _rhythm(ctx, inner)
         elif inner_code == "ORG-006":
             route = ctx.code(inner.find(V + "value"))
-            route_text = _text(ctx, inner)
+            route_text = text_of(ctx, inner)
         elif inner_code == "MED-565":
             value = inner.find(V + "value")
             side_effects = ctx.resolve(value.find(V + "originalText")) if value is not None else None
-            side_effects = side_effects or _text(ctx, inner)
+            side_effects = side_effects or text_of(ctx, inner)
         elif inner_code == COMMENT_CODE:
-            comment = _text(ctx, inner)
+            comment = text_of(ctx, inner)
         elif type_code_of_relation == "RSON":
             reasons.append(_reason(ctx, inner))
         else:
@@ -349,7 +360,7 @@ def _item(ctx: Context, kind: ItemKind, act: etree._Element) -> ProgrammeItem:
         kind=kind,
         status=ItemStatus.DONE if act.get("moodCode") in _DONE_MOODS else ItemStatus.PLANNED,
         type=type_code,
-        label=_text(ctx, act),
+        label=text_of(ctx, act),
         id=ctx.identifier(act.find(V + "id")),
         status_code=status.get("code") if status is not None else None,
         negated=(act.get("negationInd") or "").lower() == "true",
@@ -388,7 +399,7 @@ def _rhythm(ctx: Context, observation: etree._Element) -> Rhythm:
             elif other is None:
                 other = code
     return Rhythm(
-        text=_text(ctx, observation),
+        text=text_of(ctx, observation),
         at_home=at_home,
         period_value=period_value,
         period_unit=period_unit,
@@ -412,7 +423,7 @@ def _reason(ctx: Context, observation: etree._Element) -> ItemReason:
             written = value.get("value") or ctx.string(value)
     return ItemReason(
         code=ctx.code(observation.find(V + "code")),
-        text=_text(ctx, observation),
+        text=text_of(ctx, observation),
         value=written,
         value_code=value_code,
         date=ctx.start(observation.find(V + "effectiveTime"), "reason date"),
@@ -426,16 +437,16 @@ def read_status(ctx: Context, section: etree._Element) -> DocumentStatus:
     status = comment = reason = reason_comment = None
     status_date = reason_date = rcp_date = handed_date = announcement_date = None
     handed_by = None
-    for act in _entries(section):
-        code = _code_of(act)
+    for act in entries(section):
+        code = code_of(act)
         if code == "GEN-065":
             status = ctx.code(act.find(V + "value"))
             status_date = ctx.start(act.find(V + "effectiveTime"), "status date")
-            comment = _comment(ctx, act)
+            comment = comment_of(ctx, act)
         elif code == "GEN-037":
             reason = ctx.code(act.find(V + "value"))
             reason_date = ctx.start(act.find(V + "effectiveTime"), "update reason date")
-            reason_comment = _comment(ctx, act)
+            reason_comment = comment_of(ctx, act)
         elif code == "ORG-189":
             rcp_date = ctx.start(act.find(V + "effectiveTime"), "RCP date") or ctx.time(
                 act.find(V + "value"), "RCP date"
@@ -468,14 +479,14 @@ def read_status(ctx: Context, section: etree._Element) -> DocumentStatus:
 
 def read_references(ctx: Context, section: etree._Element) -> tuple[ReferencedDocument, ...]:
     found = []
-    for act in _entries(section):
+    for act in entries(section):
         for reference in act.findall(V + "reference"):
             document = first_child(reference)
             if document is None:
                 continue
             ident = ctx.identifier(document.find(V + "id"))
             code = ctx.code(document.find(V + "code"))
-            text = _text(ctx, document)
+            text = text_of(ctx, document)
             found.append(
                 ReferencedDocument(
                     id=ident,

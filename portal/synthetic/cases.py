@@ -19,6 +19,7 @@ from portal.synthetic.spec import (
     Case,
     Contact,
     Diagnosis,
+    Exam,
     ExternalDocument,
     Item,
     Patient,
@@ -168,6 +169,30 @@ BREAST = Case(
             "hormonothérapie pendant 5 ans.",
             "Carcinome canalaire infiltrant du sein gauche, cT2 N0 M0, RH+ HER2-.",
             for_version=1,
+            name="RCP Sein Démo",
+            facility=a.HOSPITAL,
+            system=c.BREAST,
+            organ=c.BREAST,
+            question="Patiente en bonne santé, adressée par son médecin traitant après une mammographie de "
+            "dépistage. Quel traitement proposer ? Une chimiothérapie avant l'opération est-elle utile ?",
+            requester=a.GP_ONE,
+            quorum=(a.ONCOLOGIST, a.SURGEON, a.RADIOTHERAPIST),
+            guideline="Référentiel régional Démo des cancers du sein, version 2025 (fictif)",
+            guideline_date=-420,
+            exams=(
+                Exam(
+                    -306,
+                    "Mammographie et échographie de dépistage",
+                    "Opacité de 28 mm du quadrant supéro-externe gauche, classée ACR 5 ; aisselle normale.",
+                ),
+                Exam(
+                    -300,
+                    "Microbiopsie sous échographie",
+                    "Carcinome canalaire infiltrant de grade II, récepteurs hormonaux positifs, HER2 négatif, "
+                    "Ki67 à 30 %.",
+                ),
+                Exam(-293, "Scanner thoraco-abdomino-pelvien", "Pas de lésion à distance."),
+            ),
         ),
     ),
     versions=(
@@ -1357,6 +1382,29 @@ CHILD = Case(
             "Chimiothérapie postopératoire de 27 semaines (vincristine, actinomycine D).",
             "Néphroblastome du rein gauche opéré, stade local II, risque intermédiaire.",
             for_version=2,
+            name="RCP Oncologie pédiatrique Démo",
+            facility=a.CHILDREN_HOSPITAL,
+            system=c.URINARY_SYSTEM,
+            organ=c.KIDNEY,
+            question="Enfant opéré du rein gauche après 4 semaines de chimiothérapie. Quel traitement après "
+            "l'opération, au vu du stade local et de l'histologie ?",
+            requester=a.SURGEON,
+            quorum=(a.PAEDIATRIC_ONCOLOGIST, a.SURGEON, a.RADIOTHERAPIST),
+            guideline="Protocole Démo de traitement des tumeurs rénales de l'enfant, version 2024 (fictif)",
+            guideline_date=-700,
+            trial=True,
+            exams=(
+                Exam(
+                    -110,
+                    "Examen de la pièce opératoire (anatomopathologie)",
+                    "Néphroblastome de risque intermédiaire, stade local II ; limites d'exérèse saines.",
+                ),
+                Exam(
+                    -108,
+                    "Radiographie du thorax et échographie abdominale",
+                    "Pas de lésion à distance ; rein droit normal.",
+                ),
+            ),
         ),
     ),
     versions=(
@@ -1622,6 +1670,24 @@ OVARIAN = Case(
             "Rechute péritonéale d'un cystadénocarcinome séreux de l'ovaire, 30 mois après la fin du "
             "traitement initial.",
             for_version=2,
+            name="RCP Gynécologie Démo",
+            facility=a.CANCER_CENTRE,
+            system=c.FEMALE_GENITAL_SYSTEM,
+            organ=c.OVARY,
+            question="Rechute 30 mois après la fin de la chimiothérapie à base de platine. Quel traitement "
+            "proposer, et faut-il un traitement d'entretien ?",
+            requester=a.ONCOLOGIST,
+            quorum=(a.ONCOLOGIST, a.SURGEON, a.RADIOTHERAPIST),
+            guideline="Référentiel régional Démo des cancers de l'ovaire, version 2026 (fictif)",
+            guideline_date=-240,
+            exams=(
+                Exam(-64, "Dosage du CA-125", "CA-125 à 180 UI/ml, en hausse régulière depuis 3 mois."),
+                Exam(
+                    -58,
+                    "Scanner thoraco-abdomino-pelvien",
+                    "Nodules péritonéaux de 15 à 20 mm ; ni foie ni poumons atteints.",
+                ),
+            ),
         ),
     ),
     versions=(

@@ -252,3 +252,39 @@ ROLE_SUPPORT_STRUCTURE = Code(TA_ASIP, "ORG-181", "Structure de soutien et d'inf
 TEAM_MEMBER = Code(TEAM_MEMBER_SYSTEM, "353", "Membre de l'équipe de soins")
 CORRESPONDENT = Code(CORRESPONDENT_SYSTEM, "CORRE", "Correspondant")
 GP_FUNCTION = Code(PARTICIPATION_FUNCTION, "PCP", "Médecin Traitant")
+
+# --- RCP report (FRCP): the meeting, its reason, its file, its framework ------------------------------------
+RCP_EVENT = Code("1.2.250.1.213.3.3.13", "39", "Réunion de Concertation Pluridisciplinaire (RCP)")
+RCP_NATURE = Code(TA_ASIP, "GEN-098", "Nature de la discussion")
+RCP_ORGANS = Code(TA_ASIP, "ORG-117", "RCP Appareil - Organes")
+RCP_SYSTEM = Code(TA_ASIP, "ORG-118", "Appareil concerné")
+RCP_ORGAN = Code(TA_ASIP, "ORG-119", "Organe")
+RCP_RECOURSE = Code(TA_ASIP, "ORG-184", "RCP de recours")
+RCP_PAEDIATRIC = Code(TA_ASIP, "ORG-185", "RCP pédiatrique")
+RCP_MOTIVE = Code(TA_ASIP, "ORG-186", "Motif de la RCP")
+DIAGNOSTIC_OPINION = Code(TA_ASIP, "MED-235", "Avis diagnostique")
+TREATMENT_PROPOSAL = Code(TA_ASIP, "ORG-114", "Proposition de traitement (dont ajustement et surveillance)")
+RECOURSE = Code(TA_ASIP, "ORG-115", "Recours")
+CASE_STATUS = Code(TA_ASIP, "ORG-127", "Statut du cas présenté")
+CASE_DISCUSSED = Code(TA_ASIP, "ORG-134", "Cas discuté")
+PROBLEM = Code(SNOMED, "55607006", "problème")
+RCP_INFORMATION = Code(TA_ASIP, "GEN-099", "Information RCP")
+FILE_COMPLETE = Code(TA_ASIP, "GEN-100", "Dossier complet")
+QUORUM = Code(TA_ASIP, "ORG-125", "Quorum RCP")
+QUORUM_REACHED = Code(TA_ASIP, "ORG-126", "Quorum atteint")
+GUIDELINE = Code(TA_ASIP, "MED-249", "Recommandation/référentiel de pratique clinique")
+TRIAL_PROPOSED = Code(TA_ASIP, "MED-250", "Proposition d'inclusion dans un essai clinique")
+#: JDV_TypeTraitement_FRCP_CISIS writes hormone therapy with another NCIt code than the PPS value set.
+HORMONE_THERAPY_FRCP = Code(NCIT, "C547", "Hormonothérapie")
+
+# --- JDV_RCP_Appareil_CISIS / JDV_RCP_Organe_CISIS ----------------------------------------------------------
+BREAST = Code(SNOMED, "76752008", "sein")
+URINARY_SYSTEM = Code(SNOMED, "122489005", "système urinaire")
+KIDNEY = Code(SNOMED, "64033007", "rein")
+FEMALE_GENITAL_SYSTEM = Code(SNOMED, "53065001", "appareil génital féminin")
+OVARY = Code(SNOMED, "15497006", "ovaire")
+
+# --- Identifier systems of the RCP (encompassingEncounter ids) ----------------------------------------------
+RRC_ID = "1.2.250.1.161.1.20.1.1"
+RCP_MANAGER_ID = "1.2.250.1.161.1.20.2.1"
+RCP_ID = "1.2.250.1.161.1.20.3.1"

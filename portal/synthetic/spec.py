@@ -215,13 +215,41 @@ class ExternalDocument:
 
 
 @dataclass(frozen=True)
+class Exam:
+    """A result the RCP looked at (élément paraclinique): when, which examination, what it showed."""
+
+    date: Day
+    name: str
+    result: str
+
+
+@dataclass(frozen=True)
 class RcpReport:
-    """An RCP report (FRCP) stored beside the plan, linked from the version it was decided for."""
+    """An RCP report (FRCP) stored beside the plan, linked from the version it was decided for.
+
+    The meeting (`name`, held at `facility`) discussed the case (`summary`, `question`, `exams`) and proposed
+    the planned treatments of version `for_version` (`proposal` sums them up); the treatments that version
+    lists as done are the ones the meeting knew of. `system` and `organ` classify the meeting (JDV_RCP_Appareil,
+    JDV_RCP_Organe); `guideline` is the clinical practice guideline it followed, `trial` whether it proposed a
+    clinical trial.
+    """
 
     date: Day
     proposal: str
     summary: str
     for_version: int
+    name: str
+    facility: Organisation
+    system: Code
+    organ: Code
+    question: str
+    requester: Professional
+    quorum: tuple[Professional, ...]
+    guideline: str
+    guideline_date: Day
+    exams: tuple[Exam, ...] = ()
+    trial: bool = False
+    diagnostic_opinion: bool = False
 
 
 @dataclass(frozen=True)
@@ -301,7 +329,15 @@ def shift_case(case: Case, days: int) -> Case:
         if case.diagnosis is None
         else dataclasses.replace(case.diagnosis, date=case.diagnosis.date + days),
         versions=tuple(version(v) for v in case.versions),
-        rcp_reports=tuple(dataclasses.replace(r, date=r.date + days) for r in case.rcp_reports),
+        rcp_reports=tuple(
+            dataclasses.replace(
+                r,
+                date=r.date + days,
+                guideline_date=r.guideline_date + days,
+                exams=tuple(dataclasses.replace(e, date=e.date + days) for e in r.exams),
+            )
+            for r in case.rcp_reports
+        ),
     )
 
 
