@@ -8,8 +8,9 @@ documents and parts of the plan they may see (access step of the data path, betw
 - A professional signed in at the professional provider sees (as a preview of the patient's view) the
   patients of the CareTeams listing them — Practitioner or PractitionerRole with their RPPS number — while
   the team is active and both the team's and their participation's periods cover now.
-- A RelatedPerson may limit what is shared (extension `SHARED_PARTS_EXTENSION`, see README): only those
-  parts of the plan, and never the original files, the versions or the documents page.
+- A RelatedPerson may limit what is shared (extension `SHARED_PARTS_EXTENSION`, see README): the plan such a
+  viewer receives is built from those parts only (`plan_for`), and never the original files, the versions or
+  the documents page.
 
 Everything is decided from the store's answers on each request (they are cached for a few seconds by the
 store client), so an ended link or team stops access without any action in the portal.
@@ -18,7 +19,6 @@ store client), so an ended link or team stops access without any action in the p
 from __future__ import annotations
 
 import contextvars
-import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from portal import visibility
 from portal.pps.model import CarePlan
+from portal.pps.projection import project
 from portal.store import FhirClient, StoreError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord, RelatedPersonLink
 from portal.visibility import Viewer
@@ -161,26 +162,33 @@ def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime) -> tuple
 
 # --- what of the plan --------------------------------------------------------------------------------------
 
+#: What an item shows in the calendar: its name, when and where (not how, why, or who).
+CALENDAR_ITEM_FIELDS = ("kind", "status", "type", "label", "id", "negated", "dates", "planned_dates", "places")
 
-def restrict_plan(plan: CarePlan, parts: frozenset[str] | None) -> CarePlan:
-    """The plan with only the shared parts: every page, calendar entry and calendar file built from it
-    shows nothing else. `None` shares the whole plan."""
-    if parts is None:
+#: What each shared part shows, as paths into the care-plan model (portal.pps.projection). A limited viewer gets
+#: these and nothing else: a field added to the model later stays hidden from them until it is listed here.
+PART_PATHS: dict[str, tuple[str, ...]] = {
+    "treatments": ("programme", "treatment_stop"),
+    "support": ("support",),
+    # The set id only names the plan in the calendar file's event identifiers, so that they stay stable.
+    "calendar": (
+        *(f"{items}.{name}" for items in ("programme", "support") for name in CALENDAR_ITEM_FIELDS),
+        "metadata.set_id",
+    ),
+    "contacts": ("contacts", "trusted_persons", "emergency_contacts"),
+    "illness": ("diagnoses", "discovery", "phase", "progression", "paediatrics", "patient_comment"),
+}
+#: What every limited viewer gets whatever is shared: the language the document is written in.
+LIMITED_ALWAYS = ("metadata.language",)
+
+
+def plan_for(grant: Grant, plan: CarePlan) -> CarePlan:
+    """What of `plan` this grant shows: the whole plan, or only what its shared parts name (an allowlist).
+
+    Status, reasons for updates, authors, referenced documents, the patient's identity in the document and
+    anything else no part names are not in the result, so no page, fragment or file built from it can show them.
+    """
+    if grant.shared_parts is None:
         return plan
-    treatments, support = "treatments" in parts, "support" in parts
-    contacts, illness = "contacts" in parts, "illness" in parts
-    return dataclasses.replace(
-        plan,
-        programme=plan.programme if treatments else (),
-        treatment_stop=plan.treatment_stop if treatments else None,
-        support=plan.support if support else (),
-        contacts=plan.contacts if contacts else (),
-        trusted_persons=plan.trusted_persons if contacts else (),
-        emergency_contacts=plan.emergency_contacts if contacts else (),
-        diagnoses=plan.diagnoses if illness else (),
-        discovery=plan.discovery if illness else None,
-        phase=plan.phase if illness else None,
-        progression=plan.progression if illness else None,
-        paediatrics=plan.paediatrics if illness else None,
-        patient_comment=plan.patient_comment if illness else None,
-    )
+    paths = [path for part in sorted(grant.shared_parts) for path in PART_PATHS.get(part, ())]
+    return project(plan, (*LIMITED_ALWAYS, *paths))

@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
 from portal import access, extensions, viewer
+from portal.access import Grant
 from portal.auth.views import current_user
 from portal.careplans import LoadedPlan
 from portal.exports import files, ics, pdf, portability
@@ -30,6 +31,7 @@ from portal.store.resources import DocumentEntry, PatientRecord
 from portal.viewer import Viewing
 from portal.visibility import Viewer, visible, visible_related
 from portal.web import people, plan
+from portal.web.errors import NotShared
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -58,8 +60,8 @@ class DocumentsContext:
     patient: PatientRecord
     pps: tuple[DocumentEntry, ...]
     related: tuple[DocumentEntry, ...]
-    #: The parts of the plan shared with a limited caregiver (portal.access); None: the whole plan.
-    shared_parts: frozenset[str] | None = None
+    #: What the viewer was granted (portal.access): files built from the plan are built from it.
+    grant: Grant
 
     @property
     def all(self) -> tuple[DocumentEntry, ...]:
@@ -95,13 +97,13 @@ def documents_context(page: str = "documents") -> DocumentsContext | ResponseRet
     if not isinstance(viewing, Viewing):
         return viewing
     if not viewing.shows(page):
-        raise NotFound()
+        raise NotShared()
     patient = viewing.grant.patient
     kind = viewing.kind
     pps = visible(kind, pdsm.pps_documents(extensions.store(), patient.id))
     related = pdsm.related_documents(extensions.store(), patient.id)
     shown = visible_related(kind, [(r.entry, r.referenced_by) for r in related], [e.id for e in pps])
-    return DocumentsContext(kind, patient, pps, shown, viewing.grant.shared_parts)
+    return DocumentsContext(kind, patient, pps, shown, viewing.grant)
 
 
 def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
@@ -224,8 +226,8 @@ def calendar() -> ResponseReturnValue:
     loaded = _current_plan(context, None)
     try:
         body = ics.calendar_file(
-            # Only the entries of the parts shared with this viewer.
-            access.restrict_plan(loaded.plan, context.shared_parts),
+            # Built from what this viewer was granted only.
+            access.plan_for(context.grant, loaded.plan),
             lang,
             show_names=request.args.get("names") == "1",
             only=request.args.get("event") or None,

@@ -8,12 +8,18 @@ from flask import Flask, current_app, g, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from portal.pps.errors import PpsError
 from portal.store.errors import StoreError, StoreNotFound, StoreUnavailable
 
 log = logging.getLogger("portal.web")
+
+
+class NotShared(Forbidden):
+    """A part of the plan, or a page built from the whole plan, that the patient has not shared with this viewer.
+
+    Every plan has these pages, so saying so reveals nothing; the page says what is shared instead."""
 
 
 def _page(status: int) -> ResponseReturnValue:
@@ -40,7 +46,18 @@ def _page(status: int) -> ResponseReturnValue:
     return render_template("error.html", title=title, message=message, status=status), status
 
 
+def _not_shared() -> ResponseReturnValue:
+    from portal.web import plan  # the plan pages' navigation (portal.web.plan imports this module's neighbours)
+
+    viewing = g.get("viewing")
+    return render_template("people/not_shared.html", viewing=viewing, nav=plan.nav(""), shared=plan.shared_pages()), 403
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(NotShared)
+    def not_shared(exc: NotShared) -> ResponseReturnValue:
+        return _not_shared()
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         return _page(exc.code or 500)

@@ -39,6 +39,7 @@ from portal.store.errors import StoreError
 from portal.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
 from portal.viewer import Viewing
 from portal.web import plan as plan_pages
+from portal.web.errors import NotShared
 
 __all__ = ["bp", "init_app"]
 
@@ -82,7 +83,7 @@ def _load() -> Loaded | ResponseReturnValue:
     if not isinstance(context, plan_pages.PlanContext):
         return context
     if context.viewing is not None and not context.viewing.shows("history"):
-        raise NotFound()  # the versions hold the whole plan: not for a caregiver limited to some parts
+        raise NotShared()  # the versions hold the whole plan: not for a caregiver limited to some parts
     loader = extensions.plans()
     inputs: list[VersionInput] = []
     plans: dict[str, CarePlan] = {}

@@ -43,6 +43,7 @@ from portal.store.resources import DocumentEntry, PatientRecord
 from portal.versions import latest_entry
 from portal.viewer import Viewing
 from portal.web import people, rendered
+from portal.web.errors import NotShared
 
 bp = Blueprint("plan", __name__)
 log = logging.getLogger("portal.web")
@@ -148,9 +149,11 @@ def plan_context() -> PlanContext | ResponseReturnValue:
         raise
     if loaded is not None:
         people.note_document(loaded.entry.id, loaded.plan.metadata.version)
-        # A caregiver limited to some parts gets a plan with only those: every view built from it follows.
-        loaded = LoadedPlan(loaded.entry, access.restrict_plan(loaded.plan, viewing.grant.shared_parts))
-    return PlanContext(view.patient, view.documents, loaded, viewing)
+        # A caregiver limited to some parts gets a plan built from those only: every view built from it follows.
+        loaded = LoadedPlan(loaded.entry, access.plan_for(viewing.grant, loaded.plan))
+    # The list of versions (dates, authors) belongs to the whole plan: not for a limited viewer.
+    documents = () if viewing.grant.limited else view.documents
+    return PlanContext(view.patient, documents, loaded, viewing)
 
 
 def page_names() -> dict[str, str]:
@@ -181,11 +184,18 @@ def nav(current: str) -> list[dict[str, Any]]:
 
 
 def page_urls() -> dict[str, str]:
-    """Where the links between plan pages lead; a page not shared with this viewer leads to the overview."""
+    """Where the links between plan pages lead: only the pages this viewer may see (templates link to a page
+    only when it is here)."""
     viewing = g.get("viewing")
     if not isinstance(viewing, Viewing):
         return PAGE_URLS
-    return {key: path if viewing.shows(key) else "/" for key, path in PAGE_URLS.items()}
+    return {key: path for key, path in PAGE_URLS.items() if viewing.shows(key)}
+
+
+def shared_pages() -> list[dict[str, str]]:
+    """For a limited viewer: the pages of the plan shared with them, with their names (the not-shared page)."""
+    names = page_names()
+    return [{"href": path, "text": names[key]} for key, path in page_urls().items() if key != "glossary"]
 
 
 def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], Any]) -> ResponseReturnValue:
@@ -199,7 +209,7 @@ def render_plan(page: str, template: str, build: Callable[[Any, Lang, dt.date], 
     if not isinstance(context, PlanContext):
         return context
     if context.viewing is not None and not context.viewing.shows(page):
-        raise NotFound()  # a part of the plan not shared with this caregiver
+        raise NotShared()  # a part of the plan not shared with this caregiver
     lang = page_lang()
     plan = context.loaded.plan if context.loaded else None
     pdf_only = plan is not None and plan.is_pdf_only

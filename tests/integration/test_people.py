@@ -219,21 +219,32 @@ def test_a_patient_who_is_also_a_caregiver_chooses_and_sees_only_the_shared_part
     assert ines.post("/choose", patient="pat-henri").status_code == 302
     home = ines.get("/")
     assert home.status_code == 200 and "Seules certaines parties" in home.text
-    assert {path: ines.get(path).status_code for path in PLAN_ROUTES if path != "/"} == {
-        "/treatments": 404,
-        "/calendar": 200,
-        "/care-team": 200,
-        "/support": 200,
-        "/illness": 404,
-        "/history": 404,
-        "/history/compare": 404,
-        "/documents": 404,
-        "/documents/print": 404,
-        "/documents/plan.pdf": 404,
-        "/documents/calendar.ics": 200,
-        "/documents/copy.zip": 404,
+    not_shared = {
+        path: ines.get(path) for path in PLAN_ROUTES if path != "/" and path not in ("/calendar", "/care-team", "/support")
     }
-    assert ines.get("/documents/doc-henri-pps-v2/1").status_code == 404
+    assert {path: answer.status_code for path, answer in not_shared.items()} == {
+        "/treatments": 403,
+        "/illness": 403,
+        "/history": 403,
+        "/history/compare": 403,
+        "/documents": 403,
+        "/documents/print": 403,
+        "/documents/plan.pdf": 403,
+        "/documents/calendar.ics": 200,
+        "/documents/copy.zip": 403,
+    }
+    for path, answer in not_shared.items():
+        if answer.status_code == 403:  # a plain page saying so, never "page not found"
+            doc = check_page(answer.text)
+            assert doc.findtext(".//h1") == "Cette partie du programme n’est pas partagée avec vous", path
+    for path in ("/calendar", "/care-team", "/support"):
+        assert ines.get(path).status_code == 200
+    # Every document, real or invented, gets the same answer: nothing to learn from it.
+    assert ines.get("/documents/doc-henri-pps-v2/1").status_code == 403
+    assert ines.get("/documents/no-such-document/1").status_code == 403
+    # The navigation never links to what is not shared.
+    links = {a.get("href") for a in check_page(home.text).iter("a")}
+    assert sorted(links & {"/treatments", "/illness", "/history", "/documents"}) == []
     # Back to his own plan: everything again.
     assert ines.post("/choose", patient="pat-ines").status_code == 302
     assert ines.get("/treatments").status_code == 200

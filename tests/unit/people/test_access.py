@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -10,9 +11,22 @@ import pytest
 import responses
 
 from portal import access
-from portal.pps.model import CarePlan, DocumentMetadata, ItemKind, ItemStatus, Patient, ProgrammeItem
+from portal.pps.model import (
+    CarePlan,
+    DocumentMetadata,
+    DocumentStatus,
+    ItemKind,
+    ItemStatus,
+    Patient,
+    ProgrammeItem,
+)
 from portal.store import FhirClient
-from portal.store.resources import ROLE_CLASS_SYSTEM, SHARED_PARTS_EXTENSION, related_person_from_fhir
+from portal.store.resources import (
+    ROLE_CLASS_SYSTEM,
+    SHARED_PARTS_EXTENSION,
+    PatientRecord,
+    related_person_from_fhir,
+)
 from portal.visibility import Viewer
 
 STORE = "https://store.test/fhir"
@@ -159,16 +173,44 @@ def test_a_coordinator_sees_a_patient_only_while_an_active_care_team_lists_them(
 
 
 def item(kind: ItemKind, label: str) -> ProgrammeItem:
-    return ProgrammeItem(kind=kind, status=ItemStatus.PLANNED, label=label)
+    return ProgrammeItem(kind=kind, status=ItemStatus.PLANNED, label=label, comment=f"Notes on {label}")
 
 
-def test_a_limited_plan_keeps_only_the_shared_parts() -> None:
+def limited_to(*parts: str) -> access.Grant:
+    patient = PatientRecord("pat-a", "Factice", ("Henri",), "Henri Factice", None, None)
+    return access.Grant(patient, Viewer.CAREGIVER, frozenset(parts), "RelatedPerson/rp-1")
+
+
+def test_a_limited_plan_is_built_from_the_shared_parts_only() -> None:
     plan = CarePlan(
-        metadata=DocumentMetadata(id=None),
+        metadata=DocumentMetadata(id=None, version=3, title="PPS", language="fr-FR"),
         patient=Patient(),
         programme=(item(ItemKind.TREATMENT, "Chimiothérapie"),),
         support=(item(ItemKind.SUPPORTIVE_CARE, "Nutrition"),),
+        status=DocumentStatus(comment="Refus du patient"),
     )
-    limited = access.restrict_plan(plan, frozenset({"calendar", "support"}))
-    assert limited.programme == () and [i.label for i in limited.support] == ["Nutrition"]
-    assert access.restrict_plan(plan, None) is plan
+    limited = access.plan_for(limited_to("calendar", "support"), plan)
+    # The calendar shows a treatment's name and dates, not the team's notes on it; support is shared whole.
+    assert [(i.label, i.comment) for i in limited.programme] == [("Chimiothérapie", None)]
+    assert [(i.label, i.comment) for i in limited.support] == [("Nutrition", "Notes on Nutrition")]
+    assert limited.status is None and limited.metadata.version is None and limited.metadata.title is None
+    assert limited.metadata.language == "fr-FR"
+    assert access.plan_for(dataclasses.replace(limited_to(), shared_parts=None), plan) is plan
+
+
+def test_nothing_shared_leaves_an_empty_plan() -> None:
+    plan = CarePlan(
+        metadata=DocumentMetadata(id=None, version=3),
+        patient=Patient(),
+        programme=(item(ItemKind.TREATMENT, "Chimiothérapie"),),
+        patient_comment="Vit seule",
+    )
+    empty = access.plan_for(limited_to(), plan)
+    assert empty == CarePlan(metadata=DocumentMetadata(id=None), patient=Patient())
+
+
+def test_every_part_names_fields_that_exist() -> None:
+    plan = CarePlan(metadata=DocumentMetadata(id=None), patient=Patient())
+    for part in access.PLAN_PARTS:
+        assert access.PART_PATHS[part]
+        access.plan_for(limited_to(part), plan)  # a misspelt path raises ProjectionError
