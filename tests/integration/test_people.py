@@ -219,9 +219,8 @@ def test_a_patient_who_is_also_a_caregiver_chooses_and_sees_only_the_shared_part
     assert ines.post("/choose", patient="pat-henri").status_code == 302
     home = ines.get("/")
     assert home.status_code == 200 and "Seules certaines parties" in home.text
-    not_shared = {
-        path: ines.get(path) for path in PLAN_ROUTES if path != "/" and path not in ("/calendar", "/care-team", "/support")
-    }
+    shared = ("/", "/calendar", "/care-team", "/support")
+    not_shared = {path: ines.get(path) for path in PLAN_ROUTES if path not in shared}
     assert {path: answer.status_code for path, answer in not_shared.items()} == {
         "/treatments": 403,
         "/illness": 403,
