@@ -71,33 +71,19 @@ class ContactsView:
         return tuple(c for c in ordered if c.phones)[:limit]
 
 
-def _role_code(contact: Contact) -> str:
-    if contact.is_care_team_member:
-        return "353"
-    if contact.role != ContactRole.OTHER:
-        return contact.role.value
-    return (contact.function.code if contact.function and contact.function.code else None) or "other"
-
-
 def contact_card(contact: Contact, lang: Lang, document_lang: str) -> ContactCard:
-    code = _role_code(contact)
-    organisation = contact.organization.name if contact.organization else None
-    note = None
-    if contact.comment and not contact.comment.startswith(("http://", "https://")):
-        note = doc_text(contact.comment, lang, document_lang)
-    telecoms = contact.telecoms or (contact.organization.telecoms if contact.organization else ())
-    found = list(links(telecoms))
+    code = contact.role_code
+    found = list(links(contact.reach))
     for url in contact.urls:
         if all(link.href != url for link in found):
             found.append(Link("web", url, url))
-    addresses = contact.addresses or (contact.organization.addresses if contact.organization else ())
     return ContactCard(
         role=role_label(code, lang),
         name=person_name(contact.person, lang),
-        organisation=organisation,
-        note=note,
+        organisation=contact.organization.name if contact.organization else None,
+        note=doc_text(contact.note, lang, document_lang),
         links=tuple(found),
-        address=tuple(line for a in addresses[:1] for line in address_lines(a)),
+        address=address_lines(contact.address) if contact.address else (),
         group=role_group(contact.role if contact.role != ContactRole.OTHER else code),
     )
 
