@@ -1,4 +1,4 @@
-"""What changed, in plain words: the `plain` step that turns `portal.pps.diff` changes into short sentences.
+"""What changed, in plain words: the `plain` step that turns `portal.pps.changes` into short sentences.
 
 `change_sentences(changes, lang)` gives one sentence per change ("Radiotherapy: now starts on 10 March
 instead of 3 March."), in French or English, most important first (the diff's order: stop of treatments,
@@ -35,8 +35,7 @@ from portal.plain.labels import (
     laterality_label as side_label,
 )
 from portal.plain.views.common import format_time_point, person_name
-from portal.pps.codes import CodeKind
-from portal.pps.diff import (
+from portal.pps.changes import (
     Change,
     ContactAdded,
     ContactDetail,
@@ -57,8 +56,8 @@ from portal.pps.diff import (
     RouteChanged,
     TreatmentStopChanged,
     UpdateReasonChanged,
-    schedule,
 )
+from portal.pps.codes import CodeKind
 from portal.pps.model import Code, Contact, ContactRole, HL7Time, ItemKind, ProgrammeItem
 
 __all__ = ["TRANSLATIONS_DIR", "ChangeSentence", "catalogue", "change_sentences"]
@@ -256,7 +255,7 @@ def _added(t: NullTranslations, item: ProgrammeItem, name: str, lang: Lang) -> s
     words = _lower_first(name)
     if item.kind in _SUPPORT:
         return t.gettext("New support for you: %(name)s.") % {"name": words}
-    start, end = schedule(item)
+    start, end = item.span
     start_text = _date(start, lang)
     if start_text and start == end:
         return t.gettext("New in your plan: %(name)s, on %(date)s.") % {"name": words, "date": start_text}

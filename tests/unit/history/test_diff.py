@@ -8,7 +8,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.pps.diff import (
+from portal.pps.changes import (
     ContactAdded,
     ContactDetail,
     ContactDetailChanged,
@@ -27,8 +27,8 @@ from portal.pps.diff import (
     RouteChanged,
     TreatmentStopChanged,
     UpdateReasonChanged,
-    diff,
 )
+from portal.pps.diff import diff
 from portal.pps.model import (
     CarePlan,
     Code,
