@@ -112,7 +112,7 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
         seen[identity] += 1
         if item.status != ItemStatus.PLANNED:
             continue
-        place = item.places[0] if item.places else None
+        place = item.where[0] if item.where else None
         name = item_view(item, index, lang, document_lang, dt.datetime.now(PARIS).date()).name
         location = ", ".join(
             [

@@ -209,6 +209,19 @@ class Address:
         parts = [p for p in (self.house_number, self.street_name) if p]
         return " ".join(parts) if parts else None
 
+    @property
+    def street_lines(self) -> tuple[str, ...]:
+        """What an envelope shows above the town: free lines, street, unit, locator, post box."""
+        parts = (self.street, self.unit_id, self.additional_locator, self.post_box)
+        return (*self.lines, *(part for part in parts if part))
+
+    @property
+    def loose_text(self) -> str | None:
+        """The address's loose text, shown only when there is no street line and no town."""
+        if self.street_lines or self.postal_code or self.city:
+            return None
+        return self.text or None
+
 
 @dataclass(frozen=True, slots=True)
 class PersonName:
@@ -594,6 +607,17 @@ class Progression:
     local: bool | None = None
     regional: bool | None = None
     distant: bool | None = None
+
+    @property
+    def extent(self) -> str | None:
+        """How far the illness progressed, the farthest named: "distant", "regional", "local", or "any" when the
+        document does not say where; None without a progression."""
+        if not self.present:
+            return None
+        for extent, flag in (("distant", self.distant), ("regional", self.regional), ("local", self.local)):
+            if flag:
+                return extent
+        return "any"
 
 
 class ItemKind(StrEnum):

@@ -169,15 +169,12 @@ def soften_name(name: str) -> str:
 
 def address_lines(address: Address) -> tuple[str, ...]:
     """The lines of a postal address as written on an envelope (city softened from capitals)."""
-    lines: list[str] = [*address.lines]
-    for part in (address.street, address.unit_id, address.additional_locator, address.post_box):
-        if part:
-            lines.append(part)
+    lines: list[str] = [*address.street_lines]
     town = " ".join(p for p in (address.postal_code, _soften(address.city) if address.city else None) if p)
     if town:
         lines.append(town)
-    if address.text and not lines:
-        lines.append(address.text)
+    if address.loose_text:
+        lines.append(address.loose_text)
     return tuple(lines)
 
 

@@ -89,15 +89,17 @@ def contact_card(contact: Contact, lang: Lang, document_lang: str) -> ContactCar
 
 
 def _close_people(plan: CarePlan, lang: Lang, document_lang: str) -> tuple[ClosePerson, ...]:
-    people: dict[tuple[str | None, tuple[str, ...]], ClosePerson] = {}
+    # One card for a person who is both the trusted person and the person to call, when the document says the
+    # same of them twice (name, links, family link); otherwise each says what the document says.
+    people: dict[tuple[str | None, tuple[str, ...], str | None], ClosePerson] = {}
     related: list[tuple[RelatedPerson, bool]] = [(p, True) for p in plan.trusted_persons]
     related += [(p, False) for p in plan.emergency_contacts]
     for person, trusted in related:
         name = person_name(person.name, lang)
         reach = links(person.telecoms)
-        key = (name, tuple(link.href for link in reach))
-        known = people.get(key)
         relation = label(person.relationship, lang)
+        key = (name, tuple(link.href for link in reach), relation.text if relation else None)
+        known = people.get(key)
         relation_lang = document_lang if relation and relation.from_document and document_lang != lang else None
         people[key] = ClosePerson(
             name,
