@@ -319,6 +319,7 @@ class IllnessNoteChanged(Change):
     phase or on paediatric care."""
 
     RANK: ClassVar[Rank] = Rank.DIAGNOSIS
+    WEIGHT: ClassVar[int] = 7  # the team's words after the facts they comment
     note: IllnessNote
     old: str | None
     new: str | None
@@ -347,6 +348,7 @@ class DateChanged(Change):
     """The date of one fact changed, appeared or disappeared; `topography` names the tumour for its dates."""
 
     RANK: ClassVar[Rank] = Rank.DIAGNOSIS
+    WEIGHT: ClassVar[int] = 6  # a fact's date after the fact
     fact: DatedFact
     old: HL7Time | None
     new: HL7Time | None
