@@ -2,7 +2,8 @@
 
 `portal pps check FILE` reads one document and reports what it found, or says in one line why it is refused.
 `portal pps preview FILE [--lang fr|en] [-o OUT]` renders the patient's pages for one document as one HTML file.
-`portal pps diff OLD NEW [--lang fr|en]` prints what changed between two versions, one sentence per line.
+`portal pps diff OLD NEW [--lang fr|en] [--json]` prints what changed between two versions, one sentence per line,
+or the typed changes as JSON (kind, group, item, before, after).
 `portal pps ics FILE` writes the calendar file of one document; `portal pps pdf FILE -o OUT` its accessible PDF.
 """
 
@@ -139,17 +140,35 @@ def _read_file(file: str, max_bytes: int) -> CarePlan | None:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @_lang("the sentences")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the typed changes as a JSON array: kind, group, item, before, after (and the sentence as text).",
+)
 @_MAX_BYTES
-def diff_command(old: str, new: str, lang: str, max_bytes: int) -> None:
+def diff_command(old: str, new: str, lang: str, as_json: bool, max_bytes: int) -> None:
     """Print what changed from version OLD to version NEW, one plain sentence per line, most important first."""
+    import json
+
     from portal.plain.changes import change_sentences
+    from portal.plain.labels import Lang
     from portal.pps.diff import diff
 
     before = _read_file(old, max_bytes)
     after = _read_file(new, max_bytes) if before is not None else None
     if before is None or after is None:
         raise SystemExit(1)
-    for sentence in change_sentences(diff(before, after), "en" if lang == "en" else "fr"):
+    changes = diff(before, after)
+    language: Lang = "en" if lang == "en" else "fr"
+    if as_json:
+        records = []
+        for change in changes:
+            told = change_sentences((change,), language)
+            records.append({**change.record().as_dict(), "text": told[0].text if told else None})
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for sentence in change_sentences(changes, language):
         click.echo(sentence.text)
 
 
