@@ -15,15 +15,16 @@ import difflib
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import lxml.html
 import pytest
 
 from portal.plain.changes import catalogue, change_sentences
+from portal.plain.views import contacts_view
 from portal.pps.diff import diff
-from portal.pps.model import CarePlan
+from portal.pps.model import CarePlan, Code, PersonName, RelatedPerson
 from portal.pps.reader import read_pps
 from portal.preview import render_plan
 from portal.synthetic.cases import CASES
@@ -181,3 +182,16 @@ def test_the_diff_reports_a_change_exactly_when_the_pages_differ(source: str) ->
     assert shown >= SHOWN_KINDS, coverage(outcomes)
     assert any(not o.visible for o in outcomes), coverage(outcomes)
     print(f"{source}: {len(outcomes)} mutations: {coverage(outcomes)}")
+
+
+def test_a_person_both_trusted_and_to_call_shows_each_family_link_the_document_gives() -> None:
+    # One card when the document says the same of them twice; two when it gives two family links, so that the
+    # page shows each fact the diff compares.
+    plan = documents("synthetic")[0].plan
+    person = RelatedPerson("NOK", Code("2.16.840.1.113883.5.111", "FTH", "Père"), PersonName("FICTIF", ("Paul",)))
+    same = replace(plan, trusted_persons=(person,), emergency_contacts=(replace(person, role="ECON"),))
+    (card,) = contacts_view(same, "fr").close_people
+    assert card.trusted and card.emergency
+    uncle = replace(person, role="ECON", relationship=Code("2.16.840.1.113883.5.111", "UNCLE", "Oncle"))
+    cards = contacts_view(replace(same, emergency_contacts=(uncle,)), "fr").close_people
+    assert [(c.relationship, c.trusted, c.emergency) for c in cards] == [("Père", True, False), ("Oncle", False, True)]
