@@ -202,14 +202,14 @@ class Change:
 
 
 class _ItemChange(Change):
-    """A change about one programme or support item: it belongs to the support group for a support item."""
+    """A change to one part of a programme or support item: in the support group for a support item."""
 
     __slots__ = ()
+    new: ProgrammeItem  # a field of each subclass
 
     @property
     def rank(self) -> Rank:
-        item: ProgrammeItem = getattr(self, "new", None) or getattr(self, "item")  # noqa: B009
-        return Rank.SUPPORT if item.is_support else self.RANK
+        return Rank.SUPPORT if self.new.is_support else self.RANK
 
 
 # --- the illness ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import datetime as dt
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
 from typing import TypeVar
 
 from portal.pps.changes import (
@@ -62,7 +63,6 @@ from portal.pps.model import (
     HL7Time,
     ItemStatus,
     PersonName,
-    Place,
     ProgrammeItem,
     RelatedPerson,
     Rhythm,
@@ -147,6 +147,7 @@ def _webs(urls: Iterable[str]) -> tuple[str, ...]:
 def _values_change(
     detail: ContactDetail, old: tuple[str, ...], new: tuple[str, ...], make: Callable[..., Change]
 ) -> list[Change]:
+    """`make(detail, old, new)` when the values differ: how to reach someone, compared as a set of values."""
     return [make(detail, old, new)] if old != new else []
 
 
@@ -411,10 +412,7 @@ def _places(a: ProgrammeItem, b: ProgrammeItem) -> list[Change]:
     changes: list[Change] = []
     pairs, _, _ = _pair(a.where, b.where, lambda p: _words(p.name), lambda p: "", lambda p: ())
     for old, new in pairs:
-
-        def make(detail: ContactDetail, before: tuple[str, ...], after: tuple[str, ...], place: Place = new) -> Change:
-            return ItemContactChanged(a, b, detail, before, after, place=place)
-
+        make = partial(ItemContactChanged, a, b, place=new)
         old_address = tuple(address_text(x) or "" for x in old.addresses)
         new_address = tuple(address_text(x) or "" for x in new.addresses)
         if tuple(_address_key(x) for x in old.addresses) != tuple(_address_key(x) for x in new.addresses):
@@ -436,12 +434,7 @@ def _performers(a: ProgrammeItem, b: ProgrammeItem) -> list[Change]:
     if removed or added:
         changes.append(ItemDetailChanged(a, b, ItemDetail.PEOPLE))
     for old, new in pairs:
-
-        def make(
-            detail: ContactDetail, before: tuple[str, ...], after: tuple[str, ...], who: HealthProfessional = new
-        ) -> Change:
-            return ItemContactChanged(a, b, detail, before, after, performer=who)
-
+        make = partial(ItemContactChanged, a, b, performer=new)
         old_org, new_org = old.organization_name, new.organization_name
         if _words(old_org) != _words(new_org):
             changes.append(make(ContactDetail.ORGANISATION, (old_org or "",), (new_org or "",)))
@@ -470,10 +463,7 @@ def _contacts(old: Sequence[Contact], new: Sequence[Contact]) -> list[Change]:
     changes: list[Change] = [ContactRemoved(c) for c in removed]
     changes += [ContactAdded(c) for c in added]
     for a, b in pairs:
-
-        def make(detail: ContactDetail, before: tuple[str, ...], after: tuple[str, ...], c: Contact = b) -> Change:
-            return ContactDetailChanged(c, detail, before, after)
-
+        make = partial(ContactDetailChanged, b)
         changes += _values_change(ContactDetail.PHONE, _phones(a.reach), _phones(b.reach), make)
         changes += _values_change(ContactDetail.EMAIL, _emails(a.reach), _emails(b.reach), make)
         changes += _values_change(ContactDetail.WEB, _webs(a.urls), _webs(b.urls), make)
@@ -505,12 +495,7 @@ def _relatives(old: Sequence[RelatedPerson], new: Sequence[RelatedPerson], *, tr
     changes: list[Change] = [RelativeRemoved(p, trusted) for p in removed]
     changes += [RelativeAdded(p, trusted) for p in added]
     for a, b in pairs:
-
-        def make(
-            detail: ContactDetail, before: tuple[str, ...], after: tuple[str, ...], p: RelatedPerson = b
-        ) -> Change:
-            return RelativeDetailChanged(p, trusted, detail, before, after)
-
+        make = partial(RelativeDetailChanged, b, trusted)
         changes += _values_change(ContactDetail.PHONE, _phones(a.telecoms), _phones(b.telecoms), make)
         changes += _values_change(ContactDetail.EMAIL, _emails(a.telecoms), _emails(b.telecoms), make)
         changes += _values_change(
