@@ -9,6 +9,7 @@ or the typed changes as JSON (kind, group, item, before, after).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -149,10 +150,7 @@ def _read_file(file: str, max_bytes: int) -> CarePlan | None:
 @_MAX_BYTES
 def diff_command(old: str, new: str, lang: str, as_json: bool, max_bytes: int) -> None:
     """Print what changed from version OLD to version NEW, one plain sentence per line, most important first."""
-    import json
-
     from portal.plain.changes import change_sentences
-    from portal.plain.labels import Lang
     from portal.pps.diff import diff
 
     before = _read_file(old, max_bytes)
@@ -160,16 +158,17 @@ def diff_command(old: str, new: str, lang: str, as_json: bool, max_bytes: int) -
     if before is None or after is None:
         raise SystemExit(1)
     changes = diff(before, after)
-    language: Lang = "en" if lang == "en" else "fr"
+    told = [change_sentences((change,), "en" if lang == "en" else "fr") for change in changes]
     if as_json:
-        records = []
-        for change in changes:
-            told = change_sentences((change,), language)
-            records.append({**change.record().as_dict(), "text": told[0].text if told else None})
+        records = [
+            {**change.record().as_dict(), "text": sentences[0].text if sentences else None}
+            for change, sentences in zip(changes, told, strict=True)
+        ]
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
-    for sentence in change_sentences(changes, language):
-        click.echo(sentence.text)
+    for sentences in told:
+        for sentence in sentences:
+            click.echo(sentence.text)
 
 
 @pps.command(name="ics")

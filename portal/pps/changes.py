@@ -115,10 +115,6 @@ def _value(value: object) -> Any:
     raise TypeError(f"no JSON value for {type(value).__name__}")
 
 
-def _item_name(item: ProgrammeItem) -> str | None:
-    return item.title
-
-
 def _dates(item: ProgrammeItem) -> dict[str, Any]:
     start, end = item.span
     return {"start": _value(start), "end": _value(end)}
@@ -382,7 +378,7 @@ class ItemAdded(Change):
         return Rank.SUPPORT if self.item.is_support else Rank.PROGRAMME
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return "item_added", _item_name(self.item), None, _dates(self.item), None
+        return "item_added", self.item.title, None, _dates(self.item), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +393,7 @@ class ItemRemoved(Change):
         return Rank.SUPPORT if self.item.is_support else Rank.PROGRAMME
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return "item_removed", _item_name(self.item), _dates(self.item), None, None
+        return "item_removed", self.item.title, _dates(self.item), None, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +407,7 @@ class ItemStopped(Change):
     end: HL7Time | None
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return "item_stopped", _item_name(self.new), _dates(self.old), {"end": _value(self.end)}, None
+        return "item_stopped", self.new.title, _dates(self.old), {"end": _value(self.end)}, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +419,7 @@ class ItemCompleted(_ItemChange):
     new: ProgrammeItem
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return "item_completed", _item_name(self.new), self.old.status.value, self.new.status.value, None
+        return "item_completed", self.new.title, self.old.status.value, self.new.status.value, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +448,7 @@ class ItemRescheduled(Change):
         return self.old_start == self.old_end and self.new_start == self.new_end and self.new_start is not None
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return "item_rescheduled", _item_name(self.new), _dates(self.old), _dates(self.new), None
+        return "item_rescheduled", self.new.title, _dates(self.old), _dates(self.new), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,7 +460,7 @@ class RhythmChanged(_ItemChange):
     new: ProgrammeItem
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return "item_rhythm", _item_name(self.new), _rhythm(self.old.rhythm), _rhythm(self.new.rhythm), None
+        return "item_rhythm", self.new.title, _rhythm(self.old.rhythm), _rhythm(self.new.rhythm), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,7 +474,7 @@ class RouteChanged(_ItemChange):
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
         return (
             "item_route",
-            _item_name(self.new),
+            self.new.title,
             self.old.route or self.old.route_text,
             (self.new.route or self.new.route_text),
             None,
@@ -525,7 +521,7 @@ class ItemDetailChanged(_ItemChange):
                 return "not_done" if item.negated else item.status.value
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
-        return f"item_{self.detail.value}", _item_name(self.new), self.values(self.old), self.values(self.new), None
+        return f"item_{self.detail.value}", self.new.title, self.values(self.old), self.values(self.new), None
 
 
 class ContactDetail(StrEnum):
@@ -556,7 +552,7 @@ class ItemContactChanged(_ItemChange):
 
     def _fields(self) -> tuple[str, str | None, Any, Any, str | None]:
         who = _professional(self.performer) if self.performer else (self.place.name if self.place else None)
-        return f"item_{self.detail.value}", _item_name(self.new), self.old_values, self.new_values, who
+        return f"item_{self.detail.value}", self.new.title, self.old_values, self.new_values, who
 
 
 # --- contacts ---------------------------------------------------------------------------------------------

@@ -125,11 +125,8 @@ def _day(value: HL7Time | None) -> dt.date | None:
     return value.to_date() if value is not None else None
 
 
-def _address_key(address: Address | None) -> tuple[str, ...]:
-    if address is None:
-        return ()
-    town = " ".join(p for p in (address.postal_code, address.city) if p)
-    return tuple(_words(p) for p in (*address.street_lines, town, address.loose_text or "") if p)
+def _address_key(address: Address | None) -> str:
+    return _words(address_text(address))
 
 
 def _phones(telecoms: Iterable[Telecom]) -> tuple[str, ...]:
