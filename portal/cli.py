@@ -5,12 +5,14 @@ its structural checks and, with the official ANS schematrons, their rules; exit 
 rules cannot be run.
 `portal pps check FILE` reads one document and reports what it found, or says in one line why it is refused.
 `portal pps preview FILE [--lang fr|en] [-o OUT]` renders the patient's pages for one document as one HTML file.
-`portal pps diff OLD NEW [--lang fr|en]` prints what changed between two versions, one sentence per line.
+`portal pps diff OLD NEW [--lang fr|en] [--json]` prints what changed between two versions, one sentence per line,
+or the typed changes as JSON (kind, group, item, before, after).
 `portal pps ics FILE` writes the calendar file of one document; `portal pps pdf FILE -o OUT` its accessible PDF.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -205,8 +207,14 @@ def _read_file(file: str, max_bytes: int) -> CarePlan | None:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=str))
 @_lang("the sentences")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the typed changes as a JSON array: kind, group, item, before, after (and the sentence as text).",
+)
 @_MAX_BYTES
-def diff_command(old: str, new: str, lang: str, max_bytes: int) -> None:
+def diff_command(old: str, new: str, lang: str, as_json: bool, max_bytes: int) -> None:
     """Print what changed from version OLD to version NEW, one plain sentence per line, most important first."""
     from portal.plain.changes import change_sentences
     from portal.pps.diff import diff
@@ -215,8 +223,18 @@ def diff_command(old: str, new: str, lang: str, max_bytes: int) -> None:
     after = _read_file(new, max_bytes) if before is not None else None
     if before is None or after is None:
         raise SystemExit(1)
-    for sentence in change_sentences(diff(before, after), "en" if lang == "en" else "fr"):
-        click.echo(sentence.text)
+    changes = diff(before, after)
+    told = [change_sentences((change,), "en" if lang == "en" else "fr") for change in changes]
+    if as_json:
+        records = [
+            {**change.record().as_dict(), "text": sentences[0].text if sentences else None}
+            for change, sentences in zip(changes, told, strict=True)
+        ]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for sentences in told:
+        for sentence in sentences:
+            click.echo(sentence.text)
 
 
 @pps.command(name="ics")

@@ -8,6 +8,7 @@ the translations but no sign-in, no store and no script; the CSS is inlined beca
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from portal.plain.views.common import PARIS, Lang, soften_name
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
 
-__all__ = ["preview_app", "render_preview"]
+__all__ = ["preview_app", "render_plan", "render_preview"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CSS = Path(__file__).parent / "static" / "css" / "portal.css"
@@ -67,6 +68,12 @@ def preview_app() -> Flask:
     return app
 
 
+@functools.cache
+def _shared_app() -> Flask:
+    # One app per process: its Jinja environment keeps the compiled templates, which are most of a render's cost.
+    return preview_app()
+
+
 def _views(plan: CarePlan, lang: Lang, today: dt.date) -> dict[str, Any]:
     return {
         "overview": overview_view(plan, lang, today),
@@ -84,8 +91,13 @@ def render_preview(
 ) -> str:
     """The HTML document; raises DocumentRefused for a file the reader refuses."""
     plan = read_pps(data) if max_bytes is None else read_pps(data, max_bytes=max_bytes)
+    return render_plan(plan, lang, today)
+
+
+def render_plan(plan: CarePlan, lang: Lang = "fr", today: dt.date | None = None) -> str:
+    """The HTML document of a care plan already read (tests compare the pages of two versions with it)."""
     day = today or dt.datetime.now(PARIS).date()
-    app = preview_app()
+    app = _shared_app()
     with app.test_request_context("/"):
         g.preview_lang = lang
         views = _views(plan, lang, day)

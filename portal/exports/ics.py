@@ -21,7 +21,7 @@ from icalendar import Calendar, Event, Timezone
 
 from portal.exports.texts import translations
 from portal.plain.views.common import PARIS, Lang, address_lines, doc_lang
-from portal.plain.views.items import item_span, item_view
+from portal.plain.views.items import item_view
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem
 
 __all__ = ["PlannedEvent", "calendar_file", "event_title", "item_identity", "planned_events"]
@@ -86,7 +86,7 @@ def _point(value: HL7Time) -> dt.date | dt.datetime | None:
 
 
 def _moments(item: ProgrammeItem) -> list[tuple[Moment, HL7Time, HL7Time | None]]:
-    start, end = item_span(item)
+    start, end = item.span
     if start is not None and end is not None:
         if start.to_hl7()[:8] == end.to_hl7()[:8]:
             return [("on", start, end)]
@@ -112,7 +112,7 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
         seen[identity] += 1
         if item.status != ItemStatus.PLANNED:
             continue
-        place = item.places[0] if item.places else None
+        place = item.where[0] if item.where else None
         name = item_view(item, index, lang, document_lang, dt.datetime.now(PARIS).date()).name
         location = ", ".join(
             [

@@ -199,15 +199,8 @@ def update_reason_sentence(code: Code | None, lang: Lang) -> str | None:
 
 def progression_label(progression: Progression | None, lang: Lang) -> PlainLabel | None:
     """The progression of the illness (local, regional, distant) in gentle words; None when there is none."""
-    if progression is None or not progression.present:
-        return None
-    if progression.distant:
-        return _plain(data.PROGRESSION_WORDS["distant"], lang)
-    if progression.regional:
-        return _plain(data.PROGRESSION_WORDS["regional"], lang)
-    if progression.local:
-        return _plain(data.PROGRESSION_WORDS["local"], lang)
-    return _plain(data.PROGRESSION_WORDS["any"], lang)
+    extent = progression.extent if progression is not None else None
+    return _plain(data.PROGRESSION_WORDS[extent], lang) if extent is not None else None
 
 
 def _role_key(role_code: str | ContactRole) -> str:

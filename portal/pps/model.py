@@ -101,6 +101,11 @@ class Code:
         """The best human text: the author's words, else the display, else the code."""
         return self.original_text or self.display or self.code
 
+    @property
+    def words(self) -> str | None:
+        """The document's words for the code (originalText, else displayName); never the bare code."""
+        return (self.original_text or "").strip() or (self.display or "").strip() or None
+
 
 @dataclass(frozen=True, slots=True)
 class Identifier:
@@ -164,6 +169,11 @@ class Telecom:
         return self.value
 
     @property
+    def dialable(self) -> str:
+        """The address as one dials or types it: spaces, dots and hyphens of a written number taken out."""
+        return "".join(ch for ch in self.address if not ch.isspace() and ch not in ".-")
+
+    @property
     def is_phone(self) -> bool:
         return self.scheme == "tel"
 
@@ -199,6 +209,19 @@ class Address:
         parts = [p for p in (self.house_number, self.street_name) if p]
         return " ".join(parts) if parts else None
 
+    @property
+    def street_lines(self) -> tuple[str, ...]:
+        """What an envelope shows above the town: free lines, street, unit, locator, post box."""
+        parts = (self.street, self.unit_id, self.additional_locator, self.post_box)
+        return (*self.lines, *(part for part in parts if part))
+
+    @property
+    def loose_text(self) -> str | None:
+        """The address's loose text, shown only when there is no street line and no town."""
+        if self.street_lines or self.postal_code or self.city:
+            return None
+        return self.text or None
+
 
 @dataclass(frozen=True, slots=True)
 class PersonName:
@@ -213,6 +236,11 @@ class PersonName:
     def display(self) -> str:
         """ "Charles MULLER" style: given names then family name."""
         return " ".join([*self.given, *([self.family] if self.family else [])])
+
+    @property
+    def is_empty(self) -> bool:
+        """No given name and no family name: nothing to call the person by (titles alone are not a name)."""
+        return not (self.family or "").strip() and not any(g.strip() for g in self.given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +275,16 @@ class HealthProfessional:
             if ident.root == RPPS_SYSTEM and ident.extension:
                 return ident.extension
         return None
+
+    @property
+    def organization_name(self) -> str | None:
+        """The name of the structure they act for, when it has one."""
+        return self.organization.name if self.organization and self.organization.name else None
+
+    @property
+    def is_named(self) -> bool:
+        """A name or a structure to call them by: a professional without either is not shown."""
+        return (self.name is not None and not self.name.is_empty) or self.organization_name is not None
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -426,9 +464,37 @@ class Contact:
         return self.function is not None and self.function.code == "353"
 
     @property
+    def role_code(self) -> str:
+        """The code that names the contact's role: 353 for a care-team member, else the role, else the
+        functionCode of an unlisted role, else "other"."""
+        if self.is_care_team_member:
+            return "353"
+        if self.role != ContactRole.OTHER:
+            return self.role.value
+        return (self.function.code if self.function and self.function.code else None) or "other"
+
+    @property
+    def reach(self) -> tuple[Telecom, ...]:
+        """How to reach the contact: their own telecoms, else those of their organisation."""
+        return self.telecoms or (self.organization.telecoms if self.organization else ())
+
+    @property
+    def address(self) -> Address | None:
+        """Where to find the contact: their first own address, else their organisation's first."""
+        addresses = self.addresses or (self.organization.addresses if self.organization else ())
+        return addresses[0] if addresses else None
+
+    @property
+    def note(self) -> str | None:
+        """The team's note on the contact (the functionCode's originalText), unless it is a web address."""
+        if self.comment is None or not self.comment.strip() or self.comment.startswith(("http://", "https://")):
+            return None
+        return self.comment
+
+    @property
     def urls(self) -> tuple[str, ...]:
-        """Web addresses given for this contact (telecom URLs and a comment that is a URL)."""
-        found = [t.value for t in self.telecoms if t.is_url]
+        """Web addresses given for this contact (URLs among `reach` and a comment that is a URL)."""
+        found = [t.value for t in self.reach if t.is_url]
         if self.comment and self.comment.startswith(("http://", "https://")) and " " not in self.comment:
             found.append(self.comment)
         return tuple(found)
@@ -505,6 +571,11 @@ class Diagnosis:
     other_stages: tuple[str, ...] = ()
     comment: str | None = None
 
+    @property
+    def tnm(self) -> tuple[Code, ...]:
+        """The T, N and M parts of the TNM stage that the document gives, in that order."""
+        return tuple(c for c in (self.tnm_t, self.tnm_n, self.tnm_m) if c is not None)
+
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
@@ -536,6 +607,17 @@ class Progression:
     local: bool | None = None
     regional: bool | None = None
     distant: bool | None = None
+
+    @property
+    def extent(self) -> str | None:
+        """How far the illness progressed, the farthest named: "distant", "regional", "local", or "any" when the
+        document does not say where; None without a progression."""
+        if not self.present:
+            return None
+        for extent, flag in (("distant", self.distant), ("regional", self.regional), ("local", self.local)):
+            if flag:
+                return extent
+        return "any"
 
 
 class ItemKind(StrEnum):
@@ -592,6 +674,13 @@ class ItemReason:
     value_code: Code | None = None
     date: HL7Time | None = None
 
+    @property
+    def words(self) -> str | None:
+        """The reason as the plan shows it: its text, else what is measured and its value ("Poids 70 kg")."""
+        if self.text:
+            return self.text
+        return " ".join(x for x in ((self.code.text if self.code else None), self.value) if x) or None
+
 
 @dataclass(frozen=True, slots=True)
 class ProgrammeItem:
@@ -627,6 +716,39 @@ class ProgrammeItem:
     def title(self) -> str | None:
         """The item's own words, else the type's display."""
         return self.label or (self.type.text if self.type else None)
+
+    @property
+    def span(self) -> tuple[HL7Time | None, HL7Time | None]:
+        """(start, end) as the plan shows them: each confirmed date, else the planned one (GEN-177)."""
+        start, end = _bounds(self.dates)
+        planned_start, planned_end = _bounds(self.planned_dates)
+        return start or planned_start, end or planned_end
+
+    @property
+    def forecast(self) -> bool:
+        """True when the dates shown are forecasts only: no confirmed date, some planned date."""
+        return _bounds(self.dates) == (None, None) and _bounds(self.planned_dates) != (None, None)
+
+    @property
+    def where(self) -> tuple[Place, ...]:
+        """The places the plan shows: those with a name or an address."""
+        return tuple(p for p in self.places if p.name or p.addresses)
+
+    @property
+    def who(self) -> tuple[HealthProfessional, ...]:
+        """The professionals the plan shows for this item: those with a name or a structure."""
+        return tuple(p for p in self.performers if p.is_named)
+
+    @property
+    def is_support(self) -> bool:
+        """Supportive care or social support (MED-572, MED-573), as opposed to the programme's items."""
+        return self.kind in (ItemKind.SUPPORTIVE_CARE, ItemKind.SOCIAL_SUPPORT)
+
+
+def _bounds(period: Period | None) -> tuple[HL7Time | None, HL7Time | None]:
+    if period is None or period.is_empty:
+        return None, None
+    return period.start, period.end
 
 
 @dataclass(frozen=True, slots=True)

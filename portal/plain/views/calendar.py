@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from portal.plain.views.common import Lang, doc_lang, format_day, format_month
-from portal.plain.views.items import item_span, item_view, last_day
+from portal.plain.views.items import item_view, last_day
 from portal.pps.model import CarePlan, HL7Time, Precision, ProgrammeItem
 
 __all__ = ["CalendarEvent", "CalendarView", "Month", "calendar_view"]
@@ -69,11 +69,11 @@ def _events(
 ) -> list[tuple[HL7Time, CalendarEvent]]:
     found: list[tuple[HL7Time, CalendarEvent]] = []
     for index, item in enumerate(items, start=1):
-        start, end = item_span(item)
+        start, end = item.span
         if start is None and end is None:
             continue
         view = item_view(item, index, lang, document_lang, today, KEY_PREFIXES[page])
-        planned = not (item.dates and not item.dates.is_empty)
+        planned = item.forecast
         moments: list[tuple[EventKind, HL7Time]]
         if start is not None and end is not None and start.to_hl7()[:8] != end.to_hl7()[:8]:
             moments = [("start", start), ("end", end)]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_time
 
-from portal.pps.model import Address, CarePlan, HL7Time, Period, PersonName, Precision, Telecom
+from portal.pps.model import Address, CarePlan, HL7Time, PersonName, Precision, ProgrammeItem, Telecom
 
 __all__ = [
     "PARIS",
@@ -31,6 +31,7 @@ __all__ = [
     "format_time_point",
     "links",
     "person_name",
+    "phone_text",
     "soften_name",
     "when",
 ]
@@ -122,30 +123,14 @@ class When:
         return self.start is None and self.end is None
 
 
-def span(period: Period | None) -> tuple[HL7Time | None, HL7Time | None]:
-    """(start, end) of a period, or (None, None)."""
-    if period is None or period.is_empty:
-        return None, None
-    return period.start, period.end
-
-
-def when(
-    dates: Period | None,
-    planned_dates: Period | None,
-    rhythm: str | None,
-    lang: Lang,
-    rhythm_lang: str | None = None,
-) -> When:
-    """The confirmed dates when there are any, else the planned ones; each bound falls back to the planned one.
+def when(item: ProgrammeItem, rhythm: str | None, lang: Lang, rhythm_lang: str | None = None) -> When:
+    """The item's dates as the model gives them (`ProgrammeItem.span`: each confirmed date, else the planned one;
+    `forecast` when only planned dates are known), formatted; `rhythm` already in words.
 
     `rhythm_lang` is the document's language when the rhythm is the document's own text in another language.
     """
-    start, end = span(dates)
-    planned_start, planned_end = span(planned_dates)
-    planned = start is None and end is None and (planned_start is not None or planned_end is not None)
-    start = start or planned_start
-    end = end or planned_end
-    return When(format_time_point(start, lang), format_time_point(end, lang), rhythm, planned, rhythm_lang)
+    start, end = item.span
+    return When(format_time_point(start, lang), format_time_point(end, lang), rhythm, item.forecast, rhythm_lang)
 
 
 _PREFIXES: dict[str, dict[Lang, str]] = {
@@ -174,7 +159,7 @@ def person_name(name: PersonName | None, lang: Lang) -> str | None:
     title = doctor[:1] or titles[:1]
     words = [*title, *name.given, *([_soften(name.family)] if name.family else [])]
     text = " ".join(w for w in words if w)
-    return text if name.given or name.family else None
+    return None if name.is_empty else text
 
 
 def soften_name(name: str) -> str:
@@ -184,15 +169,12 @@ def soften_name(name: str) -> str:
 
 def address_lines(address: Address) -> tuple[str, ...]:
     """The lines of a postal address as written on an envelope (city softened from capitals)."""
-    lines: list[str] = [*address.lines]
-    for part in (address.street, address.unit_id, address.additional_locator, address.post_box):
-        if part:
-            lines.append(part)
+    lines: list[str] = [*address.street_lines]
     town = " ".join(p for p in (address.postal_code, _soften(address.city) if address.city else None) if p)
     if town:
         lines.append(town)
-    if address.text and not lines:
-        lines.append(address.text)
+    if address.loose_text:
+        lines.append(address.loose_text)
     return tuple(lines)
 
 
@@ -208,7 +190,8 @@ class Link:
 _FRENCH_NUMBER = re.compile(r"0\d{9}")
 
 
-def _phone_text(number: str) -> str:
+def phone_text(number: str) -> str:
+    """A phone number as the pages show it: a French number in pairs ("01 99 00 10 00"), another one as written."""
     digits = re.sub(r"[\s.\-]", "", number)
     if _FRENCH_NUMBER.fullmatch(digits):
         # Read in pairs, the French way: 01 99 00 10 00.
@@ -222,8 +205,7 @@ def links(telecoms: tuple[Telecom, ...]) -> tuple[Link, ...]:
     seen: set[str] = set()
     for telecom in sorted(telecoms, key=lambda t: {"tel": 0, "mailto": 1}.get(t.scheme, 2)):
         if telecom.is_phone:
-            number = re.sub(r"[\s.\-]", "", telecom.address)
-            link = Link("tel", f"tel:{number}", _phone_text(telecom.address))
+            link = Link("tel", f"tel:{telecom.dialable}", phone_text(telecom.address))
         elif telecom.is_email:
             link = Link("mailto", f"mailto:{telecom.address.strip()}", telecom.address.strip())
         elif telecom.is_url:

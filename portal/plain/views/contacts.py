@@ -71,47 +71,35 @@ class ContactsView:
         return tuple(c for c in ordered if c.phones)[:limit]
 
 
-def _role_code(contact: Contact) -> str:
-    if contact.is_care_team_member:
-        return "353"
-    if contact.role != ContactRole.OTHER:
-        return contact.role.value
-    return (contact.function.code if contact.function and contact.function.code else None) or "other"
-
-
 def contact_card(contact: Contact, lang: Lang, document_lang: str) -> ContactCard:
-    code = _role_code(contact)
-    organisation = contact.organization.name if contact.organization else None
-    note = None
-    if contact.comment and not contact.comment.startswith(("http://", "https://")):
-        note = doc_text(contact.comment, lang, document_lang)
-    telecoms = contact.telecoms or (contact.organization.telecoms if contact.organization else ())
-    found = list(links(telecoms))
+    code = contact.role_code
+    found = list(links(contact.reach))
     for url in contact.urls:
         if all(link.href != url for link in found):
             found.append(Link("web", url, url))
-    addresses = contact.addresses or (contact.organization.addresses if contact.organization else ())
     return ContactCard(
         role=role_label(code, lang),
         name=person_name(contact.person, lang),
-        organisation=organisation,
-        note=note,
+        organisation=contact.organization.name if contact.organization else None,
+        note=doc_text(contact.note, lang, document_lang),
         links=tuple(found),
-        address=tuple(line for a in addresses[:1] for line in address_lines(a)),
+        address=address_lines(contact.address) if contact.address else (),
         group=role_group(contact.role if contact.role != ContactRole.OTHER else code),
     )
 
 
 def _close_people(plan: CarePlan, lang: Lang, document_lang: str) -> tuple[ClosePerson, ...]:
-    people: dict[tuple[str | None, tuple[str, ...]], ClosePerson] = {}
+    # One card for a person who is both the trusted person and the person to call, when the document says the
+    # same of them twice (name, links, family link); otherwise each says what the document says.
+    people: dict[tuple[str | None, tuple[str, ...], str | None], ClosePerson] = {}
     related: list[tuple[RelatedPerson, bool]] = [(p, True) for p in plan.trusted_persons]
     related += [(p, False) for p in plan.emergency_contacts]
     for person, trusted in related:
         name = person_name(person.name, lang)
         reach = links(person.telecoms)
-        key = (name, tuple(link.href for link in reach))
-        known = people.get(key)
         relation = label(person.relationship, lang)
+        key = (name, tuple(link.href for link in reach), relation.text if relation else None)
+        known = people.get(key)
         relation_lang = document_lang if relation and relation.from_document and document_lang != lang else None
         people[key] = ClosePerson(
             name,

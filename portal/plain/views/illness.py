@@ -78,17 +78,12 @@ class IllnessView:
 def _coded(code: Code | None, lang: Lang, document_lang: str) -> CodedDetail | None:
     if code is None or (code.code is None and not code.text):
         return None
-    words = code.original_text or code.display
-    return CodedDetail(code.code, doc_text(words, lang, document_lang))
+    return CodedDetail(code.code, doc_text(code.words, lang, document_lang))
 
 
 def _tumour(diagnosis: Diagnosis, lang: Lang, document_lang: str) -> TumourView:
     site = topography_label(diagnosis.topography, lang) or label(diagnosis.topography, lang)
-    tnm = tuple(
-        detail
-        for detail in (_coded(c, lang, document_lang) for c in (diagnosis.tnm_t, diagnosis.tnm_n, diagnosis.tnm_m))
-        if detail is not None
-    )
+    tnm = tuple(detail for detail in (_coded(c, lang, document_lang) for c in diagnosis.tnm) if detail is not None)
     version = diagnosis.tnm_version
     return TumourView(
         site=site,

@@ -22,7 +22,6 @@ from portal.plain.views.common import (
     doc_text,
     links,
     person_name,
-    span,
     when,
 )
 from portal.pps.codes import CodeKind
@@ -35,7 +34,6 @@ __all__ = [
     "PlaceView",
     "first_day",
     "item_phase",
-    "item_span",
     "item_view",
     "last_day",
 ]
@@ -115,18 +113,11 @@ def last_day(value: HL7Time) -> dt.date:
     return dt.date(value.year, month, value.day or calendar.monthrange(value.year, month)[1])
 
 
-def item_span(item: ProgrammeItem) -> tuple[HL7Time | None, HL7Time | None]:
-    """(start, end) of an item: the confirmed dates, each bound falling back to the planned one."""
-    start, end = span(item.dates)
-    planned_start, planned_end = span(item.planned_dates)
-    return start or planned_start, end or planned_end
-
-
 def item_phase(item: ProgrammeItem, today: dt.date) -> ItemPhase:
     """Earlier when done or ended before today; now when started and not ended; coming otherwise."""
     if item.status == ItemStatus.DONE:
         return ItemPhase.EARLIER
-    start, end = item_span(item)
+    start, end = item.span
     if end is not None and last_day(end) < today:
         return ItemPhase.EARLIER
     if start is not None and first_day(start) <= today:
@@ -174,28 +165,10 @@ def item_view(
     route, route_lang = _route(item, lang, document_lang)
     places = tuple(
         PlaceView(place.name, tuple(line for a in place.addresses for line in address_lines(a)), links(place.telecoms))
-        for place in item.places
-        if place.name or place.addresses
+        for place in item.where
     )
-    people = tuple(
-        PersonView(
-            person_name(p.name, lang),
-            p.organization.name if p.organization else None,
-            links(p.telecoms),
-        )
-        for p in item.performers
-        if p.name or p.organization
-    )
-    reasons = tuple(
-        text
-        for text in (
-            doc_text(
-                r.text or " ".join(x for x in ((r.code.text if r.code else None), r.value) if x), lang, document_lang
-            )
-            for r in item.reasons
-        )
-        if text is not None
-    )
+    people = tuple(PersonView(person_name(p.name, lang), p.organization_name, links(p.telecoms)) for p in item.who)
+    reasons = tuple(text for text in (doc_text(r.words, lang, document_lang) for r in item.reasons) if text)
     return ItemView(
         key=f"{key_prefix}-{index}",
         kind=item.kind,
@@ -207,13 +180,7 @@ def item_view(
         team_name=team_name,
         done=item.status == ItemStatus.DONE,
         phase=item_phase(item, today),
-        when=when(
-            item.dates,
-            item.planned_dates,
-            rhythm_text(item.rhythm, lang),
-            lang,
-            _rhythm_lang(item, lang, document_lang),
-        ),
+        when=when(item, rhythm_text(item.rhythm, lang), lang, _rhythm_lang(item, lang, document_lang)),
         route=route,
         route_lang=route_lang,
         places=places,
@@ -227,5 +194,5 @@ def item_view(
 
 def sort_key(item: ProgrammeItem) -> tuple[int, dt.date]:
     """Dated items first, by start day; undated ones after, in document order (sort is stable)."""
-    start, _ = item_span(item)
+    start, _ = item.span
     return (0, first_day(start)) if start is not None else (1, dt.date.max)

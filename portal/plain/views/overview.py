@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from portal.plain.labels import PlainLabel, label, status_label, update_reason_sentence
 from portal.plain.views.common import DocText, Lang, doc_lang, doc_text, format_time_point, person_name
 from portal.plain.views.contacts import ContactCard, contacts_view
-from portal.plain.views.items import ItemPhase, ItemView, first_day, item_span, item_view
+from portal.plain.views.items import ItemPhase, ItemView, first_day, item_view
 from portal.plain.views.treatments import TreatmentStopView, treatment_stop_view
 from portal.pps.codes import CodeKind
 from portal.pps.model import CarePlan, ProgrammeItem, ReferencedKind
@@ -71,8 +71,8 @@ def overview_view(plan: CarePlan, lang: Lang, today: dt.date) -> OverviewView:
         (item, item_view(item, index, lang, document_lang, today, prefix)) for item, prefix, index in _indexed(plan)
     ]
     coming = sorted(
-        ((item, view) for item, view in views if view.phase == ItemPhase.COMING and item_span(item)[0] is not None),
-        key=lambda pair: first_day(item_span(pair[0])[0]),  # type: ignore[arg-type]  # filtered above
+        ((item, view) for item, view in views if view.phase == ItemPhase.COMING and item.span[0] is not None),
+        key=lambda pair: first_day(pair[0].span[0]),  # type: ignore[arg-type]  # filtered above
     )
     now = tuple(view for _, view in views if view.phase == ItemPhase.NOW)
     status = plan.status

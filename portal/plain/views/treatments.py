@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal.plain.views.common import DocText, Lang, doc_lang, doc_text, format_time_point
-from portal.plain.views.items import ItemPhase, ItemView, item_span, item_view, last_day, sort_key
+from portal.plain.views.items import ItemPhase, ItemView, item_view, last_day, sort_key
 from portal.pps.model import CarePlan, ProgrammeItem
 
 __all__ = ["TreatmentStopView", "TreatmentsView", "timeline", "treatment_stop_view", "treatments_view"]
@@ -46,7 +46,7 @@ class TreatmentsView:
 
 
 def _earlier_key(item: ProgrammeItem) -> dt.date:
-    start, end = item_span(item)
+    start, end = item.span
     point = end or start
     return last_day(point) if point is not None else dt.date.min
 

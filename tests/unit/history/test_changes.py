@@ -8,7 +8,16 @@ import pytest
 
 from portal.plain.changes import change_sentences
 from portal.pps.diff import diff
-from portal.pps.model import ItemStatus, TreatmentStop
+from portal.pps.model import (
+    Code,
+    Diagnosis,
+    HealthProfessional,
+    ItemStatus,
+    PersonName,
+    RelatedPerson,
+    Telecom,
+    TreatmentStop,
+)
 from tests.unit.history.plans import BASE, CHEMOTHERAPY, RADIOTHERAPY, contact, day, item, plan, synthetic
 
 MOVED = replace(
@@ -89,3 +98,58 @@ def test_prostate_v2_tells_the_new_gp_and_the_reason() -> None:
 def test_colon_v2_in_french_says_the_chemotherapy_stopped_early() -> None:
     sentences = [s.text for s in change_sentences(diff(synthetic("colon", 1), synthetic("colon", 2)), "fr")]
     assert sentences[0].startswith("Chimiothérapie : arrêté le ")
+
+
+# --- what the pages show beyond dates and codes, in both languages ---------------------------------------------
+
+DOCTOR = HealthProfessional(
+    name=PersonName(family="FICTIF", given=("Alex",), prefix=("DR",)), telecoms=(Telecom("tel:0600000001"),)
+)
+FOLLOWED = replace(BASE, programme=(BASE.programme[0], replace(BASE.programme[1], performers=(DOCTOR,))))
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Radiotherapy: Dr Alex Fictif now answers on 06 00 00 00 42."),
+        ("fr", "Radiothérapie : Dr Alex Fictif répond maintenant au 06 00 00 00 42."),
+    ],
+)
+def test_a_professionals_new_phone_names_the_item(lang: str, expected: str) -> None:
+    moved = replace(DOCTOR, telecoms=(Telecom("tel:0600000042"),))
+    later = replace(FOLLOWED, programme=(BASE.programme[0], replace(BASE.programme[1], performers=(moved,))))
+    (sentence,) = change_sentences(diff(FOLLOWED, later), lang)  # type: ignore[arg-type]
+    assert sentence.text == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Your plan now says the illness was found on January 6, 2026."),
+        ("fr", "Votre programme indique maintenant que la maladie a été trouvée le 6 janvier 2026."),
+    ],
+)
+def test_the_date_the_illness_was_found(lang: str, expected: str) -> None:
+    tumour = Diagnosis(topography=Code("2.16.840.1.113883.6.3", "C50.4"), date=day("20260105"))
+    before = replace(BASE, diagnoses=(tumour,))
+    after = replace(BASE, diagnoses=(replace(tumour, date=day("20260106")),))
+    (sentence,) = change_sentences(diff(before, after), lang)  # type: ignore[arg-type]
+    assert sentence.text == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "removed", "added"),
+    [
+        ("en", "Pierre Fictif is no longer your trusted person.", "Pierre Fictif is now the person to call if needed."),
+        (
+            "fr",
+            "Pierre Fictif n’est plus votre personne de confiance.",
+            "Pierre Fictif est maintenant la personne à prévenir.",
+        ),
+    ],
+)
+def test_people_close_to_the_patient_in_both_languages(lang: str, removed: str, added: str) -> None:
+    father = RelatedPerson("NOK", name=PersonName(family="FICTIF", given=("Pierre",)))
+    before = replace(BASE, trusted_persons=(father,))
+    after = replace(BASE, emergency_contacts=(replace(father, role="ECON"),))
+    assert [s.text for s in change_sentences(diff(before, after), lang)] == [added, removed]  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,128 @@ def test_an_official_example_with_a_date_moved(tmp_path: Path, official: bytes) 
         write(tmp_path, "a.xml", official), write(tmp_path, "b.xml", edited(official, move)), "--lang", "en"
     )
     assert code == 0 and "now starts on November 17, 2019 instead of November 10, 2019." in out
+
+
+# --- issue 21: the 12 phones and 2 dates a page shows that "what changed" did not report ----------------------
+
+
+def json_changes(tmp_path: Path, old: bytes, new: bytes) -> list[dict[str, object]]:
+    code, out, err = run(write(tmp_path, "a.xml", old), write(tmp_path, "b.xml", new), "--json", "--lang", "en")
+    assert code == 0 and err == ""
+    found: list[dict[str, object]] = json.loads(out)
+    return found
+
+
+def sentences(tmp_path: Path, old: bytes, new: bytes, lang: str) -> list[str]:
+    code, out, _ = run(write(tmp_path, "a.xml", old), write(tmp_path, "b.xml", new), "--lang", lang)
+    assert code == 0
+    return out.splitlines()
+
+
+def _shown_phones(root: etree._Element) -> list[etree._Element]:
+    """The telecoms of the professionals of the programme and support items (a `performer` in a section coded
+    18776-5) and of the informants (trusted person, person to call): the 12 numbers the issue found unreported."""
+    found = []
+    for telecom in root.iter(f"{V}telecom"):
+        above = list(telecom.iterancestors())
+        tags = {element.tag for element in above}
+        in_items = any(
+            element.tag == f"{V}section" and element.find(f"{V}code[@code='18776-5']") is not None for element in above
+        )
+        if f"{V}informant" in tags or (f"{V}performer" in tags and in_items):
+            found.append(telecom)
+    return found
+
+
+def test_the_issue_counts_twelve_such_phones(official: bytes) -> None:
+    root = etree.fromstring(official, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    assert len(_shown_phones(root)) == 12
+
+
+def _new_number(value: str) -> str:
+    return value[:-2] + ("42" if not value.endswith("42") else "24")
+
+
+def _paired(digits: str) -> str:
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_a_performers_or_informants_new_phone_is_reported(tmp_path: Path, official: bytes, index: int) -> None:
+    def phone(root: etree._Element) -> None:
+        telecom = _shown_phones(root)[index]
+        telecom.set("value", _new_number(telecom.get("value", "")))
+
+    changed = edited(official, phone)
+    root = etree.fromstring(official, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    old_digits = _shown_phones(root)[index].get("value", "").removeprefix("tel:")
+    new_digits = _new_number(old_digits)
+    (change,) = json_changes(tmp_path, official, changed)
+    assert change["kind"] in {"item_phone", "close_person_phone"}
+    assert change["group"] in {"detail", "support", "contacts"}
+    assert (change["before"], change["after"]) == ([old_digits], [new_digits])
+    assert change.get("who", change["item"]) in {"Charles MULLER", "Roland MORVAN", "Séverine JOLIE", "Pierre MARTIN"}
+    for lang, answers in (("en", "now answers on"), ("fr", "répond maintenant au")):
+        (sentence,) = sentences(tmp_path, official, changed, lang)
+        assert _paired(new_digits) in sentence
+        if change["kind"] == "item_phone":
+            assert answers in sentence
+
+
+@pytest.mark.parametrize(
+    ("what", "kind", "en", "fr"),
+    [
+        (
+            "72135-7 diagnosis",  # the tumour's observation: "Trouvé le" (Found on)
+            "date_found",
+            "Your plan now says the illness was found on February 5, 2019.",
+            "Votre programme indique maintenant que la maladie a été trouvée le 5 février 2019.",
+        ),
+        (
+            "75620-5 stage",  # the TNM stage observation: "Stade fixé le" (Stage set on)
+            "date_staged",
+            "Your plan now says the stage was set on February 5, 2019.",
+            "Votre programme indique maintenant que le stade a été fixé le 5 février 2019.",
+        ),
+    ],
+)
+def test_the_illness_dates_a_page_shows_are_reported(
+    tmp_path: Path, official: bytes, what: str, kind: str, en: str, fr: str
+) -> None:
+    def move(root: etree._Element) -> None:
+        observations = [o for o in root.iter(f"{V}observation") if o.find(f"{V}effectiveTime/{V}low") is not None]
+        if what.startswith("72135-7"):
+            target = next(
+                o for o in observations if o.find(f"{V}templateId[@root='1.2.250.1.213.1.1.3.113']") is not None
+            )
+        else:
+            target = next(o for o in observations if o.find(f"{V}code[@code='75620-5']") is not None)
+        low = target.find(f"{V}effectiveTime/{V}low")
+        assert low is not None and low.get("value") == "20190129"
+        low.set("value", "20190205")
+
+    changed = edited(official, move)
+    (change,) = json_changes(tmp_path, official, changed)
+    assert (change["kind"], change["group"], change["before"], change["after"]) == (
+        kind,
+        "diagnosis",
+        "20190129",
+        "20190205",
+    )
+    assert sentences(tmp_path, official, changed, "en") == [en]
+    assert sentences(tmp_path, official, changed, "fr") == [fr]
+
+
+def test_json_is_an_empty_list_for_the_same_file(tmp_path: Path) -> None:
+    same = write(tmp_path, "v1.xml", pps_document(case("breast"), 1).cda)
+    assert run(same, same, "--json") == (0, "[]\n", "")
+
+
+def test_json_gives_the_typed_changes_of_a_synthetic_version(tmp_path: Path) -> None:
+    old = pps_document(case("colon"), 1).cda
+    new = pps_document(case("colon"), 2).cda
+    records = json_changes(tmp_path, old, new)
+    stopped = next(r for r in records if r["kind"] == "item_stopped")
+    assert stopped["item"] == "Chimiothérapie adjuvante FOLFOX (8 cures réalisées)" and stopped["group"] == "programme"
+    assert isinstance(stopped["text"], str) and stopped["text"].startswith("Chemotherapy: stopped on ")
+    assert [r["text"] for r in records] == sentences(tmp_path, old, new, "en")

@@ -8,13 +8,14 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.pps.diff import (
+from portal.pps.changes import (
     ContactAdded,
     ContactDetail,
     ContactDetailChanged,
     ContactRemoved,
     DiagnosisChanged,
     DiagnosisPart,
+    DocumentDetailChanged,
     ItemAdded,
     ItemCompleted,
     ItemRemoved,
@@ -27,8 +28,8 @@ from portal.pps.diff import (
     RouteChanged,
     TreatmentStopChanged,
     UpdateReasonChanged,
-    diff,
 )
+from portal.pps.diff import diff
 from portal.pps.model import (
     CarePlan,
     Code,
@@ -224,7 +225,8 @@ def test_lung_v2_notes_progression_and_targeted_therapy() -> None:
 
 def test_prostate_v2_is_administrative_only() -> None:
     changes = diff(synthetic("prostate", 1), synthetic("prostate", 2))
-    assert {type(c) for c in changes} <= {ContactAdded, ContactRemoved, ContactDetailChanged, UpdateReasonChanged}
+    administrative = {ContactAdded, ContactRemoved, ContactDetailChanged, UpdateReasonChanged, DocumentDetailChanged}
+    assert {type(c) for c in changes} <= administrative
     assert all(c.rank >= Rank.CONTACTS for c in changes)
 
 
