@@ -83,7 +83,7 @@ def _attachment(attachment: Attachment, path: str | None) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def _document_reference(entry: DocumentEntry, paths: dict[int, str]) -> dict[str, Any]:
+def _document_reference(entry: DocumentEntry, paths: dict[int, str], shown: frozenset[str]) -> dict[str, Any]:
     resource: dict[str, Any] = {"resourceType": "DocumentReference", "id": entry.id, "status": entry.status}
     if entry.master_identifier:
         ident = {"system": entry.master_identifier.system, "value": entry.master_identifier.value}
@@ -98,9 +98,11 @@ def _document_reference(entry: DocumentEntry, paths: dict[int, str]) -> dict[str
         resource["custodian"] = {"display": entry.custodian_display}
     if entry.title:
         resource["description"] = entry.title
-    if entry.relates_to:
+    # Only links to documents in this copy: a version hidden from the viewer is not even named.
+    relates = [r for r in entry.relates_to if r.target_id in shown]
+    if relates:
         resource["relatesTo"] = [
-            {"code": r.code, "target": {"reference": f"DocumentReference/{r.target_id}"}} for r in entry.relates_to
+            {"code": r.code, "target": {"reference": f"DocumentReference/{r.target_id}"}} for r in relates
         ]
     content = []
     for number, attachment in enumerate(entry.attachments, start=1):
@@ -118,6 +120,7 @@ def metadata_bundle(
     """A FHIR R4 Bundle (type `collection`) of the documents' DocumentReferences; each attachment's `url`
     is the file's path in the archive."""
     paths: dict[str, dict[int, str]] = {}
+    shown = frozenset(entry.id for entry in entries)
     for file in packed:
         paths.setdefault(file.entry.id, {})[file.number] = file.path
     return {
@@ -127,7 +130,7 @@ def metadata_bundle(
         "entry": [
             {
                 "fullUrl": f"urn:uuid:{uuid.uuid5(_NAMESPACE, entry.id)}",
-                "resource": _document_reference(entry, paths.get(entry.id, {})),
+                "resource": _document_reference(entry, paths.get(entry.id, {}), shown),
             }
             for entry in entries
         ],

@@ -111,3 +111,22 @@ def test_a_copy_over_its_total_limit_is_refused(mock: responses.RequestsMock, cl
     with pytest.raises(RefusedFile) as refused:
         fetch_files(client, entries, 10_000, len(XML) + 1)
     assert refused.value.reason == "too_large"
+
+
+def test_replaces_links_name_only_versions_in_the_copy(mock: responses.RequestsMock, client: FhirClient) -> None:
+    """v3 replaces v2, hidden from this viewer, which replaced v1: the copy never names v2."""
+    v3 = reference("v3", "Programme – version 3", {"x3": ("text/xml", XML)})
+    v3["relatesTo"] = [{"code": "replaces", "target": {"reference": "DocumentReference/v2-hidden"}}]
+    v1 = reference("v1", "Programme – version 1", {"x1": ("text/xml", XML)})
+    v1b = reference("v1b", "Programme – version 1 bis", {"x1b": ("text/xml", XML)})
+    v1b["relatesTo"] = [{"code": "replaces", "target": {"reference": "DocumentReference/v1"}}]
+    entries = [document_from_fhir(r) for r in (v3, v1b, v1)]
+    for binary in ("x3", "x1", "x1b"):
+        mock.get(f"{BASE}/Binary/{binary}", body=XML, headers={"Content-Type": "text/xml"})
+    packed = fetch_files(client, entries, 10_000, 100_000)
+    copy = portable_copy(entries, packed, GENERATED)
+    metadata = zipfile.ZipFile(io.BytesIO(copy)).read("metadata.json").decode()
+    assert "v2-hidden" not in metadata
+    resources = {e["resource"]["id"]: e["resource"] for e in json.loads(metadata)["entry"]}
+    assert "relatesTo" not in resources["v3"]
+    assert resources["v1b"]["relatesTo"] == [{"code": "replaces", "target": {"reference": "DocumentReference/v1"}}]
