@@ -341,7 +341,7 @@ def test_the_sweep_sees_every_part_when_the_whole_plan_is_shared(
 
 def test_every_field_of_the_model_carries_a_canary() -> None:
     """A field added to the model later is swept too: the plan is built from the type hints."""
-    plan, canaries = PLANS[VERSIONS[0]]
+    _plan, canaries = PLANS[VERSIONS[0]]
     tops = {path.split(".")[0] for path in canaries.by_token.values()}
     expected = {f.name for f in dataclasses.fields(CarePlan)} - NOT_CONTENT
     assert tops == expected
