@@ -73,12 +73,24 @@ class AccessRecord:
     outcome: Outcome
     at: dt.datetime
     on_behalf_of: str | None = None
+    #: The document shown, or for a refused view the id that was asked for.
     document: str | None = None
     version: str | None = None
+    #: On the compare page: the other version shown beside `document`.
+    compared_with: str | None = None
 
     def view(self) -> tuple[object, ...]:
         """What makes two records the same view, whenever they happened (the coalescing key)."""
-        return (self.actor, self.patient_id, self.page, self.outcome, self.on_behalf_of, self.document, self.version)
+        return (
+            self.actor,
+            self.patient_id,
+            self.page,
+            self.outcome,
+            self.on_behalf_of,
+            self.document,
+            self.version,
+            self.compared_with,
+        )
 
 
 class Pseudonyms:
@@ -108,6 +120,7 @@ def log_line(record: AccessRecord, pseudonym: Pseudonyms) -> str:
             "page": record.page,
             "document": pseudonym(record.document and f"DocumentReference/{record.document}"),
             "version": record.version,
+            "compared_with": pseudonym(record.compared_with and f"DocumentReference/{record.compared_with}"),
             "outcome": record.outcome,
         },
         separators=(",", ":"),
@@ -127,11 +140,16 @@ def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
         "role": {"system": OBJECT_ROLE, "code": "4", "display": "Domain Resource"},
         "name": record.page,
     }
-    # A refused view names no document: the id asked for may be another patient's.
+    details: list[dict[str, str]] = []
     if record.document and record.outcome == "success":
         page["what"] = {"reference": f"DocumentReference/{record.document}"}
+    elif record.document:
+        # A refused view keeps the id asked for as text, not as a reference: it may be another patient's.
+        details.append({"type": "requested-id", "valueString": record.document})
     if record.version:
-        page["detail"] = [{"type": "version", "valueString": record.version}]
+        details.append({"type": "version", "valueString": record.version})
+    if details:
+        page["detail"] = details
     entities: list[dict[str, Any]] = [
         {
             "what": {"reference": f"Patient/{record.patient_id}"},
@@ -140,6 +158,15 @@ def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
         },
         page,
     ]
+    if record.compared_with and record.outcome == "success":
+        entities.append(
+            {
+                "what": {"reference": f"DocumentReference/{record.compared_with}"},
+                "type": {"system": AUDIT_ENTITY_TYPE_SYSTEM, "code": "2", "display": "System Object"},
+                "role": {"system": OBJECT_ROLE, "code": "4", "display": "Domain Resource"},
+                "name": "compared-with",
+            }
+        )
     agent: dict[str, Any] = {
         "role": [{"coding": [{"system": pdsm.ROLE_SYSTEM_AUDIT, "code": record.actor.kind}]}],
         "who": who,

@@ -112,6 +112,7 @@ def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
     if version:
         entry = next((e for e in context.pps if e.id == version), None)
         if entry is None:
+            people.note_refused(version[:128])
             raise NotFound()
         asked = loader.load(entry, context.patient)
         people.note_document(entry.id, asked.plan.metadata.version)
@@ -180,6 +181,7 @@ def download(doc_id: str, number: int) -> ResponseReturnValue:
         return context
     entry = context.find(doc_id)
     if entry is None or not 1 <= number <= len(entry.attachments) or not entry.attachments[number - 1].url:
+        people.note_refused(doc_id)
         raise NotFound()  # hidden or missing: the same answer
     attachment = entry.attachments[number - 1]
     try:

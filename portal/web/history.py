@@ -38,6 +38,7 @@ from portal.pps.model import CarePlan
 from portal.store.errors import StoreError
 from portal.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
 from portal.viewer import Viewing
+from portal.web import people
 from portal.web import plan as plan_pages
 from portal.web.errors import NotShared
 
@@ -196,7 +197,9 @@ def version(version_id: str) -> ResponseReturnValue:
     found = loaded.chain.find(version_id)
     read = loaded.plans.get(found.id) if found else None
     if found is None or read is None:
+        people.note_refused(version_id)
         raise NotFound()
+    people.note_document(found.id, read.metadata.version)  # the version shown, not the current one
     lang = plan_pages.page_lang()
     today = plan_pages.today()
     latest = loaded.chain.latest
@@ -240,6 +243,10 @@ class Comparison:
     problem: str | None
     older: str = ""
     newer: str = ""
+    #: The two versions compared (ids), for the access record.
+    older_id: str | None = None
+    newer_id: str | None = None
+    newer_version: int | None = None
     sentences: tuple[ChangeSentence, ...] = ()
     detail_lang: str | None = None
 
@@ -260,6 +267,9 @@ def _compare(loaded: Loaded, first: str, second: str, lang: Lang) -> Comparison:
         newer=_version_date(newer, lang) or _version_name(newer, lang, mark_latest=False),
         sentences=sentences,
         detail_lang=None if document_lang == lang else document_lang,
+        older_id=older.id,
+        newer_id=newer.id,
+        newer_version=newer_plan.metadata.version,
     )
 
 
@@ -273,6 +283,12 @@ def compare() -> ResponseReturnValue:
     first = request.args.get("from", default[0])[:128]
     second = request.args.get("to", default[1])[:128]
     result = _compare(loaded, first, second, lang)
+    if result.newer_id is not None:
+        people.note_document(result.newer_id, result.newer_version, compared_with=result.older_id)
+    else:
+        missing = [asked for asked in (first, second) if loaded.chain.find(asked) is None]
+        if missing:
+            people.note_refused(missing[0])
     _remember_latest(loaded)
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true":
         response = Response(render_template("history/_changes.html", result=result))

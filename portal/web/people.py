@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request
@@ -30,6 +31,8 @@ from portal.visibility import Viewer, visible
 __all__ = ["bp", "init_app", "landing", "note_document"]
 
 bp = Blueprint("people", __name__)
+#: The shape of a FHIR id: anything else a URL carries is not recorded as given.
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 log = logging.getLogger("portal.web")
 
 #: Endpoints that show care-plan content or a document: each request to them is an access record.
@@ -181,10 +184,19 @@ def _others(entries: list[AccessEntry]) -> list[AccessEntry]:
 # --- the banner and the access record, on every page -------------------------------------------------------
 
 
-def note_document(document: str | None, version: int | str | None = None) -> None:
-    """Say which document (DocumentReference id) and version this page shows, for its access record."""
+def note_document(document: str | None, version: int | str | None = None, *, compared_with: str | None = None) -> None:
+    """Say which document (DocumentReference id) and version this page shows, for its access record; on the
+    compare page, also the other version shown."""
     g.access_document = document
     g.access_version = None if version is None else str(version)
+    g.access_compared_with = compared_with
+
+
+def note_refused(asked: str) -> None:
+    """Say which document id this request asked for and was refused (missing, hidden, another patient's): the
+    access record keeps it, as text. An id that is not even shaped like one is recorded as such."""
+    note_document(asked if FHIR_ID.fullmatch(asked) else "not-an-id")
+    g.access_refused = True
 
 
 def _banner() -> dict[str, object]:
@@ -216,17 +228,21 @@ def _record(response: Response) -> Response:
     trail: AuditTrail = current_app.extensions["portal.audit"]
     view_args = request.view_args or {}
     document = g.get("access_document") or view_args.get("doc_id") or view_args.get("version_id")
+    if isinstance(document, str) and not FHIR_ID.fullmatch(document):
+        document = "not-an-id"
     version = g.get("access_version") or (str(view_args["number"]) if "number" in view_args else None)
+    outcome: Outcome = "refused" if g.get("access_refused") else _outcome(response.status_code)
     trail.record(
         AccessRecord(
             actor=found.actor(extensions.settings().oidc_subject_system),
             patient_id=found.patient_id,
             page=(request.endpoint or "").split(".")[-1],
-            outcome=_outcome(response.status_code),
+            outcome=outcome,
             at=viewer.now(),
             on_behalf_of=found.on_behalf_of,
             document=str(document) if document else None,
             version=version,
+            compared_with=g.get("access_compared_with"),
         )
     )
     return response
