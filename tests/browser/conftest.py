@@ -103,3 +103,14 @@ def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 when it reflows)."""
     overflow: int = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     return overflow
+
+
+def assert_accessible(page: Page, axe_source: str, where: str) -> None:
+    problems = []
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        for violation in axe_violations(page, axe_source):
+            problems.append(
+                f"{where} at {viewport['width']}px: {violation['id']} ({violation['help']}) {violation['targets']}"
+            )
+    assert problems == []

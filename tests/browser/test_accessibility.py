@@ -9,9 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import (
-    DESKTOP,
-    PHONE,
-    axe_violations,
+    assert_accessible,
     horizontal_overflow,
     new_context,
     sign_in,
@@ -60,17 +58,6 @@ def crawl(page: Page, running: Running, start: str = "/") -> dict[str, str | Non
                 parents[found] = path
                 queue.append(found)
     return parents
-
-
-def assert_accessible(page: Page, axe_source: str, where: str) -> None:
-    problems = []
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        for violation in axe_violations(page, axe_source):
-            problems.append(
-                f"{where} at {viewport['width']}px: {violation['id']} ({violation['help']}) {violation['targets']}"
-            )
-    assert problems == []
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
