@@ -59,7 +59,7 @@ test: test-deps lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check portal tests demo bench
+	$(BIN)/ruff format --check portal synthetic tests demo bench
 
 typecheck:
 	$(BIN)/mypy

@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 
 from portal.auth.session import SessionStore
-from portal.synthetic import build_bundle
+from synthetic import build_bundle
 from portal.web.plan import PATIENT_HINT
 
 SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"

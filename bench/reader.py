@@ -17,7 +17,7 @@ from portal.plain.views import Linker, overview_view
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
 from portal.preview import preview_app
-from portal.synthetic import build_documents
+from synthetic import build_documents
 
 OFFICIAL = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "ci-sis"
 EXAMPLE = OFFICIAL / "CANCER-PPS_2022.01_feuille-de-style-externe.xml"

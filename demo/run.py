@@ -39,7 +39,7 @@ def portal_env(stack: DemoStack) -> dict[str, str]:
 
 def seed_bundle(out: Path) -> Path:
     """Write the synthetic data set (the project's own generator) and return the transaction bundle's path."""
-    subprocess.run([sys.executable, "-m", "portal.synthetic", "--out", str(out)], check=True)
+    subprocess.run([sys.executable, "-m", "synthetic", "--out", str(out)], check=True, cwd=ROOT)
     return out / "bundle.json"
 
 

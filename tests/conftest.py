@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
-from portal.synthetic import build_bundle
+from synthetic import build_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "demo"))

@@ -27,7 +27,7 @@ def _dates(day: dt.date) -> list[str]:
 
 def synthetic_identities() -> tuple[list[str], list[str], list[str]]:
     """(INS, names, birth dates) of every synthetic patient, as the data set and its seed bundle give them."""
-    from portal.synthetic import CASES, DEFAULT_REFERENCE_DATE, build_bundle
+    from synthetic import CASES, DEFAULT_REFERENCE_DATE, build_bundle
 
     ins: set[str] = set()
     names: set[str] = set()

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from portal.cli import portal
-from portal.synthetic import build_documents
+from synthetic import build_documents
 
 DOCUMENTS = build_documents()
 RCP = next(d for d in DOCUMENTS if d.kind == "frcp")

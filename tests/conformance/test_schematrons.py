@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from portal.conformance import CONTENT_MODELS, MODEL_SCHEMAS, FailedAssert, Schematrons
-from portal.synthetic import GeneratedDocument, build_documents
+from synthetic import GeneratedDocument, build_documents
 
 from .conftest import REFERENCE
 

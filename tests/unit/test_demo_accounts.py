@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from portal.synthetic import build_bundle, demo_accounts
+from synthetic import build_bundle, demo_accounts
 
 ACCOUNTS = Path(__file__).resolve().parents[2] / "demo" / "accounts.json"
 
 
 def test_accounts_file_matches_the_synthetic_data_set() -> None:
     committed = json.loads(ACCOUNTS.read_text(encoding="utf-8"))
-    assert committed == demo_accounts(), "regenerate demo/accounts.json from portal.synthetic.demo_accounts()"
+    assert committed == demo_accounts(), "regenerate demo/accounts.json from synthetic.demo_accounts()"
 
 
 def test_every_account_is_described_and_fictional() -> None:

@@ -76,7 +76,7 @@ def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
 
 def generated_pps() -> bytes:
     """A synthetic PPS version (breast cancer, second version) as the store's Binary holds it."""
-    from portal.synthetic import build_documents
+    from synthetic import build_documents
 
     return next(d.cda for d in build_documents() if d.kind == "pps" and d.filename == "camille-pps-2.xml")
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import responses
 
-from portal.synthetic import build_bundle
+from synthetic import build_bundle
 
 Resource = dict[str, Any]
 Answer = tuple[int, dict[str, str], bytes | str]

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from portal.cli import portal
-from portal.synthetic import CASES
-from portal.synthetic.documents import pps_document
+from synthetic import CASES
+from synthetic.documents import pps_document
 
 
 def breast_file(tmp_path: Path, version: int = 1) -> Path:

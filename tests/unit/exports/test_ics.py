@@ -13,8 +13,8 @@ import pytest
 from portal.exports.ics import calendar_file, item_identity, planned_events
 from portal.pps import read_pps
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Period
-from portal.synthetic import CASES
-from portal.synthetic.documents import pps_document
+from synthetic import CASES
+from synthetic.documents import pps_document
 
 NOW = dt.datetime(2026, 1, 10, 9, 0, tzinfo=dt.UTC)
 

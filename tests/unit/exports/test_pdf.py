@@ -16,8 +16,8 @@ from portal.exports.pdf import plan_pdf
 from portal.exports.printview import PrintStamp, render_print
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
-from portal.synthetic import CASES
-from portal.synthetic.documents import pps_document
+from synthetic import CASES
+from synthetic.documents import pps_document
 from tests.pages import check_page
 
 VALID_ON = dt.date(2026, 9, 1)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from portal.pps import CarePlan, DocumentRefused, read_pps
-from portal.synthetic import build_documents
+from synthetic import build_documents
 from tests.unit.fuzz.conftest import FUZZ
 
 REFERENCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "ci-sis"

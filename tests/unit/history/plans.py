@@ -26,8 +26,8 @@ from portal.pps.model import (
     Telecom,
 )
 from portal.pps.reader import read_pps
-from portal.synthetic.cases import case
-from portal.synthetic.documents import pps_document
+from synthetic.cases import case
+from synthetic.documents import pps_document
 
 NCIT = "2.16.840.1.113883.3.26.1.1"
 TA_ASIP = "1.2.250.1.213.1.1.4.322"

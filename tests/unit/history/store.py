@@ -8,8 +8,8 @@ from typing import Any
 
 import responses
 
-from portal.synthetic.cases import case
-from portal.synthetic.documents import pps_document
+from synthetic.cases import case
+from synthetic.documents import pps_document
 from tests.unit.conftest import STORE
 from tests.unit.test_pages import PATIENT, document, searchset
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from portal.cli import portal
-from portal.synthetic.cases import case
-from portal.synthetic.documents import pps_document
+from synthetic.cases import case
+from synthetic.documents import pps_document
 from tests.unit.pps.documents import EXTERNAL, reference_file
 
 V = "{urn:hl7-org:v3}"

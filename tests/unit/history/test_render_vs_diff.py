@@ -27,8 +27,8 @@ from portal.pps.diff import diff
 from portal.pps.model import CarePlan, Code, PersonName, RelatedPerson
 from portal.pps.reader import read_pps
 from portal.preview import render_plan
-from portal.synthetic.cases import CASES
-from portal.synthetic.documents import DEFAULT_REFERENCE_DATE, pps_document
+from synthetic.cases import CASES
+from synthetic.documents import DEFAULT_REFERENCE_DATE, pps_document
 from tests.unit.history.mutations import FieldKind, Site, mutate, sites
 from tests.unit.pps.documents import EXTERNAL, reference_file
 

@@ -11,7 +11,7 @@ from portal.careplans import PlanLoader, deep_size
 from portal.pps import read_pps
 from portal.store import FhirClient
 from portal.store.resources import document_from_fhir, patient_from_fhir
-from portal.synthetic import build_documents
+from synthetic import build_documents
 
 CAMILLE_VERSIONS = [d for d in build_documents() if d.kind == "pps" and d.filename.startswith("camille-pps-")]
 

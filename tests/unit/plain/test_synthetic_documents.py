@@ -12,7 +12,7 @@ from portal.plain.labels import CIM10, CIMO3, KIND_VALUE_SETS, Lang, PlainLabel
 from portal.pps import CarePlan, read_pps
 from portal.pps.codes import CodeKind
 from portal.pps.model import Code, ContactRole, ItemKind
-from portal.synthetic import build_documents
+from synthetic import build_documents
 
 
 @cache

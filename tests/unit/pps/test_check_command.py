@@ -16,7 +16,7 @@ from lxml import etree
 
 from portal import conformance
 from portal.cli import portal
-from portal.synthetic import build_documents
+from synthetic import build_documents
 
 from .documents import EXTERNAL, FRCP, pps, reference_file
 

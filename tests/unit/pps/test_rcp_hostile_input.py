@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from portal.pps import DocumentRefused, safexml
 from portal.pps.rcp_reader import read_rcp
-from portal.synthetic import build_documents
+from synthetic import build_documents
 
 from .documents import pps
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from portal.pps.hl7time import HL7Time
 from portal.pps.model import CarePlan, Period, ProgrammeItem
-from portal.synthetic import ids
-from portal.synthetic.cda import references_of
-from portal.synthetic.codes import PROGRESSIONS
-from portal.synthetic.spec import Case, Contact, Item, on
+from synthetic import ids
+from synthetic.cda import references_of
+from synthetic.codes import PROGRESSIONS
+from synthetic.spec import Case, Contact, Item, on
 
 KIND_CODES = {
     "treatment": "MED-568",

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from portal.pps.reader import read_pps
-from portal.synthetic import DEFAULT_REFERENCE_DATE, build_bundle, demo_accounts, ids
-from portal.synthetic.bundle import SUBJECT_SYSTEM, VISIBILITY_SYSTEM
-from portal.synthetic.cases import CASES, UNLINKED_SUBS
+from synthetic import DEFAULT_REFERENCE_DATE, build_bundle, demo_accounts, ids
+from synthetic.bundle import SUBJECT_SYSTEM, VISIBILITY_SYSTEM
+from synthetic.cases import CASES, UNLINKED_SUBS
 
 BUNDLE = build_bundle()
 BY_KEY = {f"{e['resource']['resourceType']}/{e['resource']['id']}": e["resource"] for e in BUNDLE["entry"]}

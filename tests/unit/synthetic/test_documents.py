@@ -12,11 +12,11 @@ from lxml import etree
 from portal.pps.errors import DocumentRefused
 from portal.pps.model import SectionKey
 from portal.pps.reader import read_pps
-from portal.synthetic import build_bundle, build_documents
-from portal.synthetic import codes as c
-from portal.synthetic.cases import CASES, case
-from portal.synthetic.pdf import Line, write_pdf
-from portal.synthetic.spec import Patient
+from synthetic import build_bundle, build_documents
+from synthetic import codes as c
+from synthetic.cases import CASES, case
+from synthetic.pdf import Line, write_pdf
+from synthetic.spec import Patient
 
 REFERENCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "reference" / "ci-sis"
 DOCUMENTS = build_documents()

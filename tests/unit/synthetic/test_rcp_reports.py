@@ -11,11 +11,11 @@ from portal.pps.model import Code, Identifier, ReferencedKind
 from portal.pps.rcp_model import ParticipantRole, RcpReport, RcpSectionKey
 from portal.pps.rcp_reader import read_rcp
 from portal.pps.reader import read_pps
-from portal.synthetic import GeneratedDocument, build_documents, ids
-from portal.synthetic import codes as c
-from portal.synthetic.frcp import known_treatments, proposed_treatments
-from portal.synthetic.spec import DEFAULT_REFERENCE_DATE, on
-from portal.synthetic.spec import RcpReport as RcpSpec
+from synthetic import GeneratedDocument, build_documents, ids
+from synthetic import codes as c
+from synthetic.frcp import known_treatments, proposed_treatments
+from synthetic.spec import DEFAULT_REFERENCE_DATE, on
+from synthetic.spec import RcpReport as RcpSpec
 
 DOCUMENTS = build_documents()
 REPORTS = [d for d in DOCUMENTS if d.kind == "frcp"]

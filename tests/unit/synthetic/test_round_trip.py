@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.pps.reader import read_pps
-from portal.synthetic import actors
-from portal.synthetic import codes as c
-from portal.synthetic.cases import CASES
-from portal.synthetic.documents import DEFAULT_REFERENCE_DATE, pps_document
-from portal.synthetic.spec import Case, Item, Reason, shift_case
+from synthetic import actors
+from synthetic import codes as c
+from synthetic.cases import CASES
+from synthetic.documents import DEFAULT_REFERENCE_DATE, pps_document
+from synthetic.spec import Case, Item, Reason, shift_case
 
 from .projection import expected, observed
 

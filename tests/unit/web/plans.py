@@ -10,7 +10,7 @@ from typing import Any
 import responses
 from flask.testing import FlaskClient
 
-from portal.synthetic import GeneratedDocument, build_documents
+from synthetic import GeneratedDocument, build_documents
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import STORE, FakeProvider, sign_in
 from tests.unit.test_pages import PATIENT, document, searchset

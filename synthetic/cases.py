@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from portal.synthetic import actors as a
-from portal.synthetic import codes as c
-from portal.synthetic.spec import (
+from synthetic import actors as a
+from synthetic import codes as c
+from synthetic.spec import (
     DEFAULT_REFERENCE_DATE,
     Address,
     Case,

@@ -14,12 +14,12 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from portal.synthetic import actors, ids
-from portal.synthetic import codes as c
-from portal.synthetic.cases import CASES
-from portal.synthetic.documents import DEFAULT_REFERENCE_DATE, GeneratedDocument, build_documents
-from portal.synthetic.spec import Case, Organisation, Professional, Relative, on
-from portal.synthetic.xml import PARIS
+from synthetic import actors, ids
+from synthetic import codes as c
+from synthetic.cases import CASES
+from synthetic.documents import DEFAULT_REFERENCE_DATE, GeneratedDocument, build_documents
+from synthetic.spec import Case, Organisation, Professional, Relative, on
+from synthetic.xml import PARIS
 
 Resource = dict[str, Any]
 

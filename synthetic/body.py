@@ -10,9 +10,9 @@ import datetime as dt
 
 from lxml import etree
 
-from portal.synthetic import codes as c
-from portal.synthetic.spec import Case, Diagnosis, Version
-from portal.synthetic.xml import code_el, day, el, entry_uuid, french_date
+from synthetic import codes as c
+from synthetic.spec import Case, Diagnosis, Version
+from synthetic.xml import code_el, day, el, entry_uuid, french_date
 
 __all__ = ["BodyWriter"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from portal.synthetic.spec import Case
-from portal.synthetic.xml import oid
+from synthetic.spec import Case
+from synthetic.xml import oid
 
 
 def person_key(case: Case) -> str:

@@ -11,11 +11,11 @@ import datetime as dt
 
 from lxml import etree
 
-from portal.synthetic import codes as c
-from portal.synthetic import ids
-from portal.synthetic.body import BodyWriter
-from portal.synthetic.spec import Case, Item, Organisation, Professional, RcpReport
-from portal.synthetic.xml import (
+from synthetic import codes as c
+from synthetic import ids
+from synthetic.body import BodyWriter
+from synthetic.spec import Case, Item, Organisation, Professional, RcpReport
+from synthetic.xml import (
     HL7,
     address,
     author,

@@ -13,8 +13,8 @@ import zoneinfo
 
 from lxml import etree
 
-from portal.synthetic import codes as c
-from portal.synthetic.spec import Address, Case, Organisation, Patient, Professional, Relative, on
+from synthetic import codes as c
+from synthetic.spec import Address, Case, Organisation, Patient, Professional, Relative, on
 
 HL7 = "urn:hl7-org:v3"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

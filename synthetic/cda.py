@@ -12,10 +12,10 @@ import datetime as dt
 
 from lxml import etree
 
-from portal.synthetic import codes as c
-from portal.synthetic import ids
-from portal.synthetic.body import BodyWriter
-from portal.synthetic.spec import (
+from synthetic import codes as c
+from synthetic import ids
+from synthetic.body import BodyWriter
+from synthetic.spec import (
     PROGRAMME_KINDS,
     SUPPORT_KINDS,
     Case,
@@ -26,7 +26,7 @@ from portal.synthetic.spec import (
     ItemKind,
     Professional,
 )
-from portal.synthetic.xml import (
+from synthetic.xml import (
     HL7,
     address,
     assigned_entity,

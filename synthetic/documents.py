@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from portal.synthetic import ids
-from portal.synthetic.cases import CASES
-from portal.synthetic.cda import write_pps
-from portal.synthetic.frcp import frcp_title, write_frcp
-from portal.synthetic.rendition import rendition, rendition_title
-from portal.synthetic.spec import DEFAULT_REFERENCE_DATE, Case
+from synthetic import ids
+from synthetic.cases import CASES
+from synthetic.cda import write_pps
+from synthetic.frcp import frcp_title, write_frcp
+from synthetic.rendition import rendition, rendition_title
+from synthetic.spec import DEFAULT_REFERENCE_DATE, Case
 
 __all__ = ["DEFAULT_REFERENCE_DATE", "GeneratedDocument", "build_documents", "pps_document"]
 

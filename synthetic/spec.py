@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from portal.synthetic.codes import Code
+from synthetic.codes import Code
 
 #: Days relative to the reference date (negative: in the past).
 Day = int

@@ -1,4 +1,4 @@
-"""`python -m portal.synthetic --out DIR`: write the synthetic data set for the demo store and for inspection.
+"""`python -m synthetic --out DIR`: write the synthetic data set for the demo store and for inspection.
 
 Writes DIR/bundle.json (the FHIR transaction that seeds the store), DIR/accounts.json (every sign-in the data
 supports) and DIR/documents/ (each CDA and PDF as a file).
@@ -12,13 +12,13 @@ import json
 import sys
 from pathlib import Path
 
-from portal.synthetic.bundle import build_bundle
-from portal.synthetic.cases import demo_accounts
-from portal.synthetic.documents import DEFAULT_REFERENCE_DATE, build_documents
+from synthetic.bundle import build_bundle
+from synthetic.cases import demo_accounts
+from synthetic.documents import DEFAULT_REFERENCE_DATE, build_documents
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portal.synthetic", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m synthetic", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="directory to write into (created if needed)")
     parser.add_argument(
         "--reference-date",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.synthetic.pdf import Line, write_pdf
-from portal.synthetic.spec import PROGRAMME_KINDS, SUPPORT_KINDS, Case, Item
-from portal.synthetic.xml import french_date
+from synthetic.pdf import Line, write_pdf
+from synthetic.spec import PROGRAMME_KINDS, SUPPORT_KINDS, Case, Item
+from synthetic.xml import french_date
 
 
 def _when(item: Item, reference: dt.date) -> str:

@@ -4,8 +4,8 @@ Start of the data path for tests and the demo: `cases` (compact descriptions) â†
 â†’ `bundle` (FHIR R4 transaction for the store). Plain Python: no Flask, no requests.
 """
 
-from portal.synthetic.bundle import build_bundle
-from portal.synthetic.cases import CASES, demo_accounts
-from portal.synthetic.documents import DEFAULT_REFERENCE_DATE, GeneratedDocument, build_documents
+from synthetic.bundle import build_bundle
+from synthetic.cases import CASES, demo_accounts
+from synthetic.documents import DEFAULT_REFERENCE_DATE, GeneratedDocument, build_documents
 
 __all__ = ["CASES", "DEFAULT_REFERENCE_DATE", "GeneratedDocument", "build_bundle", "build_documents", "demo_accounts"]

@@ -6,8 +6,8 @@ regulator (ARCEP) keeps for fiction (01 99 00…, 02 61 91…, 06 39 98…); RPP
 
 from __future__ import annotations
 
-from portal.synthetic import codes as c
-from portal.synthetic.spec import Address, Contact, Organisation, Professional
+from synthetic import codes as c
+from synthetic.spec import Address, Contact, Organisation, Professional
 
 # --- Organisations ----------------------------------------------------------------------------------------
 HOSPITAL = Organisation(
