@@ -19,8 +19,8 @@ from typing import Any
 from flask import Flask
 
 from portal.auth.session import SessionStore
-from synthetic import build_bundle
 from portal.web.plan import PATIENT_HINT
+from synthetic import build_bundle
 
 SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
 Resource = dict[str, Any]
