@@ -6,6 +6,7 @@ naming the variable and saying what it expects (see `SettingsError`).
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -17,6 +18,15 @@ PREFIX = "PORTAL_"
 
 class SettingsError(Exception):
     """A setting is missing or invalid; the message is one line naming it."""
+
+
+def _refuse_unknown(env: Mapping[str, str], known: list[str]) -> None:
+    """A `PORTAL_*` variable that is no setting is a typo that would silently leave the default in force."""
+    for name in sorted(env):
+        if name.startswith(PREFIX) and name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+            hint = f"did you mean {close[0]}?" if close else "see docs/configuration.md for every setting."
+            raise SettingsError(f"{name} is not a setting of the portal: {hint}")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -308,6 +318,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from `PORTAL_*` variables (or a given mapping), or raise SettingsError."""
         env = os.environ if environ is None else environ
+        _refuse_unknown(env, [PREFIX + f.name.upper() for f in fields(cls)])
         values: dict[str, Any] = {}
         for f in fields(cls):
             name = PREFIX + f.name.upper()

@@ -119,3 +119,21 @@ def test_starting_without_store_url_exits_with_one_line() -> None:
     assert run.returncode != 0
     assert run.stderr.strip() == "portal: cannot start: PORTAL_STORE_URL is missing: expected an absolute http(s) URL."
     assert "Traceback" not in run.stderr + run.stdout
+
+
+@pytest.mark.parametrize(
+    ("typo", "message"),
+    [
+        ("PORTAL_STOR_URL", "PORTAL_STOR_URL is not a setting of the portal: did you mean PORTAL_STORE_URL?"),
+        (
+            "PORTAL_OIDC_ACR_VALUE",
+            "PORTAL_OIDC_ACR_VALUE is not a setting of the portal: did you mean PORTAL_OIDC_ACR_VALUES?",
+        ),
+        ("PORTAL_COLOUR", "PORTAL_COLOUR is not a setting of the portal: see docs/configuration.md for every setting."),
+    ],
+)
+def test_an_unknown_portal_variable_stops_the_start_naming_the_closest_setting(typo: str, message: str) -> None:
+    """A typo would otherwise leave the default silently in force (a store URL, an assurance level…)."""
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({**base_env(), typo: "value"})
+    assert str(refused.value) == message
