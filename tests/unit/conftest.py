@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 import responses
 from flask import Flask
 from flask.testing import FlaskClient
@@ -171,6 +172,20 @@ def make_client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return make_client(app)
+
+
+def timeouts_given(session: requests.Session) -> list[Any]:
+    """From now on, the `timeout` of every request `session` makes, noted before the request is sent on: what a
+    test checks to prove which time limit a call had, without timing anything."""
+    given: list[Any] = []
+    send = session.request
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        given.append(kwargs.get("timeout"))
+        return send(*args, **kwargs)
+
+    session.request = noting  # type: ignore[method-assign]
+    return given
 
 
 def start_sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/login") -> dict[str, str]:
