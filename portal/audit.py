@@ -251,7 +251,7 @@ class AuditTrail:
                 log.error("access record not sent to the store: queue full (key=%s)", key)
                 return
             self._queue.append(_Pending(to_audit_event(record, self.observer), key))
-            if self.background:
+            if self.background and not self._stopping:
                 self._ensure_worker()
             self._changed.notify_all()
 
