@@ -1,18 +1,20 @@
 """`python -m bench`: run every benchmark, print the table, write bench/results/bench.{md,json}.
 
-`python -m bench NAME…` runs some of them (reader, roundtrips, transfer, throughput, memory, scaleout, lighthouse)."""
+`python -m bench NAME…` runs some of them (reader, hostile, roundtrips, transfer, throughput, memory, scaleout,
+lighthouse)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from bench import lighthouse, memory, reader, roundtrips, scaleout, throughput, transfer
+from bench import hostile, lighthouse, memory, reader, roundtrips, scaleout, throughput, transfer
 from bench.figures import markdown, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BENCHMARKS = {
     "reader": reader.run,
+    "hostile": hostile.run,
     "roundtrips": roundtrips.run,
     "transfer": transfer.run,
     "throughput": throughput.run,

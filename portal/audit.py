@@ -12,6 +12,11 @@ reload is not a new look for the patient's access page, and a reloading browser 
 A failed write is retried from the bounded queue with a growing pause, up to `max_attempts`; when the queue is
 full or the attempts are spent, the record is counted and an error line says so (with the record's pseudonymous
 key) — never silently.
+
+Time comes from `clock` (monotonic seconds: the pauses between attempts and the coalescing window), and the
+background thread can be left out (`background=False`): then whoever owns the trail sends the queue with
+`drain()`, in its own thread, when it chooses. Tests do that with a clock of their own, so that nothing they
+check depends on how fast the machine is; `stop()` ends the background thread for good.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -232,6 +238,10 @@ class AuditTrail:
     #: Identical views within this many seconds make one AuditEvent (0: one for every view).
     coalesce_seconds: float = 60.0
     counters: Counters = field(default_factory=Counters)
+    #: Monotonic seconds: when a failed record may be sent again, and the coalescing window.
+    clock: Callable[[], float] = time.monotonic
+    #: Send from a background thread (the app); False: nothing is sent until the owner calls `drain()`.
+    background: bool = True
 
     def __post_init__(self) -> None:
         self.pseudonym = Pseudonyms(self.secret)
@@ -243,7 +253,9 @@ class AuditTrail:
         self._stopping = False
         self._batches = self.batch_size > 1  # until the store refuses a batch
         self._recent: TTLCache[tuple[object, ...], bool] | None = (
-            TTLCache(maxsize=RECENT_VIEWS, ttl=self.coalesce_seconds) if self.coalesce_seconds > 0 else None
+            TTLCache(maxsize=RECENT_VIEWS, ttl=self.coalesce_seconds, timer=self.clock)
+            if self.coalesce_seconds > 0
+            else None
         )
         _TRAILS.add(self)
 
@@ -266,15 +278,30 @@ class AuditTrail:
                 log.error("access record not sent to the store: queue full (key=%s)", key)
                 return
             self._queue.append(_Pending(to_audit_event(record, self.observer), key))
-            self._ensure_worker()
+            if self.background and not self._stopping:
+                self._ensure_worker()
             self._changed.notify_all()
 
     def pending(self) -> int:
         with self._changed:
             return len(self._queue) + self._busy
 
+    def drain(self) -> int:
+        """Send, in the calling thread, every record that is due now (on `clock`), batch after batch, until none
+        is; return how many records were taken. A record whose write failed goes back to the queue with its
+        pause: it is due again once `clock` has moved past it, and the next `drain()` sends it."""
+        taken = 0
+        while batch := self._take_ready():
+            taken += len(batch)
+            self._send(batch)
+        return taken
+
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every queued record is written or given up (for tests and shutdown)."""
+        """Wait until every queued record is written or given up (shutdown, and tests of a running app); True
+        when nothing is left. Without a background thread, this is `drain()`: nothing else would send them."""
+        if not self.background:
+            self.drain()
+            return self.pending() == 0
         deadline = time.monotonic() + timeout
         with self._changed:
             while self._queue or self._busy:
@@ -283,6 +310,18 @@ class AuditTrail:
                     return False
                 self._changed.wait(min(left, 0.1))
         return True
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """End the background thread (it finishes the write it is doing, and takes no other); what is still
+        queued stays there, for `drain()`. True when no thread of this trail runs any more."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+            thread = self._thread
+        if thread is None or thread is threading.current_thread():
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
 
     def close(self, last_chance: float | None = None) -> None:
         """A short last chance for the queue, then say how many records did not reach the store."""
@@ -303,33 +342,44 @@ class AuditTrail:
             self._thread = threading.Thread(target=self._run, name="portal-audit", daemon=True)
             self._thread.start()
 
+    def _take_ready(self) -> list[_Pending]:
+        """The records due now (at most a batch; one when batches are off), taken out of the queue and counted
+        as busy until `_send` is done with them; empty when none is due."""
+        with self._changed:
+            now = self.clock()
+            limit = self.batch_size if self._batches else 1
+            ready = [p for p in self._queue if p.not_before <= now][:limit]
+            for pending in ready:
+                self._queue.remove(pending)
+            self._busy += len(ready)
+            return ready
+
     def _next(self) -> list[_Pending]:
-        """The records ready to be sent (at most a batch; one when batches are off); empty when stopping."""
+        """The worker's next records, once some are due; empty when stopping."""
         with self._changed:
             while not self._stopping:
-                now = time.monotonic()
-                limit = self.batch_size if self._batches else 1
-                ready = [p for p in self._queue if p.not_before <= now][:limit]
+                ready = self._take_ready()
                 if ready:
-                    for pending in ready:
-                        self._queue.remove(pending)
-                    self._busy += len(ready)
                     return ready
+                now = self.clock()
                 waits = [p.not_before - now for p in self._queue]
                 self._changed.wait(min(waits) if waits else 1.0)
         return []
 
     def _run(self) -> None:
         while batch := self._next():
-            try:
-                if len(batch) == 1:
-                    self._send_one(batch[0])
-                else:
-                    self._send_batch(batch)
-            finally:
-                with self._changed:
-                    self._busy -= len(batch)
-                    self._changed.notify_all()
+            self._send(batch)
+
+    def _send(self, batch: list[_Pending]) -> None:
+        try:
+            if len(batch) == 1:
+                self._send_one(batch[0])
+            else:
+                self._send_batch(batch)
+        finally:
+            with self._changed:
+                self._busy -= len(batch)
+                self._changed.notify_all()
 
     def _send_one(self, pending: _Pending) -> None:
         try:
@@ -377,7 +427,7 @@ class AuditTrail:
                 )
                 return
             self.counters.retried += 1
-            pending.not_before = time.monotonic() + self.retry_wait * 2 ** (pending.attempts - 1)
+            pending.not_before = self.clock() + self.retry_wait * 2 ** (pending.attempts - 1)
             self._queue.append(pending)
             log.warning("access record will be sent again: %s (attempt %d)", type(exc).__name__, pending.attempts)
 

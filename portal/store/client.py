@@ -96,15 +96,35 @@ class CappedRetry(Retry):
     A `Retry-After: 3600` would otherwise make a page hang for an hour (urllib3 honours up to six hours).
     """
 
-    def __init__(self, *args: Any, max_wait: float = MAX_RETRY_WAIT, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        max_wait: float = MAX_RETRY_WAIT,
+        sleeper: Callable[[float], None] = time.sleep,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("backoff_max", max_wait)
         super().__init__(*args, **kwargs)
         self.max_wait = max_wait
+        #: What waits between two attempts (`time.sleep`; a test's clock, which moves instead of sleeping).
+        self.sleeper = sleeper
 
     def new(self, **kw: Any) -> Self:
-        # urllib3 rebuilds the object after each attempt; carry our setting across.
+        # urllib3 rebuilds the object after each attempt; carry our settings across.
         kw.setdefault("max_wait", self.max_wait)
+        kw.setdefault("sleeper", self.sleeper)
         return super().new(**kw)
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        # urllib3's own choice of wait (Retry-After when the answer has one, else the backoff), handed to `sleeper`.
+        if self.respect_retry_after_header and response:
+            wait = self.get_retry_after(response)
+            if wait:
+                self.sleeper(wait)
+                return
+        backoff = self.get_backoff_time()
+        if backoff > 0:
+            self.sleeper(backoff)
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         try:
@@ -134,20 +154,23 @@ class BudgetTimeout(Timeout):
     """The client's (connect, read) timeouts, cut to what is left of the page's budget at each attempt.
 
     urllib3 clones the timeout before every attempt, retries included: each clone is computed afresh, so
-    several attempts cannot add up beyond the deadline."""
+    several attempts cannot add up beyond the deadline. `deadline` is on `clock` (the page scope's)."""
 
-    def __init__(self, connect: float, read: float, deadline: float) -> None:
+    def __init__(
+        self, connect: float, read: float, deadline: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._limits = (connect, read)
         self._deadline = deadline
+        self._clock = clock
         left = self._left()
         super().__init__(connect=min(connect, left), read=min(read, left))
 
     def _left(self) -> float:
         # urllib3 refuses a zero timeout; an attempt with a few milliseconds left fails at once, as it should.
-        return max(self._deadline - time.monotonic(), 0.001)
+        return max(self._deadline - self._clock(), 0.001)
 
     def clone(self) -> Timeout:
-        return BudgetTimeout(*self._limits, self._deadline)
+        return BudgetTimeout(*self._limits, self._deadline, self._clock)
 
 
 def _diagnostics(answer: Answer) -> str | None:
@@ -206,6 +229,8 @@ class FhirClient:
         cache: AnswerCache | None = None,
         breaker: CircuitBreaker | None = None,
         last_good: StaleCopies | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
@@ -217,6 +242,9 @@ class FhirClient:
         self.timeout = (connect_timeout, read_timeout)
         self.max_pages = max_pages
         self.max_json_bytes = max_json_bytes
+        #: Wall-clock seconds: when an answer was fetched (its age, for the cache of rendered pages and the
+        #: stale-copy notice). Tests give a clock of their own.
+        self.clock = clock
 
         self.session = requests.Session()
         self.session.headers.update({"User-Agent": user_agent, "Accept": FHIR_JSON})
@@ -231,6 +259,7 @@ class FhirClient:
             status_forcelist=RETRY_STATUSES,
             backoff_factor=backoff_factor,
             max_wait=max_retry_wait,
+            sleeper=sleep,
             # We map the last answer (and its OperationOutcome) ourselves.
             raise_on_status=False,
             respect_retry_after_header=True,
@@ -535,15 +564,17 @@ class FhirClient:
                 response.headers.get("Content-Type", ""),
                 data,
                 response.headers.get("ETag", ""),
-                time.time(),
+                self.clock(),
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _attempt_timeout(self) -> tuple[float, float] | Timeout:
-        left = scope.remaining()
-        if left is None:
+        """What `requests` is given as the timeout of one call: the client's own, or within a page, those cut to
+        what is left of the page's budget, on the page scope's clock."""
+        current = scope.current()
+        if current is None or current.deadline is None:
             return self.timeout
-        return BudgetTimeout(*self.timeout, deadline=time.monotonic() + left)
+        return BudgetTimeout(*self.timeout, deadline=current.deadline, clock=current.clock)
 
     def _body_budget(self) -> float:
         left = scope.remaining()

@@ -59,7 +59,7 @@ def axe_source() -> str:
 
 def new_context(browser: Browser, lang: str, *, javascript: bool = True) -> BrowserContext:
     context = browser.new_context(locale=LOCALES[lang], viewport=PHONE, extra_http_headers={"Accept-Language": lang})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # a bound for a loaded machine: every wait is for a condition
     if not javascript:
         context.route("**/*.js", lambda route: route.abort())
     return context

@@ -142,7 +142,7 @@ def sign_in(
     start_url: str,
     login: str,
     password: str,
-    timeout: float = 10,
+    timeout: float = 30,
     stop_at_prefix: str | None = None,
 ) -> requests.Response:
     """Sign `login` in through the provider that `start_url` leads to; return the relying party's answer.

@@ -17,7 +17,8 @@ from tests.conftest import DemoStack, Running, free_port, load_accounts, portal_
 from tests.integration.signin import sign_in
 
 pytestmark = pytest.mark.integration
-TIMEOUT = 10
+#: The longest a request to a local server may take: a bound for a loaded machine, never a pass condition.
+TIMEOUT = 30
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def running_with_backchannel(tmp_path_factory: pytest.TempPathFactory, synthetic
             yield Running(stack, portal_url, {a["login"]: a for a in load_accounts()})
         finally:
             server.shutdown()
-            thread.join(timeout=10)
+            thread.join(timeout=30)
 
 
 def test_signing_out_at_the_provider_ends_the_portal_session(

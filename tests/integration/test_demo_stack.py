@@ -42,7 +42,8 @@ from tests.integration.signin import SignInRefused, sign_in
 
 pytestmark = pytest.mark.integration
 
-TIMEOUT = 10
+#: The longest a request to a local server may take: a bound for a loaded machine, never a pass condition.
+TIMEOUT = 30
 FHIR_JSON = "application/fhir+json"
 PPS_LOINC = "http://loinc.org|18776-5"
 
@@ -705,7 +706,7 @@ def start_store(seed: str, log: Any, *, index: bool) -> Store:
 
 def stop_store(store: Store) -> None:
     store.process.terminate()
-    store.process.wait(timeout=10)
+    store.process.wait(timeout=30)
     if store.process.stdin:
         store.process.stdin.close()  # the lifeline pipe
 

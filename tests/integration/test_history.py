@@ -30,7 +30,7 @@ def signed_in(running: Running, login: str, lang: str = "en") -> requests.Sessio
 
 
 def get(session: requests.Session, running: Running, path: str, **kwargs: object) -> requests.Response:
-    return session.get(running.portal_url + path, timeout=10, **kwargs)  # type: ignore[arg-type]
+    return session.get(running.portal_url + path, timeout=30, **kwargs)  # type: ignore[arg-type]
 
 
 def page(session: requests.Session, running: Running, path: str) -> object:

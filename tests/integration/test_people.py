@@ -264,7 +264,8 @@ def test_the_coordinator_lists_her_patients_and_previews_under_a_banner(running:
     assert "Vos patients" in claire.get("/").text
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 15) -> Any:
+def wait_for(condition: Callable[[], Any], timeout: float = 30) -> Any:
+    """The condition's value once it holds, polled; its last value after `timeout` seconds (a bound, not a pause)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -286,7 +287,7 @@ def test_every_view_is_an_audit_event_in_the_store_and_on_the_patients_access_pa
             f"{running.stack.store_url}/AuditEvent",
             params={"patient": f"Patient/{A}", "_count": "500"},
             headers={"Accept": "application/fhir+json"},
-            timeout=10,
+            timeout=30,
         ).json()
         found = [e["resource"] for e in bundle.get("entry", [])]
         pages = {(e["agent"][0]["role"][0]["coding"][0]["code"], e["entity"][1]["name"]) for e in found}

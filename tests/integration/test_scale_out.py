@@ -26,7 +26,8 @@ from tests.conftest import DemoStack, free_port, load_accounts, portal_settings
 from tests.integration.signin import sign_in
 
 pytestmark = pytest.mark.integration
-TIMEOUT = 10
+#: The longest a request to a local server may take: a bound for a loaded machine, never a pass condition.
+TIMEOUT = 30
 #: Per address and per sign-in route, for the whole deployment: the sign-ins of this module stay well under it.
 SIGN_IN_LIMIT = 6
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -39,7 +40,7 @@ class Instance:
     store_gets: list[RoundTrip]
 
     def flush_access_log(self) -> None:
-        assert self.app.extensions["portal.audit"].flush(timeout=10)
+        assert self.app.extensions["portal.audit"].flush(timeout=30)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def two_instances(tmp_path_factory: pytest.TempPathFactory, synthetic_bundle: Pa
         finally:
             for server, thread in servers:
                 server.shutdown()
-                thread.join(timeout=10)
+                thread.join(timeout=30)
 
 
 def test_a_session_opened_at_a_is_served_by_b(two_instances: TwoInstances) -> None:

@@ -38,7 +38,7 @@ def test_patient_signs_in_and_sees_their_name_and_care_plans(running: Running) -
     # The overview of the current version (v3: active treatments stopped, follow-up goes on).
     assert "Vos traitements actifs sont arrêtés" in doc.text_content()
     assert page.headers["Cache-Control"] == "no-store"
-    treatments = session.get(running.portal_url + "/treatments", timeout=10)
+    treatments = session.get(running.portal_url + "/treatments", timeout=30)
     assert check_page(treatments.text).findtext(".//h1") == "Vos traitements"
     cookie = next(c for c in session.cookies if c.name == "portal-session")
     assert cookie.has_nonstandard_attr("HttpOnly")
@@ -97,7 +97,7 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(running: Running) ->
 
 
 def test_readyz_sees_the_real_dependencies(running: Running) -> None:
-    answer = requests.get(running.portal_url + "/readyz", timeout=10)
+    answer = requests.get(running.portal_url + "/readyz", timeout=30)
     assert answer.status_code == 200
     assert answer.json()["checks"] == {
         "store": "ok",

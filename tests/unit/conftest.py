@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 import responses
 from flask import Flask
 from flask.testing import FlaskClient
@@ -161,10 +164,57 @@ def _stop_leftover_access_logs() -> Iterator[None]:
     audit.discard_all()
 
 
+class BackgroundWork:
+    """The store calls the portal starts in its thread pools during a test, ahead of need (the documents asked for
+    while the browser follows the sign-in redirect, or while the Patient search runs: portal.web.plan.STORE_POOL;
+    the relatives looked up beside it: portal.access._LOOKUPS). A test waits for them with `drain()`, explicitly,
+    instead of polling the fake store for their requests."""
+
+    #: The longest `drain` waits: a bound for a stuck call, never a pause.
+    WAIT = 30.0
+
+    def __init__(self) -> None:
+        self.futures: list[Future[Any]] = []
+        self._lock = threading.Lock()
+
+    def note(self, future: Future[Any]) -> None:
+        with self._lock:
+            self.futures.append(future)
+
+    def drain(self) -> int:
+        """Wait until every call started so far has ended (answered, failed or cut); how many there were."""
+        with self._lock:
+            started = list(self.futures)
+        _done, running = wait(started, timeout=self.WAIT)
+        assert not running, f"{len(running)} background store call(s) still running after {self.WAIT:.0f} s"
+        return len(started)
+
+
+@pytest.fixture(autouse=True)
+def background(monkeypatch: pytest.MonkeyPatch) -> Iterator[BackgroundWork]:
+    """Every store call started in the portal's thread pools is noted, and ended before the test is: none is left
+    to reach the next test's fake store (whose call counts would then be wrong)."""
+    from portal import access
+    from portal.web import plan
+
+    work = BackgroundWork()
+    for pool in (plan.STORE_POOL, access._LOOKUPS):
+
+        def noting(fn: Any, /, *args: Any, _submit: Any = pool.submit, **kwargs: Any) -> Future[Any]:
+            future: Future[Any] = _submit(fn, *args, **kwargs)
+            work.note(future)
+            return future
+
+        monkeypatch.setattr(pool, "submit", noting)
+    yield work
+    work.drain()
+
+
 @pytest.fixture
-def mock() -> Iterator[responses.RequestsMock]:
+def mock(background: BackgroundWork) -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield rsps
+        background.drain()  # while the fake store still answers them
 
 
 @pytest.fixture
@@ -190,6 +240,20 @@ def make_client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return make_client(app)
+
+
+def timeouts_given(session: requests.Session) -> list[Any]:
+    """From now on, the `timeout` of every request `session` makes, noted before the request is sent on: what a
+    test checks to prove which time limit a call had, without timing anything."""
+    given: list[Any] = []
+    send = session.request
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        given.append(kwargs.get("timeout"))
+        return send(*args, **kwargs)
+
+    session.request = noting  # type: ignore[method-assign]
+    return given
 
 
 def start_sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/login") -> dict[str, str]:

@@ -1,10 +1,11 @@
 """Fuzzing the CDA reader: mutated synthetic documents (and the official examples when ../shared/reference is
-there) are either refused with `DocumentRefused` or read into a CarePlan, never another exception, within a second."""
+there) are either refused with `DocumentRefused` or read into a CarePlan, never another exception. (How fast a
+hostile file is refused is `make bench`'s to measure, bench/hostile.py: a timed assert here would fail on a busy
+machine, not on a slow reader.)"""
 
 from __future__ import annotations
 
 import copy
-import time
 from functools import cache
 from pathlib import Path
 
@@ -48,14 +49,12 @@ def originals() -> tuple[bytes, ...]:
     return tuple(documents)
 
 
-def read_within_a_second(data: bytes) -> None:
-    started = time.monotonic()
+def read_or_refuse(data: bytes) -> None:
     outcome: CarePlan | DocumentRefused
     try:
         outcome = read_pps(data)
     except DocumentRefused as refused:
         outcome = refused
-    assert time.monotonic() - started < 1.0
     if isinstance(outcome, DocumentRefused):
         assert outcome.reason and "\n" not in outcome.reason  # one line that says why
     else:
@@ -116,19 +115,19 @@ def byte_mutation(draw: st.DrawFn) -> bytes:
 @settings(FUZZ)
 @given(tree_mutation())
 def test_a_mutated_document_is_read_with_warnings_or_refused(data: bytes) -> None:
-    read_within_a_second(data)
+    read_or_refuse(data)
 
 
 @settings(FUZZ)
 @given(byte_mutation())
 def test_mangled_bytes_are_refused_or_read_never_crash(data: bytes) -> None:
-    read_within_a_second(data)
+    read_or_refuse(data)
 
 
 @settings(FUZZ)
 @given(st.binary(max_size=4096))
 def test_arbitrary_bytes_never_crash_the_reader(data: bytes) -> None:
-    read_within_a_second(data)
+    read_or_refuse(data)
 
 
 def test_the_official_examples_are_fuzzed_when_present() -> None:

@@ -15,8 +15,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[3]
 DOCKERFILE = ROOT / "Dockerfile"
 TOKEN = "image-test-metrics-token-0123456789abcdef"
 PUBLIC_HOST = "portal.test"
+#: The longest a test waits for the server to start or to write a line: a bound, never a pause.
+WAIT = 30.0
 
 
 def stages() -> dict[str, list[str]]:
@@ -209,7 +212,7 @@ def served(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             stderr=stderr,
         )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT
         while True:
             probe = subprocess.run(
                 [str(installed / "venv" / "bin" / "python"), str(installed / "probe.py"), "healthz"],
@@ -258,12 +261,27 @@ def test_metrics_add_up_every_worker(served: tuple[int, Path]) -> None:
     assert counts and sum(float(c) for c in counts) >= 8
 
 
+def log_lines_until(logs: Path, found: Callable[[list[dict[str, Any]]], bool]) -> list[dict[str, Any]]:
+    """The log's lines, read again until `found` holds for them (a worker writes its own lines to the file; the
+    wait is a bound, never a pause). Fails with the log's end after WAIT seconds."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        complete = logs.read_text().split("\n")[:-1]  # a line still being written is not a line yet
+        lines = [json.loads(line) for line in complete if line.strip()]
+        if found(lines):
+            return lines
+        assert time.monotonic() < deadline, logs.read_text()[-4000:]
+        time.sleep(0.05)
+
+
 def test_every_log_line_is_json(served: tuple[int, Path]) -> None:
     port, logs = served
     get(port, "/healthz", **{"X-Request-ID": "image-test-request-0001"})
-    time.sleep(0.2)
 
-    lines = [json.loads(line) for line in logs.read_text().splitlines() if line.strip()]
+    def has_request_line(lines: list[dict[str, Any]]) -> bool:
+        return any(line.get("request_id") == "image-test-request-0001" for line in lines)
+
+    lines = log_lines_until(logs, has_request_line)
     assert any(line["logger"].startswith("gunicorn") for line in lines)
     [request_line] = [line for line in lines if line.get("request_id") == "image-test-request-0001"]
     assert request_line["route"] == "/healthz" and request_line["status"] == 200

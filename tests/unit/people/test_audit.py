@@ -1,5 +1,9 @@
 """The access log: AuditEvents that say who looked at what, log lines that name nobody, and a queue that
-retries, never blocks a page and never loses a record silently."""
+retries, never blocks a page and never loses a record silently.
+
+The queue's tests own its time: a trail without its background thread (`background=False`) sends only when the
+test calls `drain()`, and its pauses and coalescing window run on a `Clock` that only the test moves. One test
+runs the background thread itself, and waits for it with `flush` and `stop` (never a sleep)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import pytest
 import responses
 
 from portal.audit import AccessRecord, Actor, AuditTrail, Pseudonyms, log_line, to_audit_event
-from portal.store import FhirClient, StoreInvalidResponse, StoreRejected, pdsm
+from portal.store import FhirClient, StoreInvalidResponse, StoreRejected, StoreUnavailable, pdsm
 
 STORE = "https://store.test/fhir"
 WHEN = dt.datetime(2026, 9, 1, 10, 30, tzinfo=dt.UTC)
@@ -68,41 +72,76 @@ def test_the_log_line_holds_keyed_hashes_never_names_or_ids() -> None:
 
 #: A store of its own: the trails of other tests' apps may still be retrying against the usual one.
 AUDIT_STORE = "https://audit-store.test/fhir"
+SECRET = "unit-secret-0123456789-0123456789"
+
+
+class Clock:
+    """Monotonic seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 5_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def manual_trail(client: object, clock: Clock | None = None, **options: object) -> AuditTrail:
+    """A trail with no background thread: it sends when the test calls `drain()`, at the test's time."""
+    return AuditTrail(client, SECRET, clock=clock or Clock(), background=False, **options)  # type: ignore[arg-type]
 
 
 @responses.activate
 def test_a_write_that_fails_is_retried_from_the_queue_then_stored() -> None:
     responses.post(AUDIT_STORE + "/AuditEvent", status=503)
     responses.post(AUDIT_STORE + "/AuditEvent", status=201, json={"resourceType": "AuditEvent", "id": "1"})
+    clock = Clock()
     with FhirClient(AUDIT_STORE, retries=2) as client:
-        trail = AuditTrail(client, "unit-secret-0123456789-0123456789", retry_wait=0.01)
+        trail = manual_trail(client, clock, retry_wait=1.0)
         trail.record(record())
-        assert trail.flush(5)
+        assert trail.drain() == 1
+        assert trail.pending() == 1 and trail.drain() == 0  # failed: waits its pause before the next attempt
+        clock.now += 1.0
+        assert trail.drain() == 1 and trail.pending() == 0
     ours = [c.request.method for c in responses.calls if c.request.url.startswith(AUDIT_STORE)]
     assert ours == ["POST", "POST"]  # the client itself never retries: the second try is the queue's
     assert (trail.counters.written, trail.counters.retried, trail.counters.abandoned) == (1, 1, 0)
 
 
-def test_a_full_queue_counts_and_logs_what_it_drops(caplog: pytest.LogCaptureFixture) -> None:
-    gate = threading.Event()
+def test_the_pause_between_attempts_doubles_and_the_attempts_are_bounded(caplog: pytest.LogCaptureFixture) -> None:
+    class DownStore:
+        def __init__(self) -> None:
+            self.attempts: list[float] = []
 
-    class SlowClient:
         def create(self, resource: object, *, timeout: float) -> None:
-            gate.wait(5)
+            self.attempts.append(clock.now)
+            raise StoreUnavailable("create AuditEvent: the store is unavailable (503)", status=503)
 
-        def create_batch(self, resources: list[object], *, timeout: float) -> list[int]:
-            gate.wait(5)
-            return [201] * len(resources)
+    clock = Clock()
+    store = DownStore()
+    trail = manual_trail(store, clock, retry_wait=1.0, max_attempts=4)
+    trail.record(record())
+    started = clock.now
+    with caplog.at_level(logging.ERROR, logger="portal.audit"):
+        for _ in range(20):  # a second at a time, well past every pause
+            trail.drain()
+            clock.now += 1.0
+    assert [at - started for at in store.attempts] == [0.0, 1.0, 3.0, 7.0]  # pauses of 1, 2 and 4 seconds
+    assert (trail.counters.retried, trail.counters.abandoned, trail.pending()) == (3, 1, 0)
+    assert sum("after 4 attempt(s)" in r.getMessage() for r in caplog.records) == 1
 
-    trail = AuditTrail(SlowClient(), "unit-secret-0123456789-0123456789", queue_size=10)  # type: ignore[arg-type]
+
+def test_a_full_queue_counts_and_logs_what_it_drops(caplog: pytest.LogCaptureFixture) -> None:
+    store = GatedStore()
+    store.gate.set()
+    trail = manual_trail(store, queue_size=10)
     with caplog.at_level(logging.INFO, logger="portal.audit"):
         for n in range(15):
-            trail.record(record(version=str(n)))  # fifteen different views
-    gate.set()
-    assert trail.flush(5)
-    assert trail.counters.recorded == 15 and trail.counters.dropped >= 4
-    assert trail.counters.written + trail.counters.dropped == 15
-    assert sum("queue full" in r.getMessage() for r in caplog.records) == trail.counters.dropped
+            trail.record(record(version=str(n)))  # fifteen different views, while nothing is sent
+    assert trail.pending() == 10
+    assert trail.drain() == 10
+    assert trail.counters.recorded == 15 and trail.counters.dropped == 5 and trail.counters.written == 10
+    assert sent(store) == 10
+    assert sum("queue full" in r.getMessage() for r in caplog.records) == 5
     assert sum(r.getMessage().startswith('{"event":"access"') for r in caplog.records) == 15
 
 
@@ -125,7 +164,7 @@ def test_the_access_page_reads_only_records_about_this_patient() -> None:
 
 
 class GatedStore:
-    """A store client whose first write waits for the test, and which notes every write: one by one or batched."""
+    """A store client whose writes wait for the test's gate, and which notes every write: one by one or batched."""
 
     def __init__(self, batch_statuses: list[int] | None = None, refuse_batches: bool = False) -> None:
         self.gate = threading.Event()
@@ -137,7 +176,7 @@ class GatedStore:
 
     def create(self, resource: object, *, timeout: float) -> None:
         self.entered.set()
-        self.gate.wait(5)
+        assert self.gate.wait(WAIT), "the test never opened the gate"
         self.single.append(resource)
 
     def create_batch(self, resources: list[object], *, timeout: float) -> list[int]:
@@ -147,15 +186,23 @@ class GatedStore:
         return self.batch_statuses or [201] * len(resources)
 
 
-def busy_trail(store: GatedStore, views: int, **options: object) -> AuditTrail:
-    """A trail whose first record is being written while `views - 1` more wait in the queue."""
-    trail = AuditTrail(store, "unit-secret-0123456789-0123456789", retry_wait=0.01, **options)  # type: ignore[arg-type]
+#: The longest a test waits for the background thread to do what it was given (a bound, never a pause).
+WAIT = 30.0
+
+
+def sent(store: GatedStore) -> int:
+    return len(store.single) + sum(len(b) for b in store.batches)
+
+
+def busy_trail(store: GatedStore, views: int, clock: Clock | None = None, **options: object) -> AuditTrail:
+    """A trail whose first record was sent alone while `views - 1` more waited in the queue, then drained."""
+    store.gate.set()
+    trail = manual_trail(store, clock, **options)
     trail.record(record(version="0"))
-    assert store.entered.wait(5)
+    assert trail.drain() == 1  # alone in the queue: sent alone
     for n in range(1, views):
         trail.record(record(version=str(n)))
-    store.gate.set()
-    assert trail.flush(5)
+    trail.drain()
     return trail
 
 
@@ -163,7 +210,15 @@ def test_records_waiting_together_go_to_the_store_in_one_batch() -> None:
     store = GatedStore()
     trail = busy_trail(store, 6)
     assert len(store.single) == 1 and [len(b) for b in store.batches] == [5]
-    assert trail.counters.written == 6 and not trail.counters.dropped
+    assert trail.counters.written == 6 and not trail.counters.dropped and trail.pending() == 0
+
+
+def test_a_batch_holds_at_most_batch_size_records() -> None:
+    store = GatedStore()
+    trail = busy_trail(store, 8, batch_size=3)
+    # The first alone; then seven waiting: two full batches, and the one left over goes alone too.
+    assert len(store.single) == 2 and [len(b) for b in store.batches] == [3, 3]
+    assert trail.counters.written == 8
 
 
 def test_a_store_that_refuses_batches_gets_the_records_one_by_one_from_then_on(
@@ -174,18 +229,21 @@ def test_a_store_that_refuses_batches_gets_the_records_one_by_one_from_then_on(
         trail = busy_trail(store, 4)
     assert len(store.single) == 4 and trail.counters.written == 4
     assert sum("one by one" in r.getMessage() for r in caplog.records) == 1
-    store.gate.clear()
     trail.record(record(version="later"))
     trail.record(record(version="later still"))
-    store.gate.set()
-    assert trail.flush(5) and len(store.single) == 6  # no second batch was tried
+    assert trail.drain() == 2 and len(store.single) == 6  # no second batch was tried
 
 
 def test_each_entry_of_a_batch_ends_on_its_own() -> None:
     store = GatedStore(batch_statuses=[201, 400, 503])
-    trail = busy_trail(store, 4, max_attempts=2)
-    # The 400 is abandoned at once; the 503 is sent again (alone, then 201).
-    assert trail.counters.abandoned == 1 and trail.counters.retried == 1 and trail.counters.written == 3
+    clock = Clock()
+    trail = busy_trail(store, 4, clock, max_attempts=2, retry_wait=0.5)
+    # The 400 is abandoned at once; the 503 waits its pause, then is sent again (alone, then 201).
+    assert trail.counters.abandoned == 1 and trail.counters.retried == 1 and trail.counters.written == 2
+    assert trail.pending() == 1 and trail.drain() == 0
+    clock.now += 0.5
+    assert trail.drain() == 1 and len(store.single) == 2
+    assert trail.counters.written == 3 and trail.pending() == 0
 
 
 def test_the_same_view_again_within_the_window_writes_its_log_line_but_no_second_audit_event(
@@ -193,25 +251,61 @@ def test_the_same_view_again_within_the_window_writes_its_log_line_but_no_second
 ) -> None:
     store = GatedStore()
     store.gate.set()
-    trail = AuditTrail(store, "unit-secret-0123456789-0123456789")  # type: ignore[arg-type]
+    clock = Clock()
+    trail = manual_trail(store, clock)
     with caplog.at_level(logging.INFO, logger="portal.audit"):
         for minute in range(3):  # a reloading browser: the same view, at another time
             trail.record(record(at=WHEN + dt.timedelta(seconds=minute)))
+            clock.now += 1
         trail.record(record(page="calendar"))  # another page: another view
-    assert trail.flush(5)
-    assert len(store.single) + sum(len(b) for b in store.batches) == 2
+    trail.drain()
+    assert sent(store) == 2
     assert trail.counters.recorded == 4 and trail.counters.coalesced == 2
     assert sum(r.getMessage().startswith('{"event":"access"') for r in caplog.records) == 4
+
+
+def test_the_same_view_after_the_window_is_a_new_audit_event() -> None:
+    store = GatedStore()
+    store.gate.set()
+    clock = Clock()
+    trail = manual_trail(store, clock, coalesce_seconds=60)
+    trail.record(record())
+    clock.now += 59
+    trail.record(record())  # within the window: coalesced
+    clock.now += 1
+    trail.record(record())  # sixty seconds after the first: a new look
+    trail.drain()
+    assert sent(store) == 2 and trail.counters.coalesced == 1
 
 
 def test_without_a_window_every_view_is_an_audit_event() -> None:
     store = GatedStore()
     store.gate.set()
-    trail = AuditTrail(store, "unit-secret-0123456789-0123456789", coalesce_seconds=0)  # type: ignore[arg-type]
+    trail = manual_trail(store, coalesce_seconds=0)
     for _ in range(3):
         trail.record(record())
-    assert trail.flush(5)
-    assert len(store.single) + sum(len(b) for b in store.batches) == 3 and not trail.counters.coalesced
+    trail.drain()
+    assert sent(store) == 3 and not trail.counters.coalesced
+
+
+def test_the_background_thread_sends_without_the_page_waiting_and_stops_when_told() -> None:
+    """The app's own trail: `record` returns while the store is still busy with an earlier write; `flush` waits
+    for the thread to finish the queue, and `stop` ends the thread."""
+    store = GatedStore()
+    trail = AuditTrail(store, SECRET)  # type: ignore[arg-type]
+    trail.record(record(version="0"))
+    assert store.entered.wait(WAIT)  # the thread is writing, held by the gate…
+    for n in range(1, 4):
+        trail.record(record(version=str(n)))  # …and the page's side does not wait for it
+    assert trail.pending() == 4 and not store.single
+    store.gate.set()
+    assert trail.flush(WAIT)
+    assert trail.counters.written == 4 and len(store.single) == 1 and [len(b) for b in store.batches] == [3]
+    thread = trail._thread
+    assert thread is not None and thread.is_alive()
+    assert trail.stop(WAIT) and not thread.is_alive()
+    trail.record(record(version="after stop"))  # queued, not sent: nobody sends but an explicit drain
+    assert trail.pending() == 1 and trail.drain() == 1 and sent(store) == 5
 
 
 @responses.activate

@@ -1,16 +1,17 @@
 """The session's hint (the patient it saw last) lets a page ask for the documents while the Patient search runs,
-but never decides whose plan is shown: the Patient search does, on every page."""
+but never decides whose plan is shown: the Patient search does, on every page.
+
+What the portal asks in the background (its thread pool) is waited for with `background.drain()` before a test
+counts the store's requests: never polled for, never raced."""
 
 from __future__ import annotations
-
-import time
 
 import responses
 from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.web.plan import PATIENT_HINT
-from tests.unit.conftest import PUBLIC, STORE, FakeProvider, base_env, make_client, sign_in
+from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
 
 DEMO_SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
@@ -46,10 +47,11 @@ def test_a_hint_naming_another_patient_never_shows_their_plan(
 
 
 def test_with_the_right_hint_the_documents_are_asked_for_once(
-    mock: responses.RequestsMock, provider: FakeProvider
+    mock: responses.RequestsMock, provider: FakeProvider, background: BackgroundWork
 ) -> None:
     client = camille(mock, provider)
     client.get("/", base_url=PUBLIC)
+    background.drain()  # nothing of the sign-in or of that page may fill the cache after it is cleared
     store = client.application.extensions["portal.store"]
     store.cache.clear()
     before = len(document_searches(mock))
@@ -69,16 +71,15 @@ def test_a_malformed_hint_is_ignored(mock: responses.RequestsMock, provider: Fak
 
 
 def test_sign_in_finds_the_patient_and_starts_asking_for_the_documents(
-    mock: responses.RequestsMock, provider: FakeProvider
+    mock: responses.RequestsMock, provider: FakeProvider, background: BackgroundWork
 ) -> None:
     client = camille(mock, provider)  # signed in; no page asked for yet
 
     with client.session_transaction() as session:
         assert session[PATIENT_HINT] == "pat-camille"
     store = client.application.extensions["portal.store"]
-    deadline = time.monotonic() + 5
-    while not document_searches(mock) and time.monotonic() < deadline:
-        time.sleep(0.01)  # the documents are asked for in the background, while the browser is redirected
+    # The documents are asked for in the background, while the browser is redirected: wait for that work.
+    assert background.drain() >= 1
     assert len(document_searches(mock)) == 1 and "pat-camille" in document_searches(mock)[0]
     before = len(mock.calls)
 

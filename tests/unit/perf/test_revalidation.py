@@ -127,14 +127,14 @@ def test_observers_hear_of_every_round_trip_and_none_for_a_cache_hit(
 
 
 def test_a_page_knows_how_old_its_oldest_answer_is(
-    mock: responses.RequestsMock, fhir: FhirClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    mock: responses.RequestsMock, fhir: FhirClient, clock: Clock
 ) -> None:
     """What a page builds from store answers is as fresh as the oldest of them (portal.web.rendered): a cache
     hit counts from when the store sent the answer, a 304 from when the store confirmed it."""
     from portal.store import scope
 
     wall = Clock()
-    monkeypatch.setattr("portal.store.client.time.time", wall)
+    fhir.clock = wall  # when an answer was fetched, in wall-clock seconds
     mock.get(f"{BASE}/Patient/pat-alice-fictive", json=PATIENT, headers={"ETag": 'W/"1"'})
     mock.get(f"{BASE}/Patient/pat-alice-fictive", status=304, headers={"ETag": 'W/"1"'})
 

@@ -1,9 +1,11 @@
-"""Hostile or wrong files are refused quickly, with one line that says why, and nothing is fetched."""
+"""Hostile or wrong files are refused, with one line that says why, before anything is expanded or fetched.
+
+How quickly is measured by `make bench` (bench/hostile.py, budget: each within a second), never timed here: a
+busy machine would fail a timed test while the reader is right."""
 
 from __future__ import annotations
 
 import contextlib
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -15,10 +17,8 @@ from .documents import HEADER_TEMPLATES, pps
 
 
 def refusal(data: bytes, **kwargs: int) -> str:
-    started = time.monotonic()
     with pytest.raises(DocumentRefused) as caught:
         read_pps(data, **kwargs)
-    assert time.monotonic() - started < 1.0
     reason = caught.value.reason
     assert "\n" not in reason and reason
     return reason

@@ -1,11 +1,13 @@
-"""Waits between attempts, pinned on a real loopback socket (`responses` skips urllib3's sleeps)."""
+"""Waits between attempts, pinned on a real loopback socket (`responses` skips urllib3's sleeps).
+
+The client is given a `sleep` that notes each wait instead of sleeping, and a hanging store holds its answer until
+the test ends: what is checked is which waits and timeouts the client chose, never how long anything took."""
 
 from __future__ import annotations
 
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,14 +15,15 @@ import pytest
 import urllib3
 
 from portal.store import FhirClient, StoreUnavailable
-from portal.store.client import CappedRetry
+from portal.store.client import DEFAULT_CONNECT_TIMEOUT, CappedRetry
+from tests.unit.conftest import timeouts_given
 from tests.unit.store.conftest import fixture_json
 
 Scripted = tuple[int, dict[str, str], bytes]
 
 
 class ScriptedStore(ThreadingHTTPServer):
-    """A one-route store on 127.0.0.1 answering from a list; `hang` makes it wait before answering."""
+    """A one-route store on 127.0.0.1 answering from a list; `hang` makes it hold its answer until `release`."""
 
     daemon_threads = True
 
@@ -45,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.server.requests.append(self.path)
         if self.server.hang.is_set():
-            self.server.release.wait(timeout=5)
+            self.server.release.wait(timeout=WAIT)
         status, headers, body = self.server.script.pop(0)
         self.send_response(status)
         for name, value in headers.items():
@@ -69,15 +72,17 @@ def store() -> Iterator[ScriptedStore]:
         server.release.set()
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
+        thread.join(timeout=WAIT)
+
+
+#: The longest the hanging store holds an answer: far past any read timeout below, so only a timeout ends a call.
+WAIT = 30.0
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every wait urllib3 asks for, recorded instead of slept."""
-    asked: list[float] = []
-    monkeypatch.setattr(time, "sleep", asked.append)
-    return asked
+def sleeps() -> list[float]:
+    """Every wait between attempts, recorded instead of slept: give `sleep=sleeps.append` to the client."""
+    return []
 
 
 CAPABILITIES = (
@@ -91,7 +96,7 @@ UNAVAILABLE = {"Content-Type": "application/fhir+json"}
 def test_retry_after_of_an_hour_is_capped(store: ScriptedStore, sleeps: list[float]) -> None:
     store.script = [(503, {**UNAVAILABLE, "Retry-After": "3600"}, b"{}"), CAPABILITIES]
 
-    with FhirClient(store.base) as client:
+    with FhirClient(store.base, sleep=sleeps.append) as client:
         client.ping()
 
     assert sleeps == [2.0]
@@ -101,7 +106,7 @@ def test_retry_after_of_an_hour_is_capped(store: ScriptedStore, sleeps: list[flo
 def test_retry_after_as_an_http_date_is_capped_too(store: ScriptedStore, sleeps: list[float]) -> None:
     store.script = [(429, {**UNAVAILABLE, "Retry-After": "Wed, 21 Oct 2105 07:28:00 GMT"}, b"{}"), CAPABILITIES]
 
-    with FhirClient(store.base, max_retry_wait=0.5) as client:
+    with FhirClient(store.base, max_retry_wait=0.5, sleep=sleeps.append) as client:
         client.ping()
 
     assert sleeps == [0.5]
@@ -110,7 +115,10 @@ def test_retry_after_as_an_http_date_is_capped_too(store: ScriptedStore, sleeps:
 def test_backoff_grows_and_stays_under_the_cap(store: ScriptedStore, sleeps: list[float]) -> None:
     store.script = [(502, UNAVAILABLE, b"{}")] * 4
 
-    with FhirClient(store.base, retries=3, backoff_factor=0.75) as client, pytest.raises(StoreUnavailable):
+    with (
+        FhirClient(store.base, retries=3, backoff_factor=0.75, sleep=sleeps.append) as client,
+        pytest.raises(StoreUnavailable),
+    ):
         client.ping()
 
     # urllib3: no wait before the first retry, then factor × 2^(n-1), never above the 2 s cap.
@@ -118,16 +126,19 @@ def test_backoff_grows_and_stays_under_the_cap(store: ScriptedStore, sleeps: lis
     assert len(store.requests) == 4
 
 
-def test_a_hanging_store_fails_within_the_read_timeout_and_is_not_retried(store: ScriptedStore) -> None:
-    store.hang.set()
+def test_a_hanging_store_fails_within_the_read_timeout_and_is_not_retried(
+    store: ScriptedStore, sleeps: list[float]
+) -> None:
+    store.hang.set()  # the answer is held until the test ends: only the read timeout can end the call
     store.script = [CAPABILITIES]
 
-    started = time.monotonic()
-    with FhirClient(store.base, read_timeout=0.2) as client, pytest.raises(StoreUnavailable):
-        client.ping()
+    with FhirClient(store.base, read_timeout=0.2, sleep=sleeps.append) as client:
+        timeouts = timeouts_given(client.session)
+        with pytest.raises(StoreUnavailable):
+            client.ping()
 
-    assert time.monotonic() - started < 1.5
-    assert len(store.requests) == 1
+    assert timeouts == [(DEFAULT_CONNECT_TIMEOUT, 0.2)]  # the read timeout went with the one request
+    assert len(store.requests) == 1 and sleeps == []  # and a read that timed out is not tried again
 
 
 def test_a_refused_connection_is_store_unavailable() -> None:

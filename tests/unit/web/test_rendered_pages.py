@@ -4,7 +4,6 @@ than its store answers, with a new nonce, logged and remembered like a fresh pag
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,11 +15,12 @@ from werkzeug.test import TestResponse
 from portal import create_app
 from portal.audit import AuditTrail
 from portal.lastseen import COOKIE as LAST_SEEN_COOKIE
-from portal.store import scope
+from portal.store import FhirClient, scope
+from portal.store.cache import ResponseCache
 from portal.web import rendered
 from portal.web.rendered import RenderedPage, RenderedPages
 from tests.pages import check_page, csp_nonce
-from tests.unit.conftest import PUBLIC, STORE, FakeProvider, base_env, make_client, sign_in
+from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
 
 DEMO_SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
@@ -133,20 +133,48 @@ def test_each_language_and_each_page_is_kept_apart(mock: responses.RequestsMock,
     assert page(client, "/", "en")[0].count('lang="en"') == english.count('lang="en"') and len(pages) == kept
 
 
+class Clock:
+    """Seconds that move only when the test says so (used as wall clock and as monotonic clock alike: only
+    differences are compared)."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def on_one_clock(app: Flask, clock: Clock) -> None:
+    """Run the store answers' age, the cache of store answers and the kept pages on the test's clock."""
+    settings = app.extensions["portal.settings"]
+    fhir: FhirClient = app.extensions["portal.store"]
+    fhir.clock = clock
+    fhir.cache = ResponseCache(ttl=settings.store_cache_ttl, max_bytes=settings.store_cache_bytes, timer=clock)
+    app.extensions["portal.rendered"] = RenderedPages(
+        app.config["SECRET_KEY"], max_bytes=settings.page_cache_bytes, clock=clock
+    )
+
+
 def test_a_page_is_not_kept_longer_than_its_store_answers_are_reused(
-    mock: responses.RequestsMock, provider: FakeProvider
+    mock: responses.RequestsMock, provider: FakeProvider, background: BackgroundWork
 ) -> None:
     app = portal(mock, PORTAL_STORE_CACHE_TTL="2")
-    before = time.time()
+    clock = Clock()
+    on_one_clock(app, clock)
+    before = clock.now
     client = browser(app, provider, CAMILLE)  # its store answers are fetched now
-    time.sleep(0.5)
+    background.drain()  # including those asked for while the browser followed the sign-in redirect
+    clock.now += 0.5
     page(client, "/calendar")  # rendered later, from those same answers, still cached
     pages: RenderedPages = app.extensions["portal.rendered"]
 
     # Every kept page goes when the answers it was built from go, not two seconds after its own render.
-    assert all(kept.expires <= before + 2 + 0.3 for kept in pages._pages.values())
-    time.sleep(max(max(kept.expires for kept in pages._pages.values()) - time.time(), 0) + 0.05)
+    assert pages._pages and all(kept.expires == before + 2 for kept in pages._pages.values())
+    clock.now = before + 1.99
     asked = store_calls(mock)
+    page(client, "/calendar")
+    assert store_calls(mock) == asked  # until then, from memory
+    clock.now = before + 2
     page(client, "/calendar")
     assert store_calls(mock) > asked
 
@@ -175,9 +203,11 @@ def camille_request(app: Flask) -> Iterator[None]:
 
 def test_a_page_built_from_a_last_good_copy_is_not_kept(mock: responses.RequestsMock) -> None:
     app = portal(mock)
-    with camille_request(app), scope.page_scope(5) as current:
-        current.note_answer(time.time())
-        current.note_stale(time.time() - 600)
+    clock = Clock()
+    on_one_clock(app, clock)
+    with camille_request(app), scope.page_scope(5, clock=clock) as current:
+        current.note_answer(clock.now)
+        current.note_stale(clock.now - 600)
         rendered.keep("<p>old</p>")
         assert rendered.from_memory() is None
         current.stale_since = None
@@ -187,8 +217,10 @@ def test_a_page_built_from_a_last_good_copy_is_not_kept(mock: responses.Requests
 
 def test_an_answer_of_unknown_age_keeps_no_page(mock: responses.RequestsMock) -> None:
     app = portal(mock)
-    with camille_request(app), scope.page_scope(5) as current:
-        current.note_answer(time.time())
+    clock = Clock()
+    on_one_clock(app, clock)
+    with camille_request(app), scope.page_scope(5, clock=clock) as current:
+        current.note_answer(clock.now)
         current.note_answer(0.0)
         rendered.keep("<p>page</p>")
         assert rendered.from_memory() is None
@@ -198,24 +230,18 @@ def test_an_entry_is_answered_only_to_the_session_and_subject_it_was_rendered_fo
     mock: responses.RequestsMock,
 ) -> None:
     app = portal(mock)
+    clock = Clock()
+    on_one_clock(app, clock)
     pages: RenderedPages = app.extensions["portal.rendered"]
     with camille_request(app):
         key = rendered._key(pages, SID, CAMILLE)
         # Even under its own key, a page rendered for someone else is never answered.
-        pages.put(key, RenderedPage("<p>Diane</p>", "", SID, DIANE, time.time() + 30, ()))
+        pages.put(key, RenderedPage("<p>Diane</p>", "", SID, DIANE, clock.now + 30, ()))
         assert rendered.from_memory() is None
-        pages.put(key, RenderedPage("<p>other session</p>", "", "t" * 43, CAMILLE, time.time() + 30, ()))
+        pages.put(key, RenderedPage("<p>other session</p>", "", "t" * 43, CAMILLE, clock.now + 30, ()))
         assert rendered.from_memory() is None
-        pages.put(key, RenderedPage("<p>Camille</p>", "", SID, CAMILLE, time.time() + 30, (("viewing", 1),)))
+        pages.put(key, RenderedPage("<p>Camille</p>", "", SID, CAMILLE, clock.now + 30, (("viewing", 1),)))
         assert rendered.from_memory() == "<p>Camille</p>" and g.viewing == 1
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def kept(html: str, expires: float) -> RenderedPage:
