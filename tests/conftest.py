@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
@@ -33,6 +34,8 @@ class Running:
     stack: DemoStack
     portal_url: str
     accounts: dict[str, dict[str, str]]
+    #: The portal itself (it runs in a thread of the test process): tests may move its clocks.
+    app: Flask
 
 
 def portal_settings(stack: DemoStack) -> dict[str, str]:
@@ -71,7 +74,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, synthetic_bundle: Path) ->
         thread = threading.Thread(target=server.serve_forever, name="portal", daemon=True)
         thread.start()
         try:
-            yield Running(stack, portal_url, {a["login"]: a for a in load_accounts()})
+            yield Running(stack, portal_url, {a["login"]: a for a in load_accounts()}, app)
         finally:
             server.shutdown()
             thread.join(timeout=30)

@@ -8,14 +8,11 @@ say why the session ended)."""
 from __future__ import annotations
 
 import time
-from types import ModuleType
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from portal.auth import session as session_module
 from tests.browser.conftest import axe_violations, new_context, sign_in
 from tests.conftest import Running
 
@@ -28,25 +25,21 @@ EXPECT_MS = 30_000
 
 
 class ShiftedTime:
-    """The `time` module as the portal's sessions see it, ahead of the real one by `ahead` seconds."""
+    """The portal's session clock: the real one, ahead by `ahead` seconds."""
 
-    def __init__(self, real: ModuleType) -> None:
-        self._real = real
+    def __init__(self) -> None:
         self.ahead = 0.0
 
     def time(self) -> float:
-        return float(self._real.time()) + self.ahead
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
+        return time.time() + self.ahead
 
 
 @pytest.fixture
-def server_clock(monkeypatch: pytest.MonkeyPatch) -> ShiftedTime:
+def server_clock(running: Running, monkeypatch: pytest.MonkeyPatch) -> ShiftedTime:
     """The portal's session clock (in this process: tests/conftest.py runs the portal in a thread), moved by the test
     only; put back when the test ends."""
-    shifted = ShiftedTime(time)
-    monkeypatch.setattr(session_module, "time", shifted)
+    shifted = ShiftedTime()
+    monkeypatch.setattr(running.app.session_interface, "clock", shifted.time)
     return shifted
 
 
