@@ -28,11 +28,12 @@ def running_with_backchannel(tmp_path_factory: pytest.TempPathFactory, synthetic
     portal_url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("bcl-logs")
     with DemoStack(portal_url=portal_url, seed=synthetic_bundle, log_dir=logs, backchannel_logout=True) as stack:
-        server: BaseWSGIServer = make_server("127.0.0.1", port, create_app(portal_settings(stack)), threaded=True)
+        app = create_app(portal_settings(stack))
+        server: BaseWSGIServer = make_server("127.0.0.1", port, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="portal-bcl", daemon=True)
         thread.start()
         try:
-            yield Running(stack, portal_url, {a["login"]: a for a in load_accounts()})
+            yield Running(stack, portal_url, {a["login"]: a for a in load_accounts()}, app)
         finally:
             server.shutdown()
             thread.join(timeout=30)
