@@ -53,6 +53,7 @@ RECORDED = frozenset(
         "documents.print_view",
         "documents.plan_pdf",
         "documents.calendar",
+        "calendar_add.add",
         "documents.portable_copy",
     }
 )
