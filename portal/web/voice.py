@@ -45,6 +45,10 @@ def ended_link() -> EndedLink | None:
     """For a person signed in at the patient provider who sees nobody: the most recent link of theirs to a
     patient that has ended (its period is over, or it was made inactive), if any. The patient is not named:
     the access has ended, and with it what this person may know."""
+    if "ended_link" in g:
+        cached: EndedLink | None = g.ended_link
+        return cached
+    g.ended_link = None
     person = viewer.signed_in()
     if person is None or person.professional:
         return None
@@ -59,7 +63,8 @@ def ended_link() -> EndedLink | None:
         return None
     ends = [link.period.end for link in ended if link.period.end is not None and link.period.end <= now]
     last = max(ends, default=None)
-    return EndedLink(last.astimezone(PARIS).date() if last else None)
+    g.ended_link = EndedLink(last.astimezone(PARIS).date() if last else None)
+    return g.ended_link
 
 
 def _context() -> dict[str, object]:
