@@ -167,6 +167,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
         pages,
         people,
         plan,
+        rcp,
         rendered,
         security,
         voice,
@@ -183,6 +184,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     info.init_app(app)
     display.init_app(app)  # theme and text size, kept in a cookie
     calendar_add.init_app(app)  # one step of the plan to one's own calendar, with a reminder
+    rcp.init_app(app)  # RCP reports in plain words and as PDF
     voice.init_app(app)  # the patient's plan in the second person, anyone else's in the third
     documents.init_app(app)  # before security: it narrows the CSP of a document shown inline
     errors.init_app(app)

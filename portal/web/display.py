@@ -55,8 +55,8 @@ def parse(value: str | None) -> Display:
     """The cookie's value as a choice; anything unknown falls back to the default, part by part."""
     theme, _, text = (value or "").partition(".")
     return Display(
-        theme if theme in THEMES else "system",  # type: ignore[arg-type]  # checked against THEMES
-        text if text in TEXT_SIZES else "normal",  # type: ignore[arg-type]  # checked against TEXT_SIZES
+        theme if theme in THEMES else "system",
+        text if text in TEXT_SIZES else "normal",
     )
 
 

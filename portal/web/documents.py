@@ -32,6 +32,7 @@ from portal.viewer import Viewing
 from portal.visibility import Viewer, visible, visible_related
 from portal.web import calendar_add, people, plan
 from portal.web.errors import NotShared
+from portal.web.security import nonce
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -202,7 +203,9 @@ def print_view() -> ResponseReturnValue:
         return context
     loaded = _current_plan(context, request.args.get("version"))
     stamp = PrintStamp(today(), extensions.settings().public_url + "/")
-    html = render_print(loaded.plan, page_lang(), stamp, stylesheet="/static/css/print.css")
+    html = render_print(
+        loaded.plan, page_lang(), stamp, stylesheet="/static/css/print.css", script="/static/js/print.js", nonce=nonce()
+    )
     return Response(html, mimetype="text/html")
 
 

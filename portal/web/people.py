@@ -54,6 +54,8 @@ RECORDED = frozenset(
         "documents.plan_pdf",
         "documents.calendar",
         "calendar_add.add",
+        "rcp.report",
+        "rcp.report_pdf",
         "documents.portable_copy",
     }
 )

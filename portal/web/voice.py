@@ -63,8 +63,9 @@ def ended_link() -> EndedLink | None:
         return None
     ends = [link.period.end for link in ended if link.period.end is not None and link.period.end <= now]
     last = max(ends, default=None)
-    g.ended_link = EndedLink(last.astimezone(PARIS).date() if last else None)
-    return g.ended_link
+    result = EndedLink(last.astimezone(PARIS).date() if last else None)
+    g.ended_link = result
+    return result
 
 
 def _context() -> dict[str, object]:
