@@ -64,8 +64,12 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# Browser tests leave screenshots of the key pages at 360 px (one per account) for a reviewer to look at.
+SCREENSHOTS ?= test-artifacts/screenshots
+export PORTAL_SCREENSHOTS := $(abspath $(SCREENSHOTS))
+
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q; status=$$?; echo "Screenshots of the key pages at 360 px: $(PORTAL_SCREENSHOTS)"; exit $$status
 
 # Re-extract the catalogue and merge it into each language after changing user-visible text.
 messages: $(STAMP)/python

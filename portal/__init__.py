@@ -155,6 +155,8 @@ def _setup_store(app: Flask, settings: Settings) -> None:
 def _setup_web(app: Flask, settings: Settings) -> None:
     from portal.web import (
         assets,
+        calendar_add,
+        display,
         documents,
         errors,
         health,
@@ -165,8 +167,10 @@ def _setup_web(app: Flask, settings: Settings) -> None:
         pages,
         people,
         plan,
+        rcp,
         rendered,
         security,
+        voice,
     )
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
@@ -178,6 +182,10 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     history.init_app(app)
     people.init_app(app)  # chooser, coordinator preview, banner, access log
     info.init_app(app)
+    display.init_app(app)  # theme and text size, kept in a cookie
+    calendar_add.init_app(app)  # one step of the plan to one's own calendar, with a reminder
+    rcp.init_app(app)  # RCP reports in plain words and as PDF
+    voice.init_app(app)  # the patient's plan in the second person, anyone else's in the third
     documents.init_app(app)  # before security: it narrows the CSP of a document shown inline
     errors.init_app(app)
     from portal.web import budget

@@ -74,7 +74,7 @@ access_log_failures = Counter(
     "Access records (who saw which care plan) that could not be written.",
 )
 
-SignInOutcome = Literal["succeeded", "cancelled", "invalid", "unavailable"]
+SignInOutcome = Literal["succeeded", "cancelled", "invalid", "unavailable", "too_weak"]
 
 
 def sign_in(provider: str, outcome: SignInOutcome) -> None:

@@ -28,6 +28,7 @@ from portal.plain.views import (
     treatments_view,
 )
 from portal.plain.views.common import PARIS, Lang, soften_name
+from portal.plain.voice import Voice
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
 
@@ -65,6 +66,8 @@ def preview_app() -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"
     Babel(app, locale_selector=lambda: g.get("preview_lang", "fr"))
+    # What the portal's context processors give its pages: the patient's own voice, no calendar links.
+    app.jinja_env.globals.update(voice=Voice(), say=Voice().say, calendar_uids=lambda _plan: {})
     return app
 
 

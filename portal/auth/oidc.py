@@ -32,7 +32,8 @@ ACR_LEVELS = {"eidas1": 1, "eidas2": 2, "eidas3": 3}
 ALLOWED_ALGORITHMS = tuple(KEY_TYPE_OF_ALG)
 
 ProviderName = Literal["patient", "pro"]
-FailureKind = Literal["cancelled", "invalid", "unavailable"]
+#: "too_weak": the provider vouched for the person at a lower eIDAS level than the portal requires.
+FailureKind = Literal["cancelled", "invalid", "unavailable", "too_weak"]
 
 
 class SignInError(Exception):
@@ -195,7 +196,7 @@ class OidcProvider:
             raise SignInError("invalid", "ID token without sub")
         acr = claims.get("acr")
         if ACR_LEVELS.get(str(acr), 0) < ACR_LEVELS[self.config.acr_values]:
-            raise SignInError("invalid", f"assurance level {acr!r} below {self.config.acr_values}")
+            raise SignInError("too_weak", f"assurance level {acr!r} below {self.config.acr_values}")
         profile = dict(claims)
         endpoint = meta.get("userinfo_endpoint")
         if isinstance(endpoint, str) and endpoint:

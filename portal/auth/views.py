@@ -103,6 +103,9 @@ def refuse_sign_in(exc: SignInError) -> ResponseReturnValue:
     session.pop(USER, None)
     if exc.kind == "cancelled":
         return render_template("signin_cancelled.html")
+    if exc.kind == "too_weak":
+        # Not an error of the person's: say which level is needed and how to get it (no code, no retry loop).
+        return render_template("signin_level.html"), 403
     if exc.kind == "unavailable":
         raise ServiceUnavailable() from exc
     raise BadRequest() from exc

@@ -5,8 +5,10 @@ derived from what the item *is* — the plan's setId, the item's kind, type code
 position, so the same appointment in the next version of the plan keeps its UID and a calendar that imports
 the new file updates the event instead of adding a second one.
 
-Titles are discreet by default ("Rendez-vous – <lieu>"): a phone's lock screen shows them to anyone nearby.
-Treatment names appear only when the person asks for them.
+Titles are discreet by default ("Rendez-vous – <lieu>"; the end of a treatment or of a support is "Fin d'une
+période de soins", never an appointment): a phone's lock screen shows them to anyone nearby. Treatment names
+appear only when the person asks for them. An event is timed when the plan gives a time, all-day otherwise; a
+reminder (VALARM) is added only when the person chooses one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone
 
 from portal.exports.texts import translations
 from portal.plain.views.common import PARIS, Lang, address_lines, doc_lang
@@ -48,6 +50,8 @@ class PlannedEvent:
     name: str
     place: str | None
     location: str | None
+    #: The item's anchor on its page ("treatment-2", "support-1"), as the plan pages name it.
+    item_key: str = ""
 
     @property
     def all_day(self) -> bool:
@@ -104,8 +108,9 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
     document_lang = doc_lang(plan)
     seen: Counter[str] = Counter()
     events: list[PlannedEvent] = []
-    items = (*plan.programme, *plan.support)
-    for index, item in enumerate(items, start=1):
+    keyed = [(f"treatment-{i}", item) for i, item in enumerate(plan.programme, start=1)]
+    keyed += [(f"support-{i}", item) for i, item in enumerate(plan.support, start=1)]
+    for index, (key, item) in enumerate(keyed, start=1):
         identity = item_identity(item)
         # Two items that are the same thing at the same place (two scans…) are told apart by their order
         # among themselves only, so adding another kind of item elsewhere never shifts their UIDs.
@@ -134,6 +139,7 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
                     name=name,
                     place=place.name if place and place.name else None,
                     location=location or None,
+                    item_key=key,
                 )
             )
     events.sort(key=lambda e: (e.day, e.uid))
@@ -144,6 +150,8 @@ def event_title(event: PlannedEvent, lang: Lang, show_names: bool) -> str:
     """The event's title: discreet ("Rendez-vous – <lieu>") unless names are asked for."""
     _ = translations(lang).gettext
     if not show_names:
+        if event.moment == "end":
+            return _("End of a care period")
         if event.place:
             return _("Appointment – %(place)s") % {"place": event.place}
         return _("Appointment")
@@ -162,8 +170,10 @@ def calendar_file(
     only: str | None = None,
     portal_url: str | None = None,
     now: dt.datetime | None = None,
+    reminder: dt.timedelta | None = None,
 ) -> bytes:
-    """The .ics of the plan's planned events, or of the one whose UID is `only` (KeyError when none is)."""
+    """The .ics of the plan's planned events, or of the one whose UID is `only` (KeyError when none is); with
+    `reminder`, each event reminds the person that long before it starts."""
     _ = translations(lang).gettext
     events = planned_events(plan, lang)
     if only is not None:
@@ -202,6 +212,12 @@ def calendar_file(
         if portal_url:
             event.add("url", portal_url)
         event.add("transp", "TRANSPARENT" if item.all_day else "OPAQUE")
+        if reminder is not None:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", event_title(item, lang, show_names))
+            alarm.add("trigger", -reminder)
+            event.add_component(alarm)
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data

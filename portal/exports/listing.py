@@ -112,7 +112,14 @@ def _files(entry: DocumentEntry, lang: Lang) -> tuple[FileRow, ...]:
                 opens=kind in INLINE_TYPES,
             )
         )
-    return tuple(rows)
+    # Files people can open first (PDF, images, text), the structured file for health software last.
+    return tuple(sorted(rows, key=_readable_first))
+
+
+def _readable_first(row: FileRow) -> int:
+    if row.href is None:
+        return 3
+    return 0 if row.opens else 2 if row.kind.endswith("(XML)") else 1
 
 
 def document_rows(

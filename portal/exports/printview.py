@@ -47,9 +47,18 @@ def _environment(lang: Lang) -> Environment:
     return env
 
 
-def render_print(plan: CarePlan, lang: Lang, stamp: PrintStamp, *, stylesheet: str | None = None) -> str:
+def render_print(
+    plan: CarePlan,
+    lang: Lang,
+    stamp: PrintStamp,
+    *,
+    stylesheet: str | None = None,
+    script: str | None = None,
+    nonce: str = "",
+) -> str:
     """The print view as an HTML document; `stylesheet` is the URL of its CSS for a browser (the PDF gets
-    the CSS directly and fetches nothing)."""
+    the CSS directly and fetches nothing); `script` the URL of the Print button's script, with the page's CSP
+    `nonce` (none in the PDF)."""
     today = stamp.valid_on
     structured = not plan.is_pdf_only
     return (
@@ -66,5 +75,7 @@ def render_print(plan: CarePlan, lang: Lang, stamp: PrintStamp, *, stylesheet: s
             valid_on=format_date(today, "long", locale=lang),
             portal_url=stamp.portal_url,
             stylesheet=stylesheet,
+            script=script,
+            nonce=nonce,
         )
     )

@@ -273,7 +273,7 @@ CONCEPT_WORDS: dict[tuple[CodeKind, str, str], Words] = {
         "ganglion",
     ),
     (_K.PROGRESSION, TA_ASIP, "MED-248"): _w(
-        "Évolution à distance",
+        "Extension à une autre partie du corps",
         "La maladie s'est étendue à une autre partie du corps.",
         "Spread to another part of the body",
         "The illness has spread to another part of the body.",

@@ -184,6 +184,16 @@ def status_label(code: Code | None, lang: Lang) -> PlainLabel | None:
     return label(code, lang, kind=CodeKind.DOCUMENT_STATUS)
 
 
+#: Reasons for an update that say nothing more than "the plan was updated" ("programme ajusté", "autre raison"):
+#: never shown as if they were a reason (the overview says the plan was updated and links to what changed).
+EMPTY_UPDATE_REASONS = frozenset({(TA_ASIP, "MED-560"), (TA_ASIP, "GEN-092.08.02")})
+
+
+def update_reason_says_something(code: Code | None) -> bool:
+    """Whether a reason for an update tells the reader more than that the plan changed."""
+    return code is not None and code.key not in EMPTY_UPDATE_REASONS
+
+
 def update_reason_sentence(code: Code | None, lang: Lang) -> str | None:
     """Why the plan was updated, as one plain sentence for the overview ("The dates in your plan have changed.").
 

@@ -30,8 +30,9 @@ from portal.store import StoreDocumentTooLarge, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.viewer import Viewing
 from portal.visibility import Viewer, visible, visible_related
-from portal.web import people, plan
+from portal.web import calendar_add, people, plan
 from portal.web.errors import NotShared
+from portal.web.security import nonce
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -202,7 +203,9 @@ def print_view() -> ResponseReturnValue:
         return context
     loaded = _current_plan(context, request.args.get("version"))
     stamp = PrintStamp(today(), extensions.settings().public_url + "/")
-    html = render_print(loaded.plan, page_lang(), stamp, stylesheet="/static/css/print.css")
+    html = render_print(
+        loaded.plan, page_lang(), stamp, stylesheet="/static/css/print.css", script="/static/js/print.js", nonce=nonce()
+    )
     return Response(html, mimetype="text/html")
 
 
@@ -220,7 +223,8 @@ def plan_pdf() -> ResponseReturnValue:
 
 @bp.get("/documents/calendar.ics")
 def calendar() -> ResponseReturnValue:
-    """The whole plan's calendar, or one event (`?event=<uid>`); names only with `?names=1`."""
+    """The whole plan's calendar, or one event (`?event=<uid>`); names only with `?names=1`; a reminder that many
+    minutes before each event with `?remind=` (one of portal.web.calendar_add.REMINDERS)."""
     context = documents_context("calendar")
     if not isinstance(context, DocumentsContext):
         return context
@@ -234,6 +238,7 @@ def calendar() -> ResponseReturnValue:
             show_names=request.args.get("names") == "1",
             only=request.args.get("event") or None,
             portal_url=extensions.settings().public_url + "/",
+            reminder=calendar_add.reminder(request.args.get("remind")),
         )
     except KeyError:
         raise NotFound() from None

@@ -201,7 +201,9 @@ def version(version_id: str) -> ResponseReturnValue:
         raise NotFound()
     people.note_document(found.id, read.metadata.version)  # the version shown, not the current one
     lang = plan_pages.page_lang()
-    today = plan_pages.today()
+    # An older version is read as on its own day: what was "now" and "next" then, not today.
+    written = found.entry.date.astimezone(PARIS).date() if found.entry.date is not None else None
+    today = plan_pages.today() if found.is_latest or written is None else written
     latest = loaded.chain.latest
     anchors = {key: "" for key in ("overview", "treatments", "calendar", "contacts", "support", "illness")}
     pages = {key: "#version-treatments" for key in anchors} | {"contacts": "#version-contacts"}
@@ -225,6 +227,7 @@ def version(version_id: str) -> ResponseReturnValue:
         contacts=None if read.is_pdf_only else contacts_view(read, lang),
         pages=pages,
         anchors=anchors,
+        as_of_today=today == plan_pages.today(),
     )
 
 

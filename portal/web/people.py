@@ -23,6 +23,7 @@ from portal import extensions, viewer
 from portal.access import Grant
 from portal.audit import AccessRecord, AuditTrail, Outcome
 from portal.plain.views.common import PARIS
+from portal.plain.views.glossary import name_matches
 from portal.settings import Settings
 from portal.store import StoreError, pdsm
 from portal.store.resources import AccessEntry
@@ -53,6 +54,9 @@ RECORDED = frozenset(
         "documents.print_view",
         "documents.plan_pdf",
         "documents.calendar",
+        "calendar_add.add",
+        "rcp.report",
+        "rcp.report_pdf",
         "documents.portable_copy",
     }
 )
@@ -92,14 +96,17 @@ def landing(detour: viewer.Detour) -> ResponseReturnValue:
 
 
 def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
+    # The search field filters on the server, so it works without JavaScript.
+    query = request.args.get("q", "")[:100]
+    found = [g for g in grants if not query.strip() or name_matches(g.patient.display_name, query)]
     rows = []
-    for grant in grants:
+    for grant in found:
         shared = visible(Viewer.PATIENT, pdsm.pps_documents(extensions.store(), grant.patient.id))
         dates = [e.date for e in shared if e.date is not None]
         rows.append(
             PatientRow(grant.patient.id, grant.patient.display_name, grant.patient.birth_date, max(dates, default=None))
         )
-    return render_template("people/coordinator_home.html", rows=rows)
+    return render_template("people/coordinator_home.html", rows=rows, query=query, total=len(grants))
 
 
 @bp.get("/choose")

@@ -168,7 +168,7 @@ def page_names() -> dict[str, str]:
         "history": _("Versions"),
         "documents": _("Documents"),
         "glossary": _("Glossary"),
-        "access": _("Who looked"),
+        "access": _("Who has viewed my plan"),
     }
 
 
@@ -267,13 +267,15 @@ def illness() -> ResponseReturnValue:
 def glossary() -> ResponseReturnValue:
     """The glossary needs no plan and no sign-in: it holds no personal data."""
     lang = page_lang()
+    query = request.args.get("q", "")[:100]
     return render_template(
         "plan/glossary.html",
         page="glossary",
         nav=nav("glossary") if current_user() is not None else None,
         lang=lang,
-        view=glossary_page(lang),
+        view=glossary_page(lang, query),
         anchor_prefix="",
+        query=query,
     )
 
 

@@ -36,7 +36,7 @@ def test_patient_signs_in_and_sees_their_name_and_care_plans(running: Running) -
     assert "Version en cours" in versions[0].text_content()
     assert all("Ancienne version" in v.text_content() for v in versions[1:])
     # The overview of the current version (v3: active treatments stopped, follow-up goes on).
-    assert "Vos traitements actifs sont arrêtés" in doc.text_content()
+    assert "Vos traitements actifs sont terminés" in doc.text_content()
     assert page.headers["Cache-Control"] == "no-store"
     treatments = session.get(running.portal_url + "/treatments", timeout=30)
     assert check_page(treatments.text).findtext(".//h1") == "Vos traitements"
@@ -68,7 +68,11 @@ def test_a_sign_in_below_the_required_assurance_level_is_refused(running: Runnin
     dominique = running.accounts["dominique"]
     session = browser()
     page = sign_in(session, running.portal_url + "/login", dominique["login"], dominique["password"])
-    assert page.status_code == 400
+    assert page.status_code == 403
+    # Plain words on which level is needed and how to get it, never an error code.
+    refused = check_page(page.text)
+    assert refused.findtext(".//h1") == "Une connexion plus sûre est nécessaire"
+    assert "FranceConnect+" in refused.text_content() and "400" not in refused.text_content()
     home = session.get(running.portal_url + "/")
     assert "Bonjour" not in home.text
     assert html.document_fromstring(home.text).xpath("//a[@href='/login']")

@@ -130,9 +130,8 @@ def test_missing_code_is_refused(client: FlaskClient, provider: FakeProvider) ->
         ({"exp": 1_000_000}, "the token has expired"),
         ({"iat": None}, "iat is missing"),
         ({"sub": None}, "sub is missing"),
-        ({"acr": "eidas1"}, "assurance level 'eidas1' below eidas2"),
     ],
-    ids=["wrong-iss", "wrong-aud", "wrong-nonce", "expired", "no-iat", "no-sub", "acr-too-low"],
+    ids=["wrong-iss", "wrong-aud", "wrong-nonce", "expired", "no-iat", "no-sub"],
 )
 def test_failed_token_checks_are_refused(
     client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture, patch: dict[str, object], reason: str
@@ -140,6 +139,17 @@ def test_failed_token_checks_are_refused(
     provider.claims_patch = patch
     answer = sign_in(client, provider)
     assert_refused(client, answer.status_code, caplog=caplog, reason=reason)
+
+
+def test_a_sign_in_at_too_low_a_level_says_which_level_is_needed_and_how_to_get_it(
+    client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    provider.claims_patch = {"acr": "eidas1"}
+    answer = sign_in(client, provider)
+    page = answer.get_data(as_text=True)
+    assert_refused(client, answer.status_code, 403, caplog=caplog, reason="assurance level 'eidas1' below eidas2")
+    assert "FranceConnect+" in page and "France Identité" in page
+    assert "400" not in page and "Code" not in page  # no error code: the person cannot fix one
 
 
 def test_bad_signature_is_refused(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from portal.plain.glossary import GlossaryEntry, glossary_entry, glossary_sorted
 from portal.plain.views.common import Lang
 
-__all__ = ["GlossaryItem", "GlossaryPage", "Letter", "glossary_item", "glossary_page"]
+__all__ = ["GlossaryItem", "GlossaryPage", "Letter", "glossary_item", "glossary_page", "matches", "name_matches"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +54,29 @@ def _initial(term: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def glossary_page(lang: Lang) -> GlossaryPage:
+def _folded(text: str) -> str:
+    """Lower case without accents: "Chimiothérapie" and "chimiotherapie" match."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def matches(item: GlossaryItem, query: str) -> bool:
+    """Whether an entry's term, other names or definition holds every word of the query."""
+    haystack = _folded(" ".join((item.term, *item.aliases, item.definition)))
+    return all(word in haystack for word in _folded(query).split())
+
+
+def name_matches(name: str, query: str) -> bool:
+    """Whether a name holds every word of a query, accents and case aside (the coordinator's list)."""
+    return all(word in _folded(name) for word in _folded(query).split())
+
+
+def glossary_page(lang: Lang, query: str = "") -> GlossaryPage:
+    """Every entry, or those matching `query` (the search field: filtered here, so no script is needed)."""
     letters: dict[str, list[GlossaryItem]] = {}
     for entry in glossary_sorted(lang):
         item = glossary_item(entry, lang)
+        if query.strip() and not matches(item, query):
+            continue
         letters.setdefault(_initial(item.term), []).append(item)
     return GlossaryPage(tuple(Letter(letter, tuple(items)) for letter, items in letters.items()))

@@ -81,7 +81,7 @@ def _coded(code: Code | None, lang: Lang, document_lang: str) -> CodedDetail | N
     return CodedDetail(code.code, doc_text(code.words, lang, document_lang))
 
 
-def _tumour(diagnosis: Diagnosis, lang: Lang, document_lang: str) -> TumourView:
+def tumour_view(diagnosis: Diagnosis, lang: Lang, document_lang: str) -> TumourView:
     site = topography_label(diagnosis.topography, lang) or label(diagnosis.topography, lang)
     tnm = tuple(detail for detail in (_coded(c, lang, document_lang) for c in diagnosis.tnm) if detail is not None)
     version = diagnosis.tnm_version
@@ -109,7 +109,7 @@ def illness_view(plan: CarePlan, lang: Lang) -> IllnessView:
     discovery = plan.discovery
     paediatrics = plan.paediatrics
     return IllnessView(
-        tumours=tuple(_tumour(d, lang, document_lang) for d in plan.diagnoses),
+        tumours=tuple(tumour_view(d, lang, document_lang) for d in plan.diagnoses),
         phase=phase_label(phase.code, lang) if phase else None,
         phase_date=format_time_point(phase.date, lang) if phase else None,
         phase_comment=doc_text(phase.comment, lang, document_lang) if phase else None,

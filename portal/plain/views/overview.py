@@ -10,7 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from portal.plain.labels import PlainLabel, label, status_label, update_reason_sentence
+from portal.plain.labels import (
+    PlainLabel,
+    label,
+    status_label,
+    update_reason_says_something,
+    update_reason_sentence,
+)
 from portal.plain.views.common import DocText, Lang, doc_lang, doc_text, format_time_point, person_name
 from portal.plain.views.contacts import ContactCard, contacts_view
 from portal.plain.views.items import ItemPhase, ItemView, first_day, item_view
@@ -57,6 +63,10 @@ class OverviewView:
     personal_data: DocText | None
     author: str | None
     custodian: str | None
+    #: Every dated step of the plan is over and nothing is in progress: the team has not published newer dates.
+    all_past: bool = False
+    #: The day "now", "next" and "before" were decided against (an old version: that version's own day).
+    as_of: dt.date | None = None
 
 
 def _indexed(plan: CarePlan) -> list[tuple[ProgrammeItem, str, int]]:
@@ -76,6 +86,8 @@ def overview_view(plan: CarePlan, lang: Lang, today: dt.date) -> OverviewView:
     )
     now = tuple(view for _, view in views if view.phase == ItemPhase.NOW)
     status = plan.status
+    meaningful = status is not None and update_reason_says_something(status.update_reason)
+    earlier = [view for _, view in views if view.phase == ItemPhase.EARLIER]
     reason_label = label(status.update_reason, lang, kind=CodeKind.UPDATE_REASON) if status else None
     reason_lang = document_lang if reason_label and reason_label.from_document and document_lang != lang else None
     author = plan.metadata.author
@@ -87,7 +99,7 @@ def overview_view(plan: CarePlan, lang: Lang, today: dt.date) -> OverviewView:
         key_contacts=contacts_view(plan, lang).key_contacts(),
         updated=format_time_point(plan.metadata.effective_time, lang),
         version=plan.metadata.version,
-        update_reason=update_reason_sentence(status.update_reason, lang) if status else None,
+        update_reason=update_reason_sentence(status.update_reason, lang) if status and meaningful else None,
         update_reason_lang=reason_lang,
         update_comment=doc_text(status.update_reason_comment, lang, document_lang) if status else None,
         handed=format_time_point(status.handed_date, lang) if status else None,
@@ -111,4 +123,6 @@ def overview_view(plan: CarePlan, lang: Lang, today: dt.date) -> OverviewView:
         personal_data=doc_text(plan.personal_data_text, lang, document_lang),
         author=person_name(author.professional.name, lang) if author else None,
         custodian=plan.metadata.custodian.name if plan.metadata.custodian else None,
+        all_past=bool(earlier) and not coming and not now,
+        as_of=today,
     )

@@ -26,7 +26,7 @@ def test_ics_prints_a_calendar(tmp_path: Path) -> None:
     result = CliRunner().invoke(portal, ["pps", "ics", str(breast_file(tmp_path)), "--lang", "en"])
     assert result.exit_code == 0, result.stderr
     events = icalendar.Calendar.from_ical(result.stdout.encode()).walk("VEVENT")
-    assert events and all(str(e["SUMMARY"]).startswith("Appointment") for e in events)
+    assert events and all(str(e["SUMMARY"]).startswith(("Appointment", "End of a care period")) for e in events)
 
 
 def test_ics_with_names_into_a_file(tmp_path: Path) -> None:

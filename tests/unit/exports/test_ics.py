@@ -80,10 +80,15 @@ def test_identity_is_kind_code_and_place() -> None:
     assert item_identity(item) != item_identity(replace(item, places=()))
 
 
-@pytest.mark.parametrize(("lang", "word"), [("fr", "Rendez-vous"), ("en", "Appointment")])
-def test_titles_are_discreet_by_default(lang: str, word: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "word", "end"),
+    [("fr", "Rendez-vous", "Fin d'une période de soins"), ("en", "Appointment", "End of a care period")],
+)
+def test_titles_are_discreet_by_default(lang: str, word: str, end: str) -> None:
     summaries = [str(e["SUMMARY"]) for e in events(calendar_file(breast(1), lang, now=NOW))]
-    assert all(s == word or s.startswith(f"{word} – ") for s in summaries)
+    # The end of a treatment is not an appointment: it says so, as discreetly.
+    assert all(s in (word, end) or s.startswith(f"{word} – ") for s in summaries)
+    assert end in summaries
     assert "Rendez-vous – Centre hospitalier Démo de Valfleuri" in summaries or lang == "en"
     text = calendar_file(breast(1), lang, now=NOW).decode()
     for secret in ("Chimio", "chimio", "Hormono", "Tumorectomie", "cancer du sein"):
@@ -125,3 +130,13 @@ def test_the_link_back_to_the_portal() -> None:
     event = events(calendar_file(breast(1), "en", portal_url="https://portal.example/", now=NOW))[0]
     assert str(event["URL"]) == "https://portal.example/"
     assert "https://portal.example/" in str(event["DESCRIPTION"])
+
+
+def test_a_reminder_is_added_only_when_chosen() -> None:
+    import datetime as dt
+
+    plain = calendar_file(breast(1), "fr", now=NOW).decode()
+    reminded = calendar_file(breast(1), "fr", now=NOW, reminder=dt.timedelta(days=1)).decode()
+    assert "BEGIN:VALARM" not in plain
+    assert reminded.count("BEGIN:VALARM") == reminded.count("BEGIN:VEVENT") > 0
+    assert "TRIGGER:-P1D" in reminded

@@ -97,7 +97,7 @@ def test_prostate_v2_tells_the_new_gp_and_the_reason() -> None:
 
 def test_colon_v2_in_french_says_the_chemotherapy_stopped_early() -> None:
     sentences = [s.text for s in change_sentences(diff(synthetic("colon", 1), synthetic("colon", 2)), "fr")]
-    assert sentences[0].startswith("Chimiothérapie : arrêté le ")
+    assert sentences[0].startswith("Chimiothérapie : terminé le ")
 
 
 # --- what the pages show beyond dates and codes, in both languages ---------------------------------------------

@@ -110,7 +110,7 @@ def csrf(client: FlaskClient) -> str:
 
 
 def notice(doc: object) -> list[object]:
-    return doc.xpath("//*[@id='new-since-title']")  # type: ignore[attr-defined,no-any-return]
+    return doc.xpath("//p[@class='new-since']")  # type: ignore[attr-defined,no-any-return]
 
 
 def test_new_since_last_visit_appears_once_then_goes(

@@ -105,7 +105,7 @@ def page_text(html: str) -> list[str]:
         term = row.find("dt")
         if term is not None and term.text_content().strip() in metadata:
             row.drop_tree()
-    for element in root.xpath("//*[@id='update-title']"):
+    for element in root.xpath("//*[@id='update-title'] | //*[contains(@class, 'plan-updated')]"):
         element.drop_tree()
     # A block ends a line; inline markup (a glossary link, a span with a language) does not split the words.
     for element in root.iter(*BLOCKS):

@@ -54,7 +54,7 @@ def test_signed_in_pages_carry_the_idle_dialog_and_its_script_with_the_nonce(
     assert heading.text_content() == "Vous êtes encore là\u00a0?"
     assert doc.get_element_by_id(dialog.get("aria-describedby")).text_content().strip()
     buttons = dialog.xpath(".//button")
-    assert [b.text_content() for b in buttons] == ["Rester connecté", "Se déconnecter"]
+    assert [b.text_content() for b in buttons] == ["Garder ma session ouverte", "Se déconnecter"]
     assert all(b.get("type") == "button" for b in buttons)
     assert dialog.get("data-idle-seconds") == "900"
     assert dialog.get("data-warn-seconds") == "120"

@@ -1,0 +1,91 @@
+"""Add one step of the plan to one's own calendar (web step, beside portal.web.documents which serves the file).
+
+The next-step card and every entry of the calendar page link to `GET /calendar/add?event=<uid>`: a short page
+that names the step and its day, and lets the person choose whether the title shows the treatment's name and
+whether their calendar reminds them before it (VALARM). A plain GET form then downloads that one event
+(`/documents/calendar.ics?event=<uid>&names=…&remind=…`). Works without JavaScript. The same access rule as
+the calendar file: a caregiver limited to some parts gets it only when the calendar is shared with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, g, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import NotFound
+
+from portal import access, extensions
+from portal.exports import ics
+from portal.plain.views.common import Lang, format_day, format_instant
+from portal.pps.model import CarePlan
+
+__all__ = ["REMINDERS", "bp", "init_app", "reminder"]
+
+bp = Blueprint("calendar_add", __name__)
+
+#: The reminders a person may choose, in minutes before the event: none, 1 hour, 1 day, 2 days.
+REMINDERS = (60, 1440, 2880)
+
+
+def reminder(value: str | None) -> dt.timedelta | None:
+    """The reminder asked for (`remind=` in minutes), if it is one of those offered; None otherwise."""
+    if value is None or not value.isdigit() or int(value) not in REMINDERS:
+        return None
+    return dt.timedelta(minutes=int(value))
+
+
+def event_uids(plan: CarePlan | None, lang: Lang) -> dict[str, str]:
+    """Which event of the calendar file each item's moment is: "treatment-2:start" → UID; "treatment-2" alone is
+    the item's first moment. Empty for a plan with no calendar day."""
+    if plan is None or plan.is_pdf_only:
+        return {}
+    found: dict[str, str] = {}
+    for event in ics.planned_events(plan, lang):
+        found.setdefault(f"{event.item_key}:{event.moment}", event.uid)
+        found.setdefault(event.item_key, event.uid)
+    return found
+
+
+@bp.get("/calendar/add")
+def add() -> ResponseReturnValue:
+    from portal.web import documents, plan  # documents imports this module (the reminders)
+
+    context = documents.documents_context("calendar")
+    if not isinstance(context, documents.DocumentsContext):
+        return context
+    lang = documents.page_lang()
+    loaded = extensions.plans().current(context.pps, context.patient)
+    if loaded is None:
+        raise NotFound()
+    # The same plan the file is built from: what this viewer was granted.
+    shown = access.plan_for(context.grant, loaded.plan)
+    uid = request.args.get("event", "")[:128]
+    event = next((e for e in ics.planned_events(shown, lang) if e.uid == uid), None)
+    if event is None:
+        raise NotFound()
+    g.access_document = loaded.entry.id
+    g.access_version = str(loaded.plan.metadata.version) if loaded.plan.metadata.version else None
+    when = format_instant(event.when, lang) if isinstance(event.when, dt.datetime) else format_day(event.day, lang)
+    return render_template(
+        "documents/calendar_add.html",
+        nav=plan.nav("calendar"),
+        event=event,
+        when=when,
+        name=ics.event_title(event, lang, show_names=True),
+        discreet=ics.event_title(event, lang, show_names=False),
+        reminders=REMINDERS,
+    )
+
+
+def _context() -> dict[str, object]:
+    from portal.web.plan import page_lang
+
+    lookup: Callable[[CarePlan | None], dict[str, str]] = lambda plan: event_uids(plan, page_lang())  # noqa: E731
+    return {"calendar_uids": lookup}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.context_processor(_context)

@@ -1,0 +1,78 @@
+"""The voice of the pages for the person viewing (web step; the wording itself is in portal.plain.voice), and
+what the "nothing to show" page says to someone whose link to a patient has ended.
+
+Templates get `voice` (second or third person, and the patient's first name) and `say(second, third)`, and on
+the "nothing linked" page `ended_link()`, asked of the store only when that page calls it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, g
+
+from portal import extensions, viewer
+from portal.access import link_in_force
+from portal.plain.views.common import PARIS
+from portal.plain.voice import Voice, voice_for
+from portal.store import StoreError, pdsm
+
+__all__ = ["EndedLink", "current_voice", "init_app"]
+
+log = logging.getLogger("portal.web")
+
+
+def current_voice() -> Voice:
+    """The voice for this request's viewing, if a plan is open (set by portal.viewer); the patient's otherwise."""
+    found = g.get("viewing")
+    if not isinstance(found, viewer.Viewing):
+        return Voice()
+    patient = found.grant.patient
+    return voice_for(found.is_patient or found.preview, patient.given, patient.display_name)
+
+
+@dataclass(frozen=True)
+class EndedLink:
+    """A link to a patient that was in force and has ended: when, as a date in France (None: not said)."""
+
+    ended: dt.date | None
+
+
+def ended_link() -> EndedLink | None:
+    """For a person signed in at the patient provider who sees nobody: the most recent link of theirs to a
+    patient that has ended (its period is over, or it was made inactive), if any. The patient is not named:
+    the access has ended, and with it what this person may know."""
+    if "ended_link" in g:
+        cached: EndedLink | None = g.ended_link
+        return cached
+    g.ended_link = None
+    person = viewer.signed_in()
+    if person is None or person.professional:
+        return None
+    try:
+        links = pdsm.related_people(extensions.store(), extensions.settings().oidc_subject_system, person.sub)
+    except StoreError as exc:
+        log.info("ended links could not be read: %s", type(exc).__name__)
+        return None
+    now = viewer.now()
+    ended = [link for link in links if link.patient_id and not link_in_force(link, now)]
+    if not ended:
+        return None
+    ends = [link.period.end for link in ended if link.period.end is not None and link.period.end <= now]
+    last = max(ends, default=None)
+    result = EndedLink(last.astimezone(PARIS).date() if last else None)
+    g.ended_link = result
+    return result
+
+
+def _context() -> dict[str, object]:
+    voice = current_voice()
+    say: Callable[[str, str], str] = voice.say
+    return {"voice": voice, "say": say, "ended_link": ended_link}
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
