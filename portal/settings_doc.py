@@ -18,7 +18,7 @@ IMAGE_VARIABLES = (
     (
         "GUNICORN_WORKERS",
         "1",
-        "Processes. More than 1 needs Redis (PORTAL_REDIS_URL or PORTAL_REDIS_SENTINELS): the start is refused otherwise.",
+        "Processes. More than 1 needs Redis (PORTAL_REDIS_URL or PORTAL_REDIS_SENTINELS): else the start is refused.",
     ),
     ("GUNICORN_THREADS", "8", "Threads per process; pages mostly wait on the store."),
     ("GUNICORN_TIMEOUT", "30", "Seconds before gunicorn restarts a worker that stopped answering."),

@@ -204,14 +204,14 @@ def test_the_default_cool_down_brings_a_store_back_within_five_seconds() -> None
 
 
 def test_a_production_server_needs_redis_and_several_workers_need_it_too() -> None:
-    with pytest.raises(SettingsError, match="^PORTAL_REDIS_URL is missing"):
+    with pytest.raises(SettingsError, match=r"^PORTAL_REDIS_URL is missing"):
         Settings.from_env(base_env()).check_serving()
     Settings.from_env(base_env(PORTAL_REDIS_URL="redis://r:6379/0")).check_serving(workers=4)
     development = Settings.from_env(
         base_env(PORTAL_DEV_INSECURE_HTTP="true", PORTAL_PUBLIC_URL="http://127.0.0.1:8000")
     )
     development.check_serving(workers=1)
-    with pytest.raises(SettingsError, match="^GUNICORN_WORKERS is invalid: expected 1 without PORTAL_REDIS_URL"):
+    with pytest.raises(SettingsError, match=r"^GUNICORN_WORKERS is invalid: expected 1 without PORTAL_REDIS_URL"):
         development.check_serving(workers=2)
 
 

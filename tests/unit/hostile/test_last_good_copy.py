@@ -5,12 +5,11 @@ that decide who may see whom never use them (they fail closed: tests/unit/people
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import requests
 import responses
-
-from typing import Any
 
 from portal.store import FhirClient, StoreUnavailable
 from portal.store.cache import Answer, cache_key
