@@ -326,7 +326,9 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     """The access records about this patient, newest first, read fresh (`AuditEvent?patient=`).
 
     Kept only when the record names this Patient as its subject entity: a store ignoring `patient=`
-    must not show one patient who looked at another's plan."""
+    must not show one patient who looked at another's plan. The records of repeated views (a reload within the
+    coalescing window, `portal.audit.repeats_event`) stay in the store's trace but are left out: a reload is not
+    a new look."""
     if not _FHIR_ID.fullmatch(patient_id):
         raise ValueError("not a FHIR id")
     resources = client.search(
@@ -337,10 +339,22 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     entries = [
         access_entry_from_fhir(resource, ROLE_SYSTEM_AUDIT)
         for resource in resources[:MAX_ACCESS_ENTRIES]
-        if _names_patient(resource, patient_id)
+        if _names_patient(resource, patient_id) and not _counts_repeats(resource)
     ]
     entries.sort(key=lambda e: e.recorded.timestamp() if e.recorded else 0.0, reverse=True)
     return entries
+
+
+#: The page entity's detail of an AuditEvent that stands for repeats of a view (`portal.audit.VIEWS_DETAIL`).
+REPEATS_DETAIL = "views"
+
+
+def _counts_repeats(resource: dict[str, object]) -> bool:
+    for entity in obj_list(resource, "entity", "AuditEvent"):
+        for detail in obj_list(entity, "detail", "AuditEvent.entity"):
+            if opt_str(detail, "type", "AuditEvent.entity.detail") == REPEATS_DETAIL:
+                return True
+    return False
 
 
 def _names_patient(resource: dict[str, object], patient_id: str) -> bool:
