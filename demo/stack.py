@@ -85,6 +85,8 @@ class _Child:
     process: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes]
+    script: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -222,6 +224,39 @@ class DemoStack:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def kill_service(self, name: str) -> None:
+        """SIGKILL one server ("patient-idp", "pro-idp" or "store"), as a crash would: its port refuses at once."""
+        child = self._child(name)
+        self._signal(child, signal.SIGKILL)
+        child.process.wait()
+
+    def restart_service(self, name: str, timeout: float = 60) -> None:
+        """Start a killed server again, on the same port with the same settings; wait until it answers."""
+        child = self._child(name)
+        if child.process.poll() is None:
+            raise RuntimeError(f"demo {name} is still running")
+        self._children.remove(child)
+        child.log_file.close()
+        if child.process.stdin is not None:
+            child.process.stdin.close()
+        self._spawn(name, child.script, child.env)
+        url = {
+            "patient-idp": f"{self.patient_issuer}/.well-known/openid-configuration",
+            "pro-idp": f"{self.pro_issuer}/.well-known/openid-configuration",
+            "store": f"{self.store_url}/metadata",
+        }[name]
+        deadline = time.monotonic() + timeout
+        while not _answers_200(url):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"demo {name} not ready after {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def _child(self, name: str) -> _Child:
+        found = [child for child in self._children if child.name == name]
+        if not found:
+            raise RuntimeError(f"no demo server named {name}")
+        return found[0]
+
     # internals
 
     def rotate_keys(self, kind: str = "patient") -> list[str]:
@@ -285,7 +320,7 @@ class DemoStack:
         except OSError:
             log_file.close()
             raise
-        self._children.append(_Child(name, process, log_path, log_file))
+        self._children.append(_Child(name, process, log_path, log_file, script, extra_env))
 
     def _wait_until_ready(self, timeout: float) -> None:
         pending = {

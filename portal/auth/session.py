@@ -66,6 +66,8 @@ class SessionsUnavailable(Exception):
 
 #: Seconds a timed-out session is still kept, only to tell its browser that it ended.
 EXPIRED_GRACE_SECONDS = 600
+#: With Sentinel, how long a sign-in waits at most for a replica to hold its new session.
+REPLICA_WAIT_MS = 100
 
 #: The session keys a back-channel logout looks sessions up by (set at sign-in, see `portal.auth.views`).
 LOGOUT_KEYS = ("oidc_sid", "oidc_sub")
@@ -221,8 +223,13 @@ class RedisSessionStore:
     One more key without expiry, `{prefix}born`, says since when this Redis holds sessions: set with the first
     session written (or the first unknown identifier asked about) after it was emptied or started afresh."""
 
-    def __init__(self, client: Redis, idle_seconds: int, prefix: str = "portal:session:") -> None:
+    def __init__(
+        self, client: Redis, idle_seconds: int, prefix: str = "portal:session:", *, replicated: bool = False
+    ) -> None:
         self._redis = client
+        #: With Redis Sentinel: a new session is written to a replica too before the sign-in ends (WAIT), so
+        #: that a failover an instant later still knows it. Best effort: without a replica, it waits no longer.
+        self._replicated = replicated
         self._ttl = idle_seconds + EXPIRED_GRACE_SECONDS
         self._prefix = prefix
         self._create = client.register_script(_CREATE)
@@ -275,6 +282,8 @@ class RedisSessionStore:
                 pipe.sadd(self._index(key, value), sid)
                 pipe.expire(self._index(key, value), self._ttl)
         pipe.execute()
+        if self._replicated:
+            self._redis.wait(1, REPLICA_WAIT_MS)
         return True
 
     @_unavailable
@@ -344,7 +353,7 @@ def shared_redis(settings: Settings) -> Redis:
 def make_store(settings: Settings, idle_seconds: int) -> SessionStore:
     """Redis when one is configured (several workers, restarts), else memory (one process, development)."""
     if settings.redis_enabled:
-        return RedisSessionStore(shared_redis(settings), idle_seconds)
+        return RedisSessionStore(shared_redis(settings), idle_seconds, replicated=bool(settings.redis_sentinels))
     return MemorySessionStore(idle_seconds=idle_seconds)
 
 
