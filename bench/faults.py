@@ -494,7 +494,8 @@ def primary_failover(env: Faulty) -> FaultRun:
         old = env.redis.port
         env.redis.kill()
         promoted = wait_until(lambda: env.sentinels[0].primary() == env.replica.port, 30)  # type: ignore[union-attr]
-        return f"primary {old} killed; sentinels name {env.sentinels[0].primary()} ({'promoted' if promoted else 'NOT promoted'})"
+        outcome = "promoted" if promoted else "NOT promoted"
+        return f"primary {old} killed; sentinels name {env.sentinels[0].primary()} ({outcome})"
 
     return under_load(env, "Redis primary killed under Sentinel (failover)", 2.0, fault, 6.0)
 
