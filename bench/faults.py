@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -519,6 +520,14 @@ def run() -> list[Figure]:
         redirects, readable, _ = provider_down(env)
         figures.append(Figure("patient provider down: /login redirects to it", redirects, "of 10", 0))
         figures.append(Figure("patient provider down: readable sign-in page", readable, "of 10", 10, "min"))
+        port = int(env.portal.url.rsplit(":", 1)[1])
+        if nginx_path() is not None:
+            with nginx(port) as proxy:
+                through, closed = slow_clients(env, proxy)
+            figures += through.figures()
+            figures.append(Figure("slow clients closed by nginx (client_header_timeout)", closed, "of 200", None))
+        direct, _ = slow_clients(env, env.portal.url)
+        figures += direct.figures()
         run_killed, told = redis_killed(env)
         figures += run_killed.figures()
         figures.append(Figure("Redis killed: people told why they were signed out", told, f"of {len(PEOPLE)}", None))
@@ -526,3 +535,166 @@ def run() -> list[Figure]:
         with faulty(seed, sentinel=True) as env:
             figures += primary_failover(env).figures()
     return figures
+
+
+# --- slow clients, and the reverse proxy that holds them --------------------------------------------------------
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "pps-portal.conf"
+
+
+def nginx_path() -> str | None:
+    import shutil
+
+    return shutil.which("nginx") or (shutil.which("nginx", path="/usr/sbin:/sbin"))
+
+
+def proxy_config(portal_port: int, port: int, folder: Path) -> Path:
+    """The shipped configuration, as it is but for TLS and the addresses: plain http on a loopback `port`, the
+    portal on `portal_port`, logs in `folder`; wrapped in the few lines nginx.conf needs to run from `folder`."""
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    server, tls = text.split("server {\n    listen 80;", 1)[0], text.split("listen 443 ssl http2;", 1)[1]
+    tls = "\n".join(line for line in tls.splitlines() if not line.strip().startswith("ssl_"))
+    text = server + "server {\n    listen 127.0.0.1:" + str(port) + ";" + tls
+    text = text.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{portal_port};")
+    text = text.replace("/var/log/nginx/pps-portal.log", str(folder / "access.log"))
+    (folder / "pps-portal.conf").write_text(text, encoding="utf-8")
+    temp = [f"{kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")]
+    main = folder / "nginx.conf"
+    main.write_text(
+        "\n".join(
+            [
+                "daemon off;",
+                "worker_processes 1;",
+                f"pid {folder / 'nginx.pid'};",
+                f"error_log {folder / 'error.log'} warn;",
+                "events { worker_connections 2048; }",
+                "http {",
+                *temp,
+                f"include {folder / 'pps-portal.conf'};",
+                "}",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (folder / kind).mkdir(exist_ok=True)
+        (folder / kind).chmod(0o777)  # nginx's worker may run as another user than its master (root)
+    folder.chmod(0o755)
+    return main
+
+
+@contextlib.contextmanager
+def nginx(portal_port: int) -> Iterator[str]:
+    """Debian's nginx with the shipped configuration in front of the portal; yields its http://127.0.0.1:port."""
+    executable = nginx_path()
+    if executable is None:
+        raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
+    folder = Path(tempfile.mkdtemp(prefix="pps-nginx-"))
+    port = free_port()
+    main = proxy_config(portal_port, port, folder)
+    with (folder / "nginx.out").open("ab") as out:
+        process = subprocess.Popen(
+            [executable, "-p", str(folder), "-c", str(main)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        if not wait_until(lambda: _answers(f"{url}/healthz"), 15):
+            raise RuntimeError(f"nginx did not answer: {(folder / 'error.log').read_text(errors='replace')[-2000:]}")
+        yield url
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGQUIT)  # graceful: nginx's own stop
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _answers(url: str) -> bool:
+    with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 (loopback)
+        return bool(answer.status == 200)
+    return False
+
+
+@dataclass
+class SlowClients:
+    """`count` connections that send the start of a request header, then one more header line every second, and
+    never finish it (a slow-loris). Counts how many the server closed."""
+
+    url: str
+    count: int = 200
+    sockets: list[socket.socket] = field(default_factory=list)
+    closed: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> SlowClients:
+        port = int(self.url.rsplit(":", 1)[1])
+        for _ in range(self.count):
+            connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            self.sockets.append(connection)
+        self._thread = threading.Thread(target=self._trickle, daemon=True)
+        self._thread.start()
+        return self
+
+    def _trickle(self) -> None:
+        while not self._stop.wait(1.0):
+            for connection in list(self.sockets):
+                try:
+                    connection.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    self._forget(connection)
+
+    def _forget(self, connection: socket.socket) -> None:
+        if connection in self.sockets:
+            self.sockets.remove(connection)
+            self.closed += 1
+            connection.close()
+
+    def closed_by_server(self, timeout: float) -> int:
+        """Wait up to `timeout` s for the server to close them (EOF or reset); how many it closed in all."""
+        deadline = time.monotonic() + timeout
+        for connection in list(self.sockets):
+            connection.settimeout(max(deadline - time.monotonic(), 0.01))
+            with contextlib.suppress(OSError):
+                while connection.recv(4096):
+                    pass  # a 408 answer, then EOF
+                self._forget(connection)
+            if connection in self.sockets and time.monotonic() >= deadline:
+                break
+        return self.closed
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        for connection in self.sockets:
+            connection.close()
+
+
+def slow_clients(env: Faulty, url: str, seconds: float = 6.0, count: int = 200) -> tuple[FaultRun, int]:
+    """`count` slow clients held open on `url` while the load reads pages through it; then how many of them the
+    server closed within 15 s (nginx: after client_header_timeout, 10 s)."""
+    with SlowClients(url, count) as slow:
+        started = time.monotonic()
+        with SteadyLoad(url, env.browsers) as load:
+            time.sleep(seconds)
+        ended = time.monotonic()
+        closed = slow.closed_by_server(15.0)
+    run = FaultRun(
+        f"{count} slow clients, through {'nginx' if url != env.portal.url else 'nothing'}",
+        load.answers,
+        load.probes,
+        started,
+        ended,
+        len(env.browsers),
+        still_signed_in(url, env.browsers),
+    )
+    return run, closed

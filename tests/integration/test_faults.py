@@ -104,3 +104,17 @@ def test_a_primary_failover_under_sentinel_keeps_every_session(synthetic_bundle:
     assert_readable_and_bounded(run)
     assert run.sessions_kept == run.sessions, run.summary()
     assert run.recovered_after <= 10.0, run.summary()
+
+
+def test_nginx_with_the_documented_settings_holds_200_slow_clients(env: faults.Faulty) -> None:
+    if faults.nginx_path() is None:
+        pytest.skip("nginx is absent (make test installs it from Debian)")
+    port = int(env.portal.url.rsplit(":", 1)[1])
+    with faults.nginx(port) as proxy:
+        run, closed = faults.slow_clients(env, proxy)
+    print(run.summary(), f"; slow clients closed by nginx: {closed}")
+    assert_readable_and_bounded(run)
+    assert run.not_ok == 0, run.summary()
+    assert run.p99 <= 1.0, run.summary()
+    assert run.sessions_kept == run.sessions, run.summary()
+    assert closed == 200  # each one, once its header took longer than client_header_timeout
