@@ -534,6 +534,10 @@ def run() -> list[Figure]:
     if redis_sentinel_path() is not None:
         with faulty(seed, sentinel=True) as env:
             figures += primary_failover(env).figures()
+    kept, told, _ = memory_sessions_worker_killed(seed)
+    figures.append(
+        Figure("development without Redis, worker killed: sessions kept / told why", kept, f"told {told} of 2", None)
+    )
     return figures
 
 
@@ -698,3 +702,28 @@ def slow_clients(env: Faulty, url: str, seconds: float = 6.0, count: int = 200) 
         still_signed_in(url, env.browsers),
     )
     return run, closed
+
+
+# --- development without Redis: the one configuration that keeps sessions in memory ----------------------------
+
+
+def memory_sessions_worker_killed(seed: Path) -> tuple[int, int, int]:
+    """gunicorn with the shipped config, no Redis (development on loopback: one worker, never recycled), two
+    people signed in, the worker killed: (sessions kept, people told on the start page, workers recycled)."""
+    folder = Path(tempfile.mkdtemp(prefix="pps-faults-dev-"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (
+        DemoStack(portal_url=url, seed=seed, log_dir=folder / "logs") as stack,
+        gunicorn(port, portal_settings(stack, url), folder, workers=1) as portal,
+    ):
+        browsers = [sign_in_browser(url, login) for login in PEOPLE[:2]]
+        victim = portal.workers()[0]
+        os.kill(victim, signal.SIGKILL)
+        wait_until(lambda: len(portal.workers()) == 1 and victim not in portal.workers(), 30)
+        wait_until(lambda: _answers(f"{url}/healthz"), 30)
+        pages = [browser.get(f"{url}/", timeout=CLIENT_TIMEOUT).text for browser in browsers]
+        kept = sum(SIGNED_IN in page for page in pages)
+        told = sum(LOST in page for page in pages)  # said once, on the first page after the loss
+        recycled = portal.log_text().count("Autorestarting worker")
+    return kept, told, recycled

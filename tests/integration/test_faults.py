@@ -118,3 +118,10 @@ def test_nginx_with_the_documented_settings_holds_200_slow_clients(env: faults.F
     assert run.p99 <= 1.0, run.summary()
     assert run.sessions_kept == run.sessions, run.summary()
     assert closed == 200  # each one, once its header took longer than client_header_timeout
+
+
+def test_in_development_without_redis_a_killed_worker_signs_people_out_and_says_why(synthetic_bundle: Path) -> None:
+    """The one configuration without shared sessions (loopback, one worker, never recycled: the start refuses
+    anything else) cannot keep sessions through a killed worker; the people concerned are told why."""
+    kept, told, recycled = faults.memory_sessions_worker_killed(synthetic_bundle)
+    assert (kept, told, recycled) == (0, 2, 0)
