@@ -542,7 +542,15 @@ def run() -> list[Figure]:
         # Without the proxy: what it protects from (no budget: not a configuration the guide allows).
         figures += [Figure(f.name, f.value, f.unit, None, f.direction, f.note) for f in direct.figures()]
         run_killed, told = redis_killed(env)
-        figures += run_killed.figures(keeps_sessions=False)
+        figures += run_killed.figures(keeps_sessions=False)[:-2]
+        figures.append(
+            Figure(
+                "Redis killed: time until no page says Redis is unavailable (200 or the way to sign in again)",
+                run_killed.recovery(lambda a: a.status in (200, 302)),
+                "s",
+                None,
+            )
+        )
         figures.append(Figure("Redis killed: people told why they were signed out", told, f"of {len(PEOPLE)}", None))
     if redis_sentinel_path() is not None:
         with faulty(seed, sentinel=True) as env:
