@@ -416,11 +416,21 @@ def under_load(env: Faulty, name: str, before: float, fault: object, after: floa
 # --- the faults ---------------------------------------------------------------------------------------------
 
 
+def readiness(portal_url: str) -> tuple[int, dict[str, str]]:
+    """/readyz now: its status and each dependency's state."""
+    answer = requests.get(f"{portal_url}/readyz", timeout=CLIENT_TIMEOUT)
+    checks: dict[str, str] = answer.json().get("checks", {})
+    return answer.status_code, checks
+
+
 def redis_paused(env: Faulty, seconds: float = 6.0) -> FaultRun:
-    def fault() -> None:
+    def fault() -> str:
         env.redis.pause()
-        time.sleep(seconds)
+        # /readyz reuses its answers for 5 s: past that, it must have asked Redis again and found it stuck.
+        time.sleep(max(seconds - 0.5, 0.0))
+        status, checks = readiness(env.portal.url)
         env.redis.resume()
+        return f"/readyz during the pause: {status} redis={checks.get('redis')}"
 
     return under_load(env, f"Redis paused (SIGSTOP) {seconds:.0f} s", 2.0, fault, 8.0)
 
@@ -470,7 +480,12 @@ def store_down(env: Faulty, seconds: float = 15.0) -> FaultRun:
         time.sleep(seconds)
         restarted = time.monotonic()
         env.stack.restart_service("store")
-        return f"the store took {time.monotonic() - restarted:.1f} s to start and load its data"
+        back = time.monotonic()
+        ready = wait_until(lambda: readiness(env.portal.url)[0] == 200, 15, step=0.2)
+        return (
+            f"the store took {back - restarted:.1f} s to start and load its data; /readyz said ok"
+            f" {time.monotonic() - back:.1f} s after it answered" + ("" if ready else " (NEVER within 15 s)")
+        )
 
     return under_load(env, f"store down {seconds:.0f} s", 2.0, fault, 10.0, fresh=True)
 

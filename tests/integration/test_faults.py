@@ -46,6 +46,7 @@ def test_redis_paused_under_load(env: faults.Faulty) -> None:
     assert run.count("none") == 0, run.summary()
     assert run.not_ok > 0, run.summary()  # the fault was felt: pages said so while it lasted
     assert run.slowest_probe <= 2.0, run.summary()  # /healthz never waits for Redis
+    assert "/readyz during the pause: 503 redis=unavailable" in run.note, run.summary()
     assert run.sessions_kept == run.sessions, run.summary()
     assert run.recovered_after <= REDIS_RECOVERY, run.summary()
 
@@ -73,6 +74,8 @@ def test_the_store_down_then_back_gives_fresh_pages_within_five_seconds(env: fau
     assert run.not_ok > 0, run.summary()
     assert run.recovered_after <= STORE_RECOVERY, run.summary()
     assert run.sessions_kept == run.sessions, run.summary()
+    # /readyz asks the store itself (not its breaker), its answers reused 5 s at most.
+    assert "NEVER" not in run.note, run.summary()
 
 
 def test_a_provider_down_gives_a_readable_sign_in_page_and_no_redirect(env: faults.Faulty) -> None:
