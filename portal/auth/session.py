@@ -540,15 +540,14 @@ class ServerSessionInterface(SessionInterface):
             return
         data = dict(session)
         if session.regenerated:
-            if session.stored:
-                if _changed(session):
-                    self.store.replace(session.sid, data, now)
-            else:
+            if not session.stored:
                 data.setdefault(CREATED, now)
                 if not self.store.create(session.sid, data, now):
                     raise RuntimeError("a new session identifier was already taken")  # 256 random bits: never
             self._set_cookie(response, self.cookie_name, session.sid)
             self._delete_cookie(response, self.anonymous_cookie_name)  # what it held is now on the server side
+            if session.stored and _changed(session):
+                self.store.replace(session.sid, data, now)  # (a failure here leaves the session as created)
         else:
             still_there = self.store.replace(session.sid, data, now) if _changed(session) else None
             if still_there is None:

@@ -213,3 +213,28 @@ def test_sentinel_addresses_are_checked() -> None:
     assert redis_link.parse_sentinels(["10.0.0.1:26379", "[::1]:26380"]) == [("10.0.0.1", 26379), ("::1", 26380)]
     with pytest.raises(ValueError, match="host:port"):
         redis_link.parse_sentinels(["10.0.0.1"])
+
+
+class ReplaceFails(MemorySessionStore):
+    """A store that takes a new session, then fails (Redis gone the instant after the sign-in wrote it)."""
+
+    def replace(self, sid: str, data: dict[str, object], seen: float) -> bool:
+        raise session_module.SessionStoreUnavailable("Redis: ConnectionError")
+
+
+def test_a_session_written_at_sign_in_keeps_its_cookie_when_the_store_fails_an_instant_later() -> None:
+    from flask import Response
+
+    store = ReplaceFails(idle_seconds=900)
+    interface = ServerSessionInterface(store, idle_seconds=900, max_seconds=3600, secure=True, secret_key="k" * 40)
+    app = create_app(base_env())
+    with app.test_request_context("https://portal.test/auth/callback"):
+        session = session_module.PortalSession({"next": "/"})
+        session.regenerate()
+        session["user"] = {"sub": "s"}
+        interface.create_now(session)
+        session["hint"] = "changed after it was written"
+        response = Response()
+        interface.save_session(app, session, response)
+    assert store.load(session.sid) is not None
+    assert f"{COOKIE}={session.sid}" in response.headers.get("Set-Cookie", "")
