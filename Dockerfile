@@ -5,7 +5,7 @@
 # Settings: docs/configuration.md. Deployment: docs/deployment.md.
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- 1. front-end assets: htmx from the locked npm package ----------------------------------------------------
 FROM ${NODE_IMAGE} AS assets

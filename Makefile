@@ -39,13 +39,16 @@ $(STAMP)/translations: $(STAMP)/python $(PO)
 	@mkdir -p $(STAMP) && touch $@
 
 # System packages the tests use, from Debian: Chromium for the browser tests (never a browser downloaded by a
-# test tool), poppler-utils' pdfinfo to check that the generated PDF is tagged, and redis-server for the test of
-# two instances sharing one Redis (each run starts its own on a free port, see demo/redis_server.py).
+# test tool), poppler-utils' pdfinfo to check that the generated PDF is tagged, redis-server and redis-sentinel
+# for the tests of two instances sharing one Redis and for the fault suite, nginx for the fault suite's slow
+# clients (each run starts its own servers on free ports, see demo/redis_server.py and bench/faults.py).
 $(STAMP)/system:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdfinfo >/dev/null || missing="$$missing poppler-utils"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v redis-sentinel >/dev/null || missing="$$missing redis-sentinel"; \
+	PATH="$$PATH:/usr/sbin:/sbin" command -v nginx >/dev/null || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)" >&2; exit 1; fi; \
@@ -80,13 +83,16 @@ messages: $(STAMP)/python
 # Benchmarks against the budgets of the architecture (never part of `make test`): loopback only, bounded.
 # wrk from Debian generates the load (a Python client stands in without it); Lighthouse 12.2.3 comes from
 # npm into bench/node_modules, and runs in Debian Chromium; redis-server (Debian) is the Redis that two instances
-# share in `scaleout`. `make bench ONLY="roundtrips transfer"` runs some.
+# share in `scaleout`; redis-sentinel and nginx (Debian) serve `faults`. `make bench ONLY="roundtrips transfer"`
+# runs some.
 bench: install $(STAMP)/bench
 	$(BIN)/python -m bench $(ONLY)
 
 $(STAMP)/bench: bench/package.json bench/package-lock.json
 	@missing=""; command -v wrk >/dev/null || missing="$$missing wrk"; [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v redis-sentinel >/dev/null || missing="$$missing redis-sentinel"; \
+	PATH="$$PATH:/usr/sbin:/sbin" command -v nginx >/dev/null || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Missing Debian packages:$$missing (run: sudo apt-get install$$missing)" >&2; exit 1; fi; \

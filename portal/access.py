@@ -13,7 +13,9 @@ documents and parts of the plan they may see (access step of the data path, betw
   the documents page.
 
 Everything is decided from the store's answers on each request (they are cached for a few seconds by the
-store client), so an ended link or team stops access without any action in the portal.
+store client), so an ended link or team stops access without any action in the portal. Those answers never come
+from a last good copy: when the store cannot confirm who may see whom, `AccessUnavailable` (the page says access
+cannot be checked now) rather than an older answer that may still hold a revoked link.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from portal import visibility
 from portal.pps.model import CarePlan
 from portal.pps.projection import project
-from portal.store import FhirClient, StoreError, pdsm
+from portal.store import FhirClient, StoreError, StoreUnavailable, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord, RelatedPersonLink
 from portal.visibility import Viewer
 
@@ -46,6 +48,10 @@ ALWAYS_SHOWN = frozenset({"overview", "glossary"})
 _LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal-access")
 #: RoleClass markers on RelatedPerson.relationship, strongest first.
 MARKERS = (("GUARD", Viewer.REPRESENTATIVE), ("CAREGIVER", Viewer.CAREGIVER))
+
+
+class AccessUnavailable(StoreUnavailable):
+    """The store cannot confirm now whom this person may see: nobody's plan is shown (fail closed)."""
 
 
 @dataclass(frozen=True)
@@ -117,13 +123,19 @@ def patient_side_grants(client: FhirClient, subject_system: str, sub: str, now: 
     grants: list[Grant] = []
     # The context (the page's store deadline) goes with the search to the other thread.
     related = _LOOKUPS.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
-    own = own_patient(client, subject_system, sub)
+    try:
+        own = own_patient(client, subject_system, sub)
+    except StoreUnavailable as exc:
+        related.cancel()
+        raise AccessUnavailable("the Patient search failed") from exc
     if own is not None:
         grants.append(Grant(own, Viewer.PATIENT))
     try:
         links = related.result()
     except StoreError as exc:
         if own is None:
+            if isinstance(exc, StoreUnavailable):
+                raise AccessUnavailable("the RelatedPerson search failed") from exc
             raise
         # Who helps whom is unknown for now: the patient still sees their own plan; nobody else's shows.
         log.warning("relatives could not be read, own plan only: %s", type(exc).__name__)
@@ -133,7 +145,10 @@ def patient_side_grants(client: FhirClient, subject_system: str, sub: str, now: 
             continue
         if any(g.patient.id == link.patient_id for g in grants):
             continue  # their own file, or a second link to the same patient: the first one counts
-        patient = pdsm.read_patient(client, link.patient_id)
+        try:
+            patient = pdsm.read_patient(client, link.patient_id)
+        except StoreUnavailable as exc:
+            raise AccessUnavailable("a related Patient could not be read") from exc
         capacity = _capacity(link)
         if patient is None or capacity is None:
             continue
@@ -144,6 +159,15 @@ def patient_side_grants(client: FhirClient, subject_system: str, sub: str, now: 
 
 def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime) -> tuple[Grant, ...]:
     """The patients a professional may preview: those of the CareTeams that list them now."""
+    try:
+        return _coordinator_grants(client, rpps, now)
+    except AccessUnavailable:
+        raise
+    except StoreUnavailable as exc:
+        raise AccessUnavailable("the care teams could not be read") from exc
+
+
+def _coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime) -> tuple[Grant, ...]:
     references = pdsm.professional_references(client, rpps)
     grants: list[Grant] = []
     for team in pdsm.care_teams_with(client, references):

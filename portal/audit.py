@@ -6,8 +6,12 @@ The log line is written at once, so the record exists even when the store does n
 queued and POSTed by one background thread per process: a page never waits for it. When several are waiting
 (a busy process), they go together in one FHIR batch Bundle, so the store gets one request for many views; a
 store that refuses batches gets them one by one from then on. The same view again (same person, patient, page,
-document, version and outcome) within `coalesce_seconds` writes its log line but no second AuditEvent: a
-reload is not a new look for the patient's access page, and a reloading browser cannot flood the store.
+document, version and outcome) within `coalesce_seconds` writes its log line but no AuditEvent of its own: a
+reload is not a new look for the patient's access page, and a reloading browser cannot flood the store. No view
+is lost from the store's trace, though: the repeats of a window share one more AuditEvent, which records how many
+views it stands for (page entity detail `views`) and their first and last time (`period`). It is written when
+the window has closed, at the next view the process records or at exit (`close`); the patient's access page
+leaves it out (`portal.store.pdsm.access_entries`).
 
 A failed write is retried from the bounded queue with a growing pause, up to `max_attempts`; when the queue is
 full or the attempts are spent, the record is counted and an error line says so (with the record's pseudonymous
@@ -32,12 +36,10 @@ import os
 import threading
 import time
 import weakref
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from cachetools import TTLCache
 
 from portal.store import FhirClient, StoreError, StoreRejected, StoreUnavailable, pdsm
 from portal.store.resources import AUDIT_ENTITY_TYPE_SYSTEM
@@ -53,6 +55,8 @@ DCM = "http://dicom.nema.org/resources/ontology/DCM"
 OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role"
 SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type"
 RESTFUL = "http://hl7.org/fhir/restful-interaction"
+#: The page entity's detail that says how many views an AuditEvent stands for (the repeats of one view).
+VIEWS_DETAIL = pdsm.REPEATS_DETAIL
 
 
 @dataclass(frozen=True)
@@ -198,8 +202,31 @@ def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
     return event
 
 
+def repeats_event(first: AccessRecord, last: AccessRecord, views: int, observer: str) -> dict[str, Any]:
+    """The AuditEvent of `views` repeats of one view, from `first` to `last` (the same view within the window of
+    an AuditEvent already written): when, how many, and otherwise what that view's own event says."""
+    event = to_audit_event(last, observer)
+    event["period"] = {
+        "start": first.at.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "end": event["recorded"],
+    }
+    page = event["entity"][1]
+    page["detail"] = [*page.get("detail", []), {"type": VIEWS_DETAIL, "valueString": str(views)}]
+    return event
+
+
 #: How many recent views each process remembers, to coalesce repeats (the oldest are forgotten first).
 RECENT_VIEWS = 10_000
+
+
+@dataclass
+class _Window:
+    """One view's coalescing window: when it opened (on the trail's clock) and the repeats seen within it."""
+
+    opened: float
+    repeats: int = 0
+    first_repeat: AccessRecord | None = None
+    last_repeat: AccessRecord | None = None
 
 
 @dataclass
@@ -252,11 +279,8 @@ class AuditTrail:
         self._pid = os.getpid()
         self._stopping = False
         self._batches = self.batch_size > 1  # until the store refuses a batch
-        self._recent: TTLCache[tuple[object, ...], bool] | None = (
-            TTLCache(maxsize=RECENT_VIEWS, ttl=self.coalesce_seconds, timer=self.clock)
-            if self.coalesce_seconds > 0
-            else None
-        )
+        #: Open coalescing windows by view, oldest first (none when coalesce_seconds is 0).
+        self._windows: OrderedDict[tuple[object, ...], _Window] = OrderedDict()
         _TRAILS.add(self)
 
     # --- the page's side: never waits ---------------------------------------------------------------------
@@ -267,20 +291,50 @@ class AuditTrail:
         key = self.pseudonym(line)
         with self._changed:
             self.counters.recorded += 1
-            if self._recent is not None:
+            if self.coalesce_seconds > 0:
+                now = self.clock()
+                self._close_windows(lambda window: now - window.opened >= self.coalesce_seconds)
                 view = record.view()
-                if view in self._recent:
+                window = self._windows.get(view)
+                if window is not None:
                     self.counters.coalesced += 1
+                    window.repeats += 1
+                    window.first_repeat = window.first_repeat or record
+                    window.last_repeat = record
                     return
-                self._recent[view] = True
-            if len(self._queue) >= self.queue_size:
-                self.counters.dropped += 1
-                log.error("access record not sent to the store: queue full (key=%s)", key)
+                self._windows[view] = _Window(now)
+                if len(self._windows) > RECENT_VIEWS:
+                    self._close_windows(lambda window: True, limit=1)
+            self._enqueue(to_audit_event(record, self.observer), key)
+
+    def _enqueue(self, event: dict[str, Any], key: str | None) -> None:
+        """Queue one AuditEvent for the worker (the caller holds the lock)."""
+        if len(self._queue) >= self.queue_size:
+            self.counters.dropped += 1
+            log.error("access record not sent to the store: queue full (key=%s)", key)
+            return
+        self._queue.append(_Pending(event, key))
+        if self.background and not self._stopping:
+            self._ensure_worker()
+        self._changed.notify_all()
+
+    def _close_windows(self, closed: Callable[[_Window], bool], limit: int | None = None) -> None:
+        """Close the oldest windows while `closed` says so (at most `limit`): the repeats of each go to the store
+        in one AuditEvent. The caller holds the lock."""
+        while self._windows and (limit is None or limit > 0):
+            view, window = next(iter(self._windows.items()))
+            if not closed(window):
                 return
-            self._queue.append(_Pending(to_audit_event(record, self.observer), key))
-            if self.background and not self._stopping:
-                self._ensure_worker()
-            self._changed.notify_all()
+            del self._windows[view]
+            limit = None if limit is None else limit - 1
+            if window.repeats and window.first_repeat is not None and window.last_repeat is not None:
+                event = repeats_event(window.first_repeat, window.last_repeat, window.repeats, self.observer)
+                self._enqueue(event, self.pseudonym(log_line(window.last_repeat, self.pseudonym)))
+
+    def close_windows(self) -> None:
+        """Write the repeats of every open window now (at exit; tests): no view is left out of the store."""
+        with self._changed:
+            self._close_windows(lambda window: True)
 
     def pending(self) -> int:
         with self._changed:
@@ -326,6 +380,7 @@ class AuditTrail:
     def close(self, last_chance: float | None = None) -> None:
         """A short last chance for the queue, then say how many records did not reach the store."""
         wait = min(3.0, self.timeout * 2) if last_chance is None else last_chance
+        self.close_windows()
         if not self.flush(timeout=wait):
             log.error("access records not sent to the store at exit: %d", self.pending())
         with self._changed:

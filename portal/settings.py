@@ -125,6 +125,14 @@ def _redis_url(raw: str) -> str:
     return value
 
 
+def _sentinels(raw: str) -> tuple[str, ...]:
+    from portal.redis_link import parse_sentinels
+
+    values = _words(raw)
+    parse_sentinels(values)  # ValueError says what is expected
+    return values
+
+
 def _rate_limits(raw: str) -> str:
     from limits import parse_many
 
@@ -215,7 +223,9 @@ class Settings:
         _int(1, 100), "Consecutive store failures after which the portal stops calling it for a while.", 5
     )
     store_breaker_cool_down: float = setting(
-        _float(1, 600), "Seconds the portal waits before trying a failing store again.", 30.0
+        _float(1, 600),
+        "Seconds the portal waits before trying a failing store again (each time up to a third more, at random).",
+        3.0,
     )
     store_stale_seconds: int = setting(
         _int(0, 7 * 86400),
@@ -266,6 +276,11 @@ class Settings:
         _float(0.1, 10), "Seconds one write of an access record to the store may take before it is retried.", 2.0
     )
     oidc_timeout: float = setting(_float(0.1, 30), "Seconds to wait for an identity provider to answer.", 5.0)
+    oidc_metadata_ttl: int = setting(
+        _int(60, 86400),
+        "Seconds an identity provider's discovery document is reused before it is read again.",
+        3600,
+    )
     session_idle_minutes: int = setting(_int(1, 240), "Minutes without activity before the session ends.", 15)
     session_max_hours: int = setting(_int(1, 24), "Hours after sign-in when the session ends anyway.", 12)
     dev_insecure_http: bool = setting(
@@ -275,8 +290,27 @@ class Settings:
     )
     redis_url: str | None = setting(
         _redis_url,
-        "Redis shared by every worker: sessions, back-channel logout and rate limits (unset: in memory, one process).",
+        "Redis shared by every worker and instance: sessions, back-channel logout, rate limits and store answers. "
+        "Required unless PORTAL_DEV_INSECURE_HTTP is set (then unset keeps them in the memory of one process). With "
+        "PORTAL_REDIS_SENTINELS only its password, database and scheme (rediss: TLS) are used.",
         secret=True,
+    )
+    redis_sentinels: tuple[str, ...] = setting(
+        _sentinels,
+        "Redis Sentinel addresses (host:port, separated by spaces): the portal asks them where the primary is, "
+        "and follows a failover.",
+        (),
+    )
+    redis_sentinel_service: str | None = setting(
+        _text, "Name under which the sentinels know the primary (required with PORTAL_REDIS_SENTINELS)."
+    )
+    redis_sentinel_password: str | None = setting(
+        _text, "Password of the sentinels themselves, when they ask one.", secret=True
+    )
+    redis_timeout: float = setting(
+        _float(0.05, 5),
+        "Seconds to wait for Redis on each call; after 3 failures in a row, calls fail at once for about 2 s.",
+        0.25,
     )
     trusted_hosts: tuple[str, ...] = setting(
         _words, "Host names accepted besides the public URL's (for example an internal probe's); others get 400.", ()
@@ -345,6 +379,8 @@ class Settings:
             self._require(("store_cert_file", "store_key_file"), "PORTAL_STORE_AUTH=mtls")
         if self.pro_oidc_issuer is not None:
             self._require(("pro_oidc_client_id", "pro_oidc_client_secret"), "PORTAL_PRO_OIDC_ISSUER is set")
+        if self.redis_sentinels:
+            self._require(("redis_sentinel_service",), "PORTAL_REDIS_SENTINELS is set")
         if self.dev_insecure_http and urlsplit(self.public_url).hostname not in (
             "127.0.0.1",
             "localhost",
@@ -366,6 +402,25 @@ class Settings:
     @property
     def pro_enabled(self) -> bool:
         return self.pro_oidc_issuer is not None
+
+    @property
+    def redis_enabled(self) -> bool:
+        """Whether a shared Redis is configured (by URL or through sentinels)."""
+        return bool(self.redis_url or self.redis_sentinels)
+
+    def check_serving(self, workers: int = 1) -> None:
+        """What a server needs besides valid settings (`portal.wsgi`, and gunicorn's config before it forks):
+        sessions that outlive a restart, and never several processes each with sessions of its own."""
+        if not self.redis_enabled and not self.dev_insecure_http:
+            raise SettingsError(
+                "PORTAL_REDIS_URL is missing: expected a Redis URL (or PORTAL_REDIS_SENTINELS), so that sessions "
+                "outlive a restart; only PORTAL_DEV_INSECURE_HTTP=true keeps them in memory."
+            )
+        if not self.redis_enabled and workers > 1:
+            raise SettingsError(
+                f"GUNICORN_WORKERS is invalid: expected 1 without PORTAL_REDIS_URL, not {workers}: each worker would "
+                "keep sessions of its own and sign people out at random."
+            )
 
 
 _EXPECTS: dict[Callable[[str], Any], str] = {

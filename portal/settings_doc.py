@@ -15,9 +15,18 @@ from portal.settings import PREFIX, Settings, describe
 IMAGE_VARIABLES = (
     ("PORT", "8000", "Port gunicorn listens on, on every interface of the container."),
     ("GUNICORN_BIND", "0.0.0.0:$PORT", "Address and port gunicorn listens on, when not every interface."),
-    ("GUNICORN_WORKERS", "1", "Processes. Keep 1 unless PORTAL_REDIS_URL is set: sessions live in one process."),
+    (
+        "GUNICORN_WORKERS",
+        "1",
+        "Processes. More than 1 needs Redis (PORTAL_REDIS_URL or PORTAL_REDIS_SENTINELS): else the start is refused.",
+    ),
     ("GUNICORN_THREADS", "8", "Threads per process; pages mostly wait on the store."),
     ("GUNICORN_TIMEOUT", "30", "Seconds before gunicorn restarts a worker that stopped answering."),
+    (
+        "GUNICORN_MAX_REQUESTS",
+        "10000",
+        "Requests after which a worker is replaced (± 10 %), with Redis only: without it, never (sessions would go).",
+    ),
     (
         "PROMETHEUS_MULTIPROC_DIR",
         "/tmp/portal-metrics",  # noqa: S108  # a tmpfs in the container

@@ -1,4 +1,7 @@
-"""WSGI entry point (`gunicorn portal.wsgi:app`): a configuration error is one line and a non-zero exit.
+"""WSGI entry point (`gunicorn portal.wsgi:app`): a configuration error is one line and exit status 3.
+
+Status 3 is gunicorn's "worker failed to boot": the master then stops too, rather than restarting the worker
+forever (`ops/gunicorn.conf.py` checks the same settings before it forks, so this is the second line of defence).
 
 Logs are JSON lines on stderr from the start (`portal.logs`); tests build the app with `create_app` instead,
 so that pytest's log capture keeps working.
@@ -11,11 +14,15 @@ import sys
 from portal import SettingsError, create_app, logs
 from portal.settings import Settings
 
+#: gunicorn's WORKER_BOOT_ERROR.
+BOOT_ERROR = 3
+
 try:
     settings = Settings.from_env()
+    settings.check_serving()
 except SettingsError as exc:
     print(f"portal: cannot start: {exc}", file=sys.stderr)
-    raise SystemExit(2) from None
+    raise SystemExit(BOOT_ERROR) from None
 
 logs.configure(settings.log_level)
 app = create_app(settings)

@@ -23,6 +23,8 @@ from portal.auth.tokens import LEEWAY, LOGOUT_TOKEN_MAX_AGE, TokenError, unverif
 if TYPE_CHECKING:
     from redis import Redis
 
+    from portal.settings import Settings
+
 #: A `jti` is remembered as long as a token carrying it could still be accepted.
 REMEMBER_SECONDS = LOGOUT_TOKEN_MAX_AGE + 2 * LEEWAY
 
@@ -62,9 +64,9 @@ class RedisReplayGuard:
         return bool(self._redis.set(key, b"1", nx=True, ex=REMEMBER_SECONDS))
 
 
-def make_replay_guard(redis_url: str | None) -> ReplayGuard:
-    if redis_url:
-        return RedisReplayGuard(sessions.redis_client(redis_url))
+def make_replay_guard(settings: Settings) -> ReplayGuard:
+    if settings.redis_enabled:
+        return RedisReplayGuard(sessions.shared_redis(settings))
     return MemoryReplayGuard()
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -34,6 +37,21 @@ ALLOWED_ALGORITHMS = tuple(KEY_TYPE_OF_ALG)
 ProviderName = Literal["patient", "pro"]
 #: "too_weak": the provider vouched for the person at a lower eIDAS level than the portal requires.
 FailureKind = Literal["cancelled", "invalid", "unavailable", "too_weak"]
+
+#: The sign-in service each provider stands for in production: what people know it by.
+SERVICE_NAMES: dict[str, str] = {"patient": "FranceConnect+", "pro": "Pro Santé Connect"}
+#: Seconds a reachability check of a provider is reused (sign-in pages and /readyz share it).
+CHECK_SECONDS = 5.0
+#: Longest wait for a provider's discovery document when checking it: a person is waiting for the page.
+CHECK_TIMEOUT = 2.0
+
+
+class ProviderUnavailable(Exception):
+    """The identity provider cannot be reached now: the page says that sign-in service is unavailable."""
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(f"the {provider} identity provider cannot be reached")
+        self.provider = provider
 
 
 class SignInError(Exception):
@@ -68,6 +86,8 @@ class ProviderConfig:
     timeout: float
     #: Claims kept besides the names (e.g. the professional's RPPS number, from a configurable claim).
     extra_claims: tuple[str, ...] = ()
+    #: Seconds the discovery document is reused before it is read again.
+    metadata_ttl: float = 3600.0
 
 
 class PortalOAuthApp(FlaskOAuth2App):  # type: ignore[misc]
@@ -82,8 +102,12 @@ class PortalOAuthApp(FlaskOAuth2App):  # type: ignore[misc]
 class OidcProvider:
     """One identity provider the portal trusts, registered with authlib under `config.name`."""
 
-    def __init__(self, oauth: OAuth, config: ProviderConfig) -> None:
+    def __init__(self, oauth: OAuth, config: ProviderConfig, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._metadata_at: float | None = None
+        self._checked: tuple[float, bool] | None = None
         self.metadata_url = config.issuer + "/.well-known/openid-configuration"
         if config.acr_values not in ACR_LEVELS:
             raise ValueError(f"unknown assurance level {config.acr_values!r}")
@@ -106,16 +130,56 @@ class OidcProvider:
     # -- metadata -------------------------------------------------------------------------------------------
 
     def metadata(self) -> dict[str, Any]:
-        """The discovery document, loaded once, checked, and narrowed to the algorithms we accept."""
-        try:
-            meta: dict[str, Any] = self.client.load_server_metadata()
-        except (requests.RequestException, ValueError) as exc:
-            raise SignInError("unavailable", f"{self.config.name} provider discovery failed: {exc}") from exc
+        """The discovery document, read again after `metadata_ttl` seconds, checked, and narrowed to the
+        algorithms we accept."""
+        with self._lock:
+            now = self._clock()
+            if self._metadata_at is None or now - self._metadata_at >= self.config.metadata_ttl:
+                try:
+                    self._install(self._fetch_metadata(self.config.timeout), now)
+                except (requests.RequestException, ValueError) as exc:
+                    reason = f"{self.config.name} provider discovery failed: {type(exc).__name__}"
+                    raise SignInError("unavailable", reason) from exc
+            meta: dict[str, Any] = self.client.server_metadata
+            return meta
+
+    def _fetch_metadata(self, timeout: float) -> dict[str, Any]:
+        answer = requests.get(self.metadata_url, timeout=timeout, allow_redirects=False)
+        answer.raise_for_status()
+        meta = answer.json()
+        if not isinstance(meta, dict):
+            raise ValueError("the discovery document is not a JSON object")
         if meta.get("issuer") != self.config.issuer:
-            raise SignInError("unavailable", f"{self.config.name} provider announces another issuer")
+            raise ValueError(f"{self.config.name} provider announces another issuer")
+        return meta
+
+    def _install(self, meta: dict[str, Any], now: float) -> None:
+        """Hand the document to authlib (which then never loads it itself) and note when it was read."""
         advertised = meta.get("id_token_signing_alg_values_supported") or ["RS256"]
         meta["id_token_signing_alg_values_supported"] = [a for a in advertised if a in ALLOWED_ALGORITHMS]
-        return meta
+        meta["_loaded_at"] = time.time()
+        self.client.server_metadata.update(meta)
+        self._metadata_at = now
+
+    def check(self) -> bool:
+        """Whether the provider answers now (its discovery document, within `CHECK_TIMEOUT`); the answer is
+        reused for `CHECK_SECONDS`, so neither a crowd at /login nor anonymous /readyz callers multiply calls to
+        it. A successful check refreshes the metadata that has passed its TTL."""
+        with self._lock:
+            now = self._clock()
+            if self._checked is not None and now - self._checked[0] < CHECK_SECONDS:
+                return self._checked[1]
+            try:
+                meta = self._fetch_metadata(min(self.config.timeout, CHECK_TIMEOUT))
+            except (requests.RequestException, ValueError) as exc:
+                log.warning("%s identity provider unreachable: %s", self.config.name, type(exc).__name__)
+                reachable = False
+            else:
+                reachable = True
+                if self._metadata_at is None or now - self._metadata_at >= self.config.metadata_ttl:
+                    self._install(meta, now)
+            self._checked = (now, reachable)
+            return reachable
 
     def _fetch_jwks(self) -> dict[str, Any]:
         answer = requests.get(self.metadata()["jwks_uri"], timeout=self.config.timeout)
@@ -150,17 +214,16 @@ class OidcProvider:
         return check_logout_token(signed, issuer=self.config.issuer, client_id=self.config.client_id)
 
     def reachable(self) -> bool:
-        """True when the discovery document answers now (for /readyz; not cached on purpose)."""
-        try:
-            answer = requests.get(self.metadata_url, timeout=self.config.timeout)
-            return answer.status_code == 200 and answer.json().get("issuer") == self.config.issuer
-        except (requests.RequestException, ValueError):
-            return False
+        """True when the discovery document answers (for /readyz): `check()`, reused a few seconds."""
+        return self.check()
 
     # -- the flow -------------------------------------------------------------------------------------------
 
     def authorize_redirect(self, redirect_uri: str) -> Response:
-        """Send the browser to the provider with PKCE S256, a 43-character state and nonce, and the acr asked."""
+        """Send the browser to the provider with PKCE S256, a 43-character state and nonce, and the acr asked;
+        ProviderUnavailable, and no redirect, when the provider does not answer now."""
+        if not self.check():
+            raise ProviderUnavailable(self.config.name)
         self.metadata()
         response: Response = self.client.authorize_redirect(
             redirect_uri,

@@ -14,9 +14,10 @@ import re
 
 from flask import Blueprint, current_app, redirect, request, session
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, NotFound
 
-from portal.auth.oidc import OidcProvider, SignInError
+from portal import metrics
+from portal.auth.oidc import OidcProvider, ProviderUnavailable, SignInError
 from portal.auth.views import NEXT, USER, open_session, refuse_sign_in, safe_next, settings
 
 bp = Blueprint("pro", __name__)
@@ -41,9 +42,14 @@ def login() -> ResponseReturnValue:
         session[NEXT] = target
     try:
         return provider.authorize_redirect(settings().public_url + "/pro/auth/callback")
+    except ProviderUnavailable:
+        log.warning("professional sign-in could not start: the professional identity provider is unreachable")
+        metrics.sign_in("pro", "unavailable")
+        raise
     except SignInError as exc:
         log.warning("professional sign-in could not start: %s", exc.reason)
-        raise ServiceUnavailable() from exc
+        metrics.sign_in("pro", "unavailable")
+        raise ProviderUnavailable("pro") from exc
 
 
 @bp.get("/pro/auth/callback")
@@ -53,12 +59,15 @@ def callback() -> ResponseReturnValue:
         identity = provider.complete()
     except SignInError as exc:
         log.warning("professional sign-in failed (%s): %s", exc.kind, exc.reason)
-        return refuse_sign_in(exc)
+        metrics.sign_in("pro", exc.kind)
+        return refuse_sign_in(exc, "pro")
     rpps = identity.claims.get(settings().pro_rpps_claim)
     if not isinstance(rpps, str) or not _RPPS.fullmatch(rpps.strip()):
         log.warning("professional sign-in refused: no RPPS number in claim %s", settings().pro_rpps_claim)
+        metrics.sign_in("pro", "invalid")
         session.pop(USER, None)
         raise BadRequest()
     target = open_session(identity, rpps=rpps.strip())
     log.info("professional sign-in succeeded (acr=%s)", identity.acr)
+    metrics.sign_in("pro", "succeeded")
     return redirect(safe_next(target) or "/")

@@ -14,13 +14,21 @@ Two rules keep an ended session ended and the stores small:
 
 A store keeps an entry a little longer than the idle timeout (`EXPIRED_GRACE_SECONDS`): the idle check itself
 is done here, on the last-seen time, and finding the stale entry is what lets the start page say "your session
-ended".
+ended". A store also knows since when it holds sessions (`born`): a session it does not know although it was
+born more recently than any session could have timed out was lost (a restart without Redis, a Redis emptied),
+and the start page says so ("signed out because of a technical problem").
+
+When Redis does not answer (`SessionStoreUnavailable`, at once while its breaker is open, see
+`portal.redis_link`), nothing is written and the browser keeps its cookie: the request gets the portal's own
+"we cannot keep you signed in right now" page (`SessionsUnavailable`), and the person is still signed in once
+Redis answers again. Static files, `/healthz` and `/readyz` never look at the session at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import threading
 import time
@@ -36,11 +44,30 @@ from werkzeug.datastructures import CallbackDict
 if TYPE_CHECKING:
     from redis import Redis
 
+    from portal.settings import Settings
+
+log = logging.getLogger("portal.auth")
+
 CREATED = "_created"
 ENDED = "_ended"
+#: In the anonymous cookie: the session this browser held was lost (not ended on purpose), for the start page.
+LOST = "_lost"
+#: Paths that never need a session (asked often, by machines or for files): the store is not even asked.
+SESSIONLESS_PATHS = ("/static/", "/healthz", "/readyz")
+
+
+class SessionStoreUnavailable(Exception):
+    """The session store (Redis) did not answer: nothing is known about the session, nothing was written."""
+
+
+class SessionsUnavailable(Exception):
+    """This request needs its session and the store cannot give it now: the portal's own 503 page."""
+
 
 #: Seconds a timed-out session is still kept, only to tell its browser that it ended.
 EXPIRED_GRACE_SECONDS = 600
+#: With Sentinel, how long a sign-in waits at most for a replica to hold its new session.
+REPLICA_WAIT_MS = 100
 
 #: The session keys a back-channel logout looks sessions up by (set at sign-in, see `portal.auth.views`).
 LOGOUT_KEYS = ("oidc_sid", "oidc_sub")
@@ -84,14 +111,22 @@ class SessionStore(Protocol):
 
     def delete_where(self, key: str, value: str) -> int: ...
 
+    def born(self, now: float) -> float:
+        """Since when this store holds sessions (epoch seconds): what it was holding before then is lost."""
+        ...
+
 
 class MemorySessionStore:
     """A bounded, thread-safe in-process store; entries vanish a little after the idle timeout."""
 
-    def __init__(self, idle_seconds: int, max_sessions: int = 50_000) -> None:
+    def __init__(self, idle_seconds: int, max_sessions: int = 50_000, born: float | None = None) -> None:
         ttl = idle_seconds + EXPIRED_GRACE_SECONDS
         self._data: TTLCache[str, StoredSession] = TTLCache(maxsize=max_sessions, ttl=ttl)
         self._lock = threading.Lock()
+        self._born = time.time() if born is None else born
+
+    def born(self, now: float) -> float:
+        return self._born
 
     def load(self, sid: str) -> StoredSession | None:
         with self._lock:
@@ -147,6 +182,7 @@ _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'data', ARGV[1], 'seen', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], ARGV[2], 'NX')
 return 1
 """
 _REPLACE = """
@@ -163,12 +199,37 @@ return 1
 """
 
 
+def _unavailable(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A Redis failure becomes SessionStoreUnavailable (one exception type for the session interface)."""
+    from functools import wraps
+
+    from redis import RedisError
+
+    @wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except RedisError as exc:
+            raise SessionStoreUnavailable(f"Redis: {type(exc).__name__}") from exc
+
+    return call
+
+
 class RedisSessionStore:
     """Sessions in Redis, shared by every worker: one hash per session (`data`, `seen`) that expires on its own.
-    An index per `LOGOUT_KEYS` value finds the sessions a back-channel logout ends without scanning the database."""
+    An index per `LOGOUT_KEYS` value finds the sessions a back-channel logout ends without scanning the database.
+    Every failure to reach Redis is a `SessionStoreUnavailable`.
 
-    def __init__(self, client: Redis, idle_seconds: int, prefix: str = "portal:session:") -> None:
+    One more key without expiry, `{prefix}born`, says since when this Redis holds sessions: set with the first
+    session written (or the first unknown identifier asked about) after it was emptied or started afresh."""
+
+    def __init__(
+        self, client: Redis, idle_seconds: int, prefix: str = "portal:session:", *, replicated: bool = False
+    ) -> None:
         self._redis = client
+        #: With Redis Sentinel: a new session is written to a replica too before the sign-in ends (WAIT), so
+        #: that a failover an instant later still knows it. Best effort: without a replica, it waits no longer.
+        self._replicated = replicated
         self._ttl = idle_seconds + EXPIRED_GRACE_SECONDS
         self._prefix = prefix
         self._create = client.register_script(_CREATE)
@@ -182,6 +243,22 @@ class RedisSessionStore:
         # Hashed: the index name holds no identifier of the person in clear.
         return f"{self._prefix}by-{key}:{hashlib.sha256(value.encode()).hexdigest()}"
 
+    @_unavailable
+    def born(self, now: float) -> float:
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(self._born_key, repr(now), nx=True)
+        pipe.get(self._born_key)
+        raw = pipe.execute()[1]
+        try:
+            return float(raw)
+        except (TypeError, ValueError):
+            return now
+
+    @property
+    def _born_key(self) -> str:
+        return self._prefix + "born"
+
+    @_unavailable
     def load(self, sid: str) -> StoredSession | None:
         raw = self._redis.hgetall(self._key(sid))
         if not raw:
@@ -194,8 +271,9 @@ class RedisSessionStore:
             return None  # not written by this code: as good as absent
         return StoredSession(data, seen) if isinstance(data, dict) else None
 
+    @_unavailable
     def create(self, sid: str, data: dict[str, Any], seen: float) -> bool:
-        if not self._create(keys=[self._key(sid)], args=[json.dumps(data), repr(seen), self._ttl]):
+        if not self._create(keys=[self._key(sid), self._born_key], args=[json.dumps(data), repr(seen), self._ttl]):
             return False
         pipe = self._redis.pipeline()
         for key in LOGOUT_KEYS:
@@ -204,17 +282,23 @@ class RedisSessionStore:
                 pipe.sadd(self._index(key, value), sid)
                 pipe.expire(self._index(key, value), self._ttl)
         pipe.execute()
+        if self._replicated:
+            self._redis.wait(1, REPLICA_WAIT_MS)
         return True
 
+    @_unavailable
     def replace(self, sid: str, data: dict[str, Any], seen: float) -> bool:
         return bool(self._replace(keys=[self._key(sid)], args=[json.dumps(data), repr(seen), self._ttl]))
 
+    @_unavailable
     def touch(self, sid: str, seen: float) -> bool:
         return bool(self._touch(keys=[self._key(sid)], args=[repr(seen), self._ttl]))
 
+    @_unavailable
     def delete(self, sid: str) -> None:
         self._redis.delete(self._key(sid))
 
+    @_unavailable
     def delete_where(self, key: str, value: str) -> int:
         """End every session whose `key` (one of `LOGOUT_KEYS`) equals `value`."""
         if key not in LOGOUT_KEYS:
@@ -232,26 +316,44 @@ class RedisSessionStore:
 
 
 def redis_client(url: str) -> Redis:
-    """The Redis client for `url`: one per process, shared by sessions, logout memory and rate limits."""
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(url)
-        if client is None:
-            import redis  # optional dependency: only needed when PORTAL_REDIS_URL is set
+    """The Redis client for `url` with the default timeout: one per process, shared by sessions, logout memory,
+    rate limits and the store cache; short timeouts and a fail-fast breaker (`portal.redis_link`)."""
+    from portal import redis_link
 
-            # Short timeouts: a page must not hang on a sick Redis any more than on a sick store.
-            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
-            _CLIENTS[url] = client
-        return client
+    return redis_link.cached(("url", url, redis_link.DEFAULT_TIMEOUT), lambda: redis_link.url_client(url))
 
 
-_CLIENTS: dict[str, Redis] = {}
-_CLIENTS_LOCK = threading.Lock()
+def shared_redis(settings: Settings) -> Redis:
+    """The process's client of the shared Redis of `settings` (by URL, or through Redis Sentinel)."""
+    from portal import redis_link
+
+    if settings.redis_sentinels:
+        assert settings.redis_sentinel_service is not None  # Settings.check_consistency
+        service = settings.redis_sentinel_service
+        key = ("sentinel", settings.redis_sentinels, service, settings.redis_url, settings.redis_timeout)
+        return redis_link.cached(
+            key,
+            lambda: redis_link.sentinel_client(
+                settings.redis_sentinels,
+                service,
+                settings.redis_url,
+                sentinel_password=settings.redis_sentinel_password,
+                timeout=settings.redis_timeout,
+            ),
+        )
+    url = settings.redis_url
+    assert url is not None
+    if settings.redis_timeout == redis_link.DEFAULT_TIMEOUT:
+        return redis_client(url)
+    return redis_link.cached(
+        ("url", url, settings.redis_timeout), lambda: redis_link.url_client(url, settings.redis_timeout)
+    )
 
 
-def make_store(redis_url: str | None, idle_seconds: int) -> SessionStore:
-    """Redis when a URL is configured (several workers), else memory (one process)."""
-    if redis_url:
-        return RedisSessionStore(redis_client(redis_url), idle_seconds)
+def make_store(settings: Settings, idle_seconds: int) -> SessionStore:
+    """Redis when one is configured (several workers, restarts), else memory (one process, development)."""
+    if settings.redis_enabled:
+        return RedisSessionStore(shared_redis(settings), idle_seconds, replicated=bool(settings.redis_sentinels))
     return MemorySessionStore(idle_seconds=idle_seconds)
 
 
@@ -275,6 +377,10 @@ class PortalSession(CallbackDict[str, Any], SessionMixin):
         self.regenerated = False
         #: The browser's identifier named no live session (ended, timed out): its cookie is removed.
         self.drop_cookie = False
+        #: The store could not be asked: this request gets no session, and nothing at all is written back.
+        self.unavailable = False
+        #: Written to the store already during the request (`ServerSessionInterface.create_now`).
+        self.stored = False
 
     @property
     def expired(self) -> bool:
@@ -288,6 +394,14 @@ class PortalSession(CallbackDict[str, Any], SessionMixin):
             return True
         return False
 
+    @property
+    def lost(self) -> bool:
+        """True for the first page that asks after this browser's session was lost to a technical problem."""
+        if self.get(LOST):
+            del self[LOST]
+            return True
+        return False
+
     def regenerate(self) -> None:
         """Sign-in: a new identifier on the server side, keeping the content; whoever fixed or saw the old
         identifier (or the anonymous cookie) gains nothing."""
@@ -296,6 +410,7 @@ class PortalSession(CallbackDict[str, Any], SessionMixin):
         self.server = True
         self.regenerated = True
         self.sid = new_sid()
+        self.stored = False
         self.pop(CREATED, None)  # the absolute lifetime counts from this sign-in
 
 
@@ -340,11 +455,20 @@ class ServerSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> PortalSession:
         anonymous = self._anonymous_data(request)
         sid = request.cookies.get(self.cookie_name, "")
-        if not sid:
+        if not sid or request.path.startswith(SESSIONLESS_PATHS):
             return PortalSession(anonymous)
+        try:
+            return self._open_server(sid, anonymous)
+        except SessionStoreUnavailable as exc:
+            log.warning("session store unavailable: %s", exc)
+            session = PortalSession(anonymous)
+            session.unavailable = True  # the cookie stays: the person is signed in again once Redis answers
+            return session
+
+    def _open_server(self, sid: str, anonymous: dict[str, Any]) -> PortalSession:
         stored = self.store.load(sid) if len(sid) < 100 else None
+        now = self.clock()
         if stored is not None:
-            now = self.clock()
             too_old = now - float(stored.data.get(CREATED, 0)) > self.max_seconds
             if now - stored.seen <= self.idle_seconds and not too_old:
                 return PortalSession(stored.data, sid=sid, server=True)
@@ -352,14 +476,53 @@ class ServerSessionInterface(SessionInterface):
             session = PortalSession(anonymous)
             session[ENDED] = True  # for the start page: "your session ended" (kept in the anonymous cookie)
         else:
-            session = PortalSession(anonymous)  # ended elsewhere (sign-out, provider): nothing to say
+            session = PortalSession(anonymous)
+            if now - self.store.born(now) <= self.idle_seconds + EXPIRED_GRACE_SECONDS:
+                # The store is younger than any session that could have timed out: this one was lost with
+                # what the store held before (a restart, a Redis emptied), not ended by anybody.
+                session[LOST] = True
+            # Otherwise it ended elsewhere (sign-out, provider) or long ago: nothing to say.
         session.drop_cookie = True
         return session
 
+    def create_now(self, session: PortalSession) -> None:
+        """Write a session just signed in at once (the sign-in callback), rather than after the answer is built:
+        a store that cannot take it then gets the portal's own page (SessionsUnavailable), not a broken answer."""
+        if not session.regenerated or session.stored:
+            return
+        now = self.clock()
+        data = dict(session)
+        data.setdefault(CREATED, now)
+        session[CREATED] = data[CREATED]
+        try:
+            if session.previous_sid:
+                self.store.delete(session.previous_sid)
+                session.previous_sid = None
+            if not self.store.create(session.sid, data, now):
+                raise RuntimeError("a new session identifier was already taken")  # 256 random bits: never
+        except SessionStoreUnavailable as exc:
+            log.warning("session store unavailable at sign-in: %s", exc)
+            session.unavailable = True
+            raise SessionsUnavailable() from exc
+        session.stored = True
+        session.original = json.loads(json.dumps(data))
+
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, PortalSession)
+        if session.unavailable:
+            if not session.server:
+                self._save_anonymous(session, response)  # its own cookie: nothing on the server side
+            return  # the session cookie stays as it is
         if session.server:
-            self._save_server(session, response)
+            try:
+                self._save_server(session, response)
+            except SessionStoreUnavailable as exc:
+                # The answer is built already: it goes out, and the store keeps what it had (a data change of
+                # this request is lost, the cookie stays). One line, no traceback.
+                log.warning("session store unavailable, session not updated: %s", exc)
+                if session.regenerated and not session.stored:
+                    self._delete_cookie(response, self.cookie_name)
+                return
         else:
             self._save_anonymous(session, response)
         if session.drop_cookie:
@@ -371,17 +534,20 @@ class ServerSessionInterface(SessionInterface):
             self.store.delete(session.previous_sid)
         if not session:
             # Signed out: forget it on both sides.
-            if not session.regenerated:
+            if not session.regenerated or session.stored:
                 self.store.delete(session.sid)
             self._delete_cookie(response, self.cookie_name)
             return
         data = dict(session)
         if session.regenerated:
-            data.setdefault(CREATED, now)
-            if not self.store.create(session.sid, data, now):
-                raise RuntimeError("a new session identifier was already taken")  # 256 random bits: never
+            if not session.stored:
+                data.setdefault(CREATED, now)
+                if not self.store.create(session.sid, data, now):
+                    raise RuntimeError("a new session identifier was already taken")  # 256 random bits: never
             self._set_cookie(response, self.cookie_name, session.sid)
             self._delete_cookie(response, self.anonymous_cookie_name)  # what it held is now on the server side
+            if session.stored and _changed(session):
+                self.store.replace(session.sid, data, now)  # (a failure here leaves the session as created)
         else:
             still_there = self.store.replace(session.sid, data, now) if _changed(session) else None
             if still_there is None:

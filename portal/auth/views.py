@@ -15,12 +15,13 @@ from blinker import Namespace
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, session
 from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import BadRequest, ServiceUnavailable
+from redis import RedisError
+from werkzeug.exceptions import BadRequest
 
 from portal import metrics
 from portal.auth import backchannel
-from portal.auth.oidc import Identity, OidcProvider, SignInError
-from portal.auth.session import PortalSession, SessionStore
+from portal.auth.oidc import Identity, OidcProvider, ProviderUnavailable, SignInError
+from portal.auth.session import PortalSession, ServerSessionInterface, SessionStore, SessionStoreUnavailable
 from portal.auth.tokens import TokenError
 from portal.settings import Settings
 
@@ -41,7 +42,7 @@ SERVER_TO_SERVER_ENDPOINTS = frozenset({"auth.backchannel_logout"})
 def _setup(state: BlueprintSetupState) -> None:
     app = state.app
     settings: Settings = app.extensions["portal.settings"]
-    app.extensions["portal.logout_replay"] = backchannel.make_replay_guard(settings.redis_url)
+    app.extensions["portal.logout_replay"] = backchannel.make_replay_guard(settings)
     # Read by the idle-timeout dialog (templates/components/session_timeout.html).
     app.jinja_env.globals["session_idle_seconds"] = settings.session_idle_minutes * 60
 
@@ -77,10 +78,14 @@ def login() -> ResponseReturnValue:
         session[NEXT] = target
     try:
         return provider("patient").authorize_redirect(settings().public_url + "/auth/callback")
+    except ProviderUnavailable:
+        log.warning("sign-in could not start: the patient identity provider is unreachable")
+        metrics.sign_in("patient", "unavailable")
+        raise
     except SignInError as exc:
         log.warning("sign-in could not start: %s", exc.reason)
         metrics.sign_in("patient", "unavailable")
-        raise ServiceUnavailable() from exc
+        raise ProviderUnavailable("patient") from exc
 
 
 @bp.get("/auth/callback")
@@ -90,7 +95,7 @@ def callback() -> ResponseReturnValue:
     except SignInError as exc:
         log.warning("sign-in failed (%s): %s", exc.kind, exc.reason)
         metrics.sign_in("patient", exc.kind)
-        return refuse_sign_in(exc)
+        return refuse_sign_in(exc, "patient")
     target = open_session(identity)
     log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
     metrics.sign_in(identity.provider, "succeeded")
@@ -98,8 +103,9 @@ def callback() -> ResponseReturnValue:
     return redirect(safe_next(target) or "/")
 
 
-def refuse_sign_in(exc: SignInError) -> ResponseReturnValue:
-    """After a failed sign-in at either provider: nobody is signed in, and the person reads why."""
+def refuse_sign_in(exc: SignInError, provider_name: str) -> ResponseReturnValue:
+    """After a failed sign-in at either provider: nobody is signed in, and the person reads why (a provider
+    that did not answer is named as the sign-in service, never as the care-plan store)."""
     session.pop(USER, None)
     if exc.kind == "cancelled":
         return render_template("signin_cancelled.html")
@@ -107,7 +113,7 @@ def refuse_sign_in(exc: SignInError) -> ResponseReturnValue:
         # Not an error of the person's: say which level is needed and how to get it (no code, no retry loop).
         return render_template("signin_level.html"), 403
     if exc.kind == "unavailable":
-        raise ServiceUnavailable() from exc
+        raise ProviderUnavailable(provider_name) from exc
     raise BadRequest() from exc
 
 
@@ -132,6 +138,10 @@ def open_session(identity: Identity, **extra: str) -> str | None:
     session["oidc_sub"] = identity.sub
     if identity.sid:
         session["oidc_sid"] = identity.sid
+    # Stored now, not once the answer is built: if the store cannot take it, the person reads why (503).
+    interface = current_app.session_interface
+    if isinstance(interface, ServerSessionInterface):
+        interface.create_now(session)
     return target if isinstance(target, str) else None
 
 
@@ -163,6 +173,11 @@ def backchannel_logout() -> ResponseReturnValue:
         log.warning("back-channel logout refused: %s", reason)
         refused = jsonify(error="invalid_request", error_description="the logout token was not accepted")
         return _no_store(refused), 400
+    except (SessionStoreUnavailable, RedisError) as exc:
+        # The provider may send it again; the sessions it names are not ended yet.
+        log.warning("back-channel logout not done: the session store is unavailable (%s)", type(exc).__name__)
+        failed = jsonify(error="temporarily_unavailable", error_description="try again later")
+        return _no_store(failed), 503
     log.info("back-channel logout ended %d session(s)", ended)
     return _no_store(Response(status=200))
 

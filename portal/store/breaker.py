@@ -3,8 +3,10 @@
 Why: when the regional store is down, every page would otherwise wait for its timeouts, and every worker
 would keep sending requests to a service that is trying to recover. After `failure_threshold` consecutive
 failures the circuit opens: calls fail at once with `CircuitOpen` (a `StoreUnavailable`, so pages show the
-same "try again later" or their last good copy). After `cool_down` seconds one trial call is let through
-(half-open): its success closes the circuit, its failure opens it again for another cool-down.
+same "try again later" or their last good copy). After `cool_down` seconds, stretched at random by up to `jitter`
+of itself so that the workers of a region do not all knock at once, one trial call is let through (half-open):
+its success closes the circuit, its failure opens it again for another cool-down. A store that comes back is
+thus used again within a few seconds (`PORTAL_STORE_BREAKER_COOL_DOWN`, 3 s by default).
 
 A failure is the store not answering usefully (`StoreUnavailable`: timeout, refused connection, 5xx, 429).
 An answer that says "not found" or "bad request" is a success: the store is there. One breaker per
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +28,9 @@ from portal.store.errors import StoreError, StoreUnavailable
 logger = logging.getLogger("portal.store")
 
 DEFAULT_FAILURE_THRESHOLD = 5
-DEFAULT_COOL_DOWN = 30.0
+DEFAULT_COOL_DOWN = 3.0
+#: Each cool-down lasts `cool_down` × (1 + up to this much), drawn when the circuit opens.
+DEFAULT_JITTER = 1 / 3
 
 
 class CircuitOpen(StoreUnavailable):
@@ -47,15 +52,21 @@ class CircuitBreaker:
         *,
         failure_threshold: int = DEFAULT_FAILURE_THRESHOLD,
         cool_down: float = DEFAULT_COOL_DOWN,
+        jitter: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        chance: Callable[[], float] = random.random,
         name: str = "store",
     ) -> None:
-        if failure_threshold < 1 or cool_down <= 0:
-            raise ValueError("the breaker needs at least one failure and a positive cool-down")
+        if failure_threshold < 1 or cool_down <= 0 or jitter < 0:
+            raise ValueError("the breaker needs at least one failure, a positive cool-down and no negative jitter")
         self.failure_threshold = failure_threshold
         self.cool_down = cool_down
+        self.jitter = jitter
         self.name = name
         self._clock = clock
+        self._chance = chance  # in [0, 1): tests give a fixed one
+        #: The cool-down of the current opening (jittered once per opening).
+        self._wait = cool_down
         self._lock = threading.Lock()
         self._state = State.CLOSED
         self._failures = 0
@@ -66,7 +77,7 @@ class CircuitBreaker:
     def state(self) -> State:
         """The state as the next call would see it (an open circuit past its cool-down reads half-open)."""
         with self._lock:
-            if self._state is State.OPEN and self._clock() - self._opened_at >= self.cool_down:
+            if self._state is State.OPEN and self._clock() - self._opened_at >= self._wait:
                 return State.HALF_OPEN
             return self._state
 
@@ -75,7 +86,7 @@ class CircuitBreaker:
         with self._lock:
             if self._state is State.CLOSED:
                 return
-            if self._state is State.OPEN and self._clock() - self._opened_at >= self.cool_down:
+            if self._state is State.OPEN and self._clock() - self._opened_at >= self._wait:
                 self._state = State.HALF_OPEN
                 self._trial_running = False
             if self._state is State.HALF_OPEN and not self._trial_running:
@@ -86,7 +97,7 @@ class CircuitBreaker:
     def record_success(self) -> None:
         with self._lock:
             if self._state is not State.CLOSED:
-                logger.info("store circuit closed: the %s answers again", self.name)
+                logger.info("%s circuit closed: it answers again", self.name)
             self._state = State.CLOSED
             self._failures = 0
             self._trial_running = False
@@ -95,11 +106,13 @@ class CircuitBreaker:
         with self._lock:
             self._failures += 1
             if self._state is State.HALF_OPEN or self._failures >= self.failure_threshold:
+                self._wait = self.cool_down * (1 + self.jitter * self._chance())
                 if self._state is not State.OPEN:
                     logger.warning(
-                        "store circuit open: %d consecutive failures, next trial in %.0f s",
+                        "%s circuit open: %d consecutive failures, next trial in %.1f s",
+                        self.name,
                         self._failures,
-                        self.cool_down,
+                        self._wait,
                     )
                 self._state = State.OPEN
                 self._opened_at = self._clock()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import logging
 import re
@@ -39,7 +40,7 @@ from portal.store.errors import (
     StoreRejected,
     StoreUnavailable,
 )
-from portal.store.stale import StaleCopies
+from portal.store.stale import StaleAnswer, StaleCopies
 
 logger = logging.getLogger("portal.store")
 
@@ -301,17 +302,21 @@ class FhirClient:
 
     # --- FHIR interactions -------------------------------------------------------------------------------
 
-    def ping(self) -> None:
-        """Check the store answers its CapabilityStatement (`GET {base}/metadata`); never cached."""
+    def ping(self, *, use_breaker: bool = True) -> None:
+        """Check the store answers its CapabilityStatement (`GET {base}/metadata`); never cached.
+        `use_breaker=False` asks the store itself whatever the circuit breaker says, and tells the breaker nothing
+        (/readyz: readiness must not wait for the breaker's trial call, nor decide it)."""
         self._get_json(
             f"{self.base_url}/metadata",
             interaction="capabilities",
             expected_type="CapabilityStatement",
             use_cache=False,
+            use_breaker=use_breaker,
         )
 
-    def read(self, resource_type: str, resource_id: str) -> dict[str, Any]:
-        """`GET {base}/{type}/{id}`. A malformed id cannot exist: StoreNotFound without a round trip."""
+    def read(self, resource_type: str, resource_id: str, *, last_good: bool = True) -> dict[str, Any]:
+        """`GET {base}/{type}/{id}`. A malformed id cannot exist: StoreNotFound without a round trip.
+        `last_good=False`: never answered from a last good copy when the store fails (access decisions)."""
         _check_type(resource_type)
         if not _FHIR_ID.fullmatch(resource_id):
             raise StoreNotFound(f"read {resource_type}: not a FHIR id")
@@ -319,21 +324,28 @@ class FhirClient:
             f"{self.base_url}/{resource_type}/{resource_id}",
             interaction=f"read {resource_type}",
             expected_type=resource_type,
+            last_good=last_good,
         )
         if resource.get("id") != resource_id:
             raise StoreInvalidResponse(f"read {resource_type}: the store answered another resource")
         return resource
 
-    def search(self, resource_type: str, params: Params, *, fresh: bool = False) -> list[dict[str, Any]]:
+    def search(
+        self, resource_type: str, params: Params, *, fresh: bool = False, last_good: bool = True
+    ) -> list[dict[str, Any]]:
         """`GET {base}/{type}?{params}`, following `link[next]` on the store's own origin, up to
         `max_pages` pages; returns the resources of the `match` entries. `fresh` bypasses the cache (for
-        answers that change with every page view, such as the access log)."""
+        answers that change with every page view, such as the access log). `last_good=False`: the answer may
+        come from the cache within its TTL, never from a last good copy when the store fails (the searches that
+        decide who may see whom: an older copy could still hold a link the store has revoked)."""
         _check_type(resource_type)
         url = f"{self.base_url}/{resource_type}?{_encode(params)}"
         interaction = f"search {resource_type}"
         matches: list[dict[str, Any]] = []
         for _ in range(self.max_pages):
-            bundle = self._get_json(url, interaction=interaction, expected_type="Bundle", use_cache=not fresh)
+            bundle = self._get_json(
+                url, interaction=interaction, expected_type="Bundle", use_cache=not fresh, last_good=last_good
+            )
             if bundle.get("type") != "searchset":
                 raise StoreInvalidResponse(f"{interaction}: the Bundle is not a searchset")
             matches.extend(_matches(bundle, resource_type, interaction))
@@ -444,9 +456,24 @@ class FhirClient:
         path = parts.path.rstrip("/")
         return origin == self._origin and (path == self._base_path or path.startswith(f"{self._base_path}/"))
 
-    def _get_json(self, url: str, *, interaction: str, expected_type: str, use_cache: bool = True) -> dict[str, Any]:
+    def _get_json(
+        self,
+        url: str,
+        *,
+        interaction: str,
+        expected_type: str,
+        use_cache: bool = True,
+        last_good: bool = True,
+        use_breaker: bool = True,
+    ) -> dict[str, Any]:
         answer = self._get(
-            url, interaction=interaction, accept=FHIR_JSON, max_bytes=self.max_json_bytes, use_cache=use_cache
+            url,
+            interaction=interaction,
+            accept=FHIR_JSON,
+            max_bytes=self.max_json_bytes,
+            use_cache=use_cache,
+            last_good=last_good,
+            use_breaker=use_breaker,
         )
         if not _is_json(answer.content_type):
             raise StoreInvalidResponse(f"{interaction}: the answer is not FHIR JSON")
@@ -455,7 +482,17 @@ class FhirClient:
             raise StoreInvalidResponse(f"{interaction}: expected a {expected_type}")
         return resource
 
-    def _get(self, url: str, *, interaction: str, accept: str, max_bytes: int, use_cache: bool = True) -> Answer:
+    def _get(
+        self,
+        url: str,
+        *,
+        interaction: str,
+        accept: str,
+        max_bytes: int,
+        use_cache: bool = True,
+        last_good: bool = True,
+        use_breaker: bool = True,
+    ) -> Answer:
         key = cache_key("GET", url, accept, self.auth.identity)
         stale: Answer | None = None
         if use_cache and self.cache is not None:
@@ -469,7 +506,7 @@ class FhirClient:
             stale = self.cache.get_stale(key)
         try:
             scope.check_budget(interaction)
-            with self.breaker.guard():
+            with self.breaker.guard() if use_breaker else contextlib.nullcontext():
                 answer = self._send(
                     "GET",
                     url,
@@ -481,13 +518,13 @@ class FhirClient:
                 if answer.status not in (200, 304):
                     raise _error_for(answer, interaction)
         except StoreUnavailable:
-            last_good = self.last_good.get(key) if use_cache and self.last_good is not None else None
-            if last_good is None:
+            copy = self._last_good_copy(key) if use_cache and last_good else None
+            if copy is None:
                 raise
             # The store is not answering: the page shows the last good copy and says when it was fetched.
             logger.warning("store GET %s answered from the last good copy", interaction)
-            scope.note_stale(last_good.fetched_at)
-            return last_good.answer
+            scope.note_stale(copy.fetched_at)
+            return copy.answer
         if answer.status == 304 and stale is not None and self.cache is not None:
             # Not modified: the body we hold is still the store's; it is fresh again for one TTL.
             confirmed = stale._replace(fetched_at=answer.fetched_at)
@@ -503,6 +540,20 @@ class FhirClient:
             self._keep_last_good(key, answer, accept)
         scope.note_answer(answer.fetched_at)
         return answer
+
+    def _last_good_copy(self, key: CacheKey) -> StaleAnswer | None:
+        """This process's last good copy, else the shared cache's copy past its TTL (another instance's, or ours
+        from before a restart), whichever there is."""
+        if self.last_good is None:
+            return None  # last good copies are off (PORTAL_STORE_STALE_SECONDS=0)
+        copy = self.last_good.get(key)
+        if copy is not None:
+            return copy
+        shared = getattr(self.cache, "get_last_good", None)
+        answer: Answer | None = shared(key) if shared is not None else None
+        if answer is None or answer.status != 200:
+            return None
+        return StaleAnswer(answer, answer.fetched_at)
 
     def _keep_last_good(self, key: CacheKey, answer: Answer, accept: str) -> None:
         # An answer that is not even JSON where JSON was asked must not replace a good copy. (Every use still

@@ -4,6 +4,11 @@ Each function makes the FHIR calls for one need of the pages — who is this per
 have, give me the file — and answers typed values from `portal.store.resources`. Whatever the store's
 search parameters did, the answers are checked again here: a store that ignored `patient=` must never
 put another person's document on a page.
+
+The searches that decide who may see whom (`find_patient`, `related_people`, `professional_references`,
+`care_teams_with`, `read_patient`) fail closed: they may be answered from the cache within its short TTL, never
+from a last good copy while the store fails, so that a link the store has revoked is never honoured from an
+older copy (the page then says access cannot be checked now).
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ def find_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRe
     if not subject_system or not sub:
         raise ValueError("find_patient needs a system and a subject")
     token = f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"
-    resources = client.search("Patient", {"identifier": token})
+    resources = client.search("Patient", {"identifier": token}, last_good=False)
     wanted = Identifier(sub, subject_system)
     linked = [r for r in resources if wanted in identifiers(r, "Patient")]
     if len(linked) < len(resources):
@@ -249,7 +254,7 @@ MAX_ACCESS_ENTRIES = 200
 def read_patient(client: FhirClient, patient_id: str) -> PatientRecord | None:
     """The Patient with this id, or None when there is none (a malformed id included)."""
     try:
-        return patient_from_fhir(client.read("Patient", patient_id))
+        return patient_from_fhir(client.read("Patient", patient_id, last_good=False))
     except StoreNotFound:
         return None
 
@@ -264,7 +269,8 @@ def related_people(client: FhirClient, subject_system: str, sub: str) -> list[Re
         raise ValueError("related_people needs a system and a subject")
     token = f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"
     wanted = Identifier(sub, subject_system)
-    links = [related_person_from_fhir(r) for r in client.search("RelatedPerson", {"identifier": token})]
+    found = client.search("RelatedPerson", {"identifier": token}, last_good=False)
+    links = [related_person_from_fhir(r) for r in found]
     return [link for link in links if wanted in link.identifiers]
 
 
@@ -277,12 +283,12 @@ def professional_references(client: FhirClient, rpps: str) -> list[str]:
     wanted = Identifier(rpps, RPPS_SYSTEM)
     practitioners = [
         req_str(r, "id", "Practitioner")
-        for r in client.search("Practitioner", {"identifier": token})
+        for r in client.search("Practitioner", {"identifier": token}, last_good=False)
         if wanted in identifiers(r, "Practitioner")
     ]
     references = [f"Practitioner/{p}" for p in practitioners if _FHIR_ID.fullmatch(p)]
     for practitioner in list(references):
-        for role in client.search("PractitionerRole", {"practitioner": practitioner}):
+        for role in client.search("PractitionerRole", {"practitioner": practitioner}, last_good=False):
             who = opt_obj(role, "practitioner", "PractitionerRole")
             reference = opt_str(who, "reference", "PractitionerRole.practitioner") if who else None
             role_id = req_str(role, "id", "PractitionerRole")
@@ -295,7 +301,7 @@ def care_teams_with(client: FhirClient, member_references: Sequence[str]) -> lis
     """The CareTeams listing any of these members (`CareTeam?participant=`), each checked to list them."""
     teams: dict[str, CareTeamRecord] = {}
     for reference in member_references:
-        for resource in client.search("CareTeam", {"participant": reference}):
+        for resource in client.search("CareTeam", {"participant": reference}, last_good=False):
             team = care_team_from_fhir(resource)
             if any(m.reference == reference for m in team.members):
                 teams[team.id] = team
@@ -320,7 +326,9 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     """The access records about this patient, newest first, read fresh (`AuditEvent?patient=`).
 
     Kept only when the record names this Patient as its subject entity: a store ignoring `patient=`
-    must not show one patient who looked at another's plan."""
+    must not show one patient who looked at another's plan. The records of repeated views (a reload within the
+    coalescing window, `portal.audit.repeats_event`) stay in the store's trace but are left out: a reload is not
+    a new look."""
     if not _FHIR_ID.fullmatch(patient_id):
         raise ValueError("not a FHIR id")
     resources = client.search(
@@ -331,10 +339,22 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     entries = [
         access_entry_from_fhir(resource, ROLE_SYSTEM_AUDIT)
         for resource in resources[:MAX_ACCESS_ENTRIES]
-        if _names_patient(resource, patient_id)
+        if _names_patient(resource, patient_id) and not _counts_repeats(resource)
     ]
     entries.sort(key=lambda e: e.recorded.timestamp() if e.recorded else 0.0, reverse=True)
     return entries
+
+
+#: The page entity's detail of an AuditEvent that stands for repeats of a view (`portal.audit.VIEWS_DETAIL`).
+REPEATS_DETAIL = "views"
+
+
+def _counts_repeats(resource: dict[str, object]) -> bool:
+    for entity in obj_list(resource, "entity", "AuditEvent"):
+        for detail in obj_list(entity, "detail", "AuditEvent.entity"):
+            if opt_str(detail, "type", "AuditEvent.entity.detail") == REPEATS_DETAIL:
+                return True
+    return False
 
 
 def _names_patient(resource: dict[str, object], patient_id: str) -> bool:

@@ -2,8 +2,9 @@
 
 Same behaviour as `portal.store.cache.ResponseCache`: the key is the whole request (method, normalised URL,
 Accept, the portal's store identity), so two people's searches never share an entry; an answer is fresh for the
-TTL, then kept for `revalidate` seconds more when it carries an ETag (for `If-None-Match`); the bodies held are
-bounded in bytes. Used when `PORTAL_REDIS_URL` is set; a sick Redis is a cache miss, never a failed page.
+TTL, then kept for `revalidate` seconds more (for `If-None-Match` when it carries an ETag, and as the last good
+copy every instance may show while the store fails); the bodies held are bounded in bytes. Used when Redis is
+configured; a sick Redis is a cache miss, never a failed page.
 
 Redis key names hold a SHA-256 of the request, not the URL: a URL names a patient. The bound is kept by one Lua
 script (atomic with the write): it forgets expired entries, writes the new one and evicts the entries closest to
@@ -133,6 +134,12 @@ class RedisResponseCache:
         found = self._load(key)
         return found[0] if found is not None and found[0].etag else None
 
+    def get_last_good(self, key: CacheKey) -> Answer | None:
+        """The answer however old (within its life in Redis), for when the store fails and this process has no
+        copy of its own: the client then shows it as a last good copy, with its time."""
+        found = self._load(key)
+        return found[0] if found is not None else None
+
     def put(self, key: CacheKey, answer: Answer) -> bool:
         """Keep a 200 answer (again fresh for a TTL); one larger than the whole bound is not kept."""
         from redis import RedisError
@@ -141,7 +148,9 @@ class RedisResponseCache:
         if answer.status != 200 or size > self.max_bytes:
             return False
         now = self._timer()
-        lifetime = self.ttl + (self.revalidate if answer.etag else 0.0)
+        # Kept past its TTL for `revalidate` seconds, ETag or not: to revalidate it (ETag), and as the last good
+        # copy any instance shows while the store fails (`get_last_good`).
+        lifetime = self.ttl + self.revalidate
         digest = _digest(key)
         try:
             self._run(now, digest, _encode(answer, now), size, max(1, int(lifetime * 1000)), now + lifetime)

@@ -10,8 +10,14 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, HTTPException
 
+from portal.access import AccessUnavailable
+from portal.auth.oidc import SERVICE_NAMES, ProviderUnavailable
+from portal.auth.session import SessionsUnavailable
 from portal.pps.errors import PpsError
 from portal.store.errors import StoreError, StoreNotFound, StoreUnavailable
+
+#: Seconds a browser (or a proxy) is told to wait before asking again, on the pages of a passing failure.
+RETRY_AFTER_SECONDS = 120
 
 log = logging.getLogger("portal.web")
 
@@ -53,6 +59,11 @@ def _not_shared() -> ResponseReturnValue:
     return render_template("people/not_shared.html", viewing=viewing, nav=plan.nav(""), shared=plan.shared_pages()), 403
 
 
+def _unavailable(template: str, **context: str) -> ResponseReturnValue:
+    """A plain 503 page for a failure that passes (sessions, sign-in service, access checks), with Retry-After."""
+    return render_template(template, **context), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(NotShared)
     def not_shared(exc: NotShared) -> ResponseReturnValue:
@@ -69,6 +80,20 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(StoreNotFound)
     def store_not_found(exc: StoreNotFound) -> ResponseReturnValue:
         return _page(404)
+
+    @app.errorhandler(SessionsUnavailable)
+    def sessions_unavailable(exc: SessionsUnavailable) -> ResponseReturnValue:
+        # Logged once already by the session interface, without a traceback.
+        return _unavailable("errors/sessions_unavailable.html")
+
+    @app.errorhandler(ProviderUnavailable)
+    def provider_unavailable(exc: ProviderUnavailable) -> ResponseReturnValue:
+        return _unavailable("errors/signin_unavailable.html", service=SERVICE_NAMES.get(exc.provider, ""))
+
+    @app.errorhandler(AccessUnavailable)
+    def access_unavailable(exc: AccessUnavailable) -> ResponseReturnValue:
+        log.warning("access could not be checked: %s", type(exc.__cause__ or exc).__name__)
+        return _unavailable("errors/access_unavailable.html")
 
     @app.errorhandler(StoreUnavailable)
     def store_unavailable(exc: StoreUnavailable) -> ResponseReturnValue:

@@ -1,8 +1,9 @@
 """Rate limits on the doors of sign-in (`/login` and the callbacks), at the web edge of the data path.
 
 Each of these requests costs a round trip to an identity provider, so a flood of them from one address is cut
-short with a 429 page (`PORTAL_RATE_LIMIT_SIGN_IN`). Counters live in memory (one process) or in the Redis of
-`PORTAL_REDIS_URL`, shared by every worker.
+short with a 429 page (`PORTAL_RATE_LIMIT_SIGN_IN`). Counters live in memory (one process) or in the shared
+Redis, counted by every worker; while that Redis does not answer, each process counts in its own memory (one
+warning line), and goes back to Redis once it answers again.
 """
 
 from __future__ import annotations
@@ -21,16 +22,19 @@ SIGN_IN_ENDPOINTS = frozenset({"auth.login", "auth.callback", "pro.login", "pro.
 def init_app(app: Flask) -> Limiter:
     settings: Settings = app.extensions["portal.settings"]
     options: dict[str, object] = {}
-    if settings.redis_url:
-        # The same connection pool as the sessions: one Redis client per process.
-        options["connection_pool"] = sessions.redis_client(settings.redis_url).connection_pool
+    if settings.redis_enabled:
+        # The same connection pool as the sessions: one Redis client per process (Sentinel's included).
+        options["connection_pool"] = sessions.shared_redis(settings).connection_pool
     # Default limits count per route, so /login and /auth/callback each have their own counter per address.
     limiter = Limiter(
         get_remote_address,
         default_limits=[settings.rate_limit_sign_in],
-        storage_uri=settings.redis_url or "memory://",
+        storage_uri="redis://" if settings.redis_enabled else "memory://",
         storage_options=options,  # type: ignore[arg-type]  # limits' RedisStorage takes a connection_pool
         headers_enabled=True,  # Retry-After on the 429
+        # A Redis that does not answer: the limits go on in memory, never a failed sign-in.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
 
     @limiter.request_filter

@@ -18,5 +18,6 @@ bp = Blueprint("pages", __name__)
 def home() -> ResponseReturnValue:
     if current_user() is None:
         expired = isinstance(session, PortalSession) and session.expired
-        return render_template("start.html", expired=expired)
+        lost = isinstance(session, PortalSession) and session.lost
+        return render_template("start.html", expired=expired, lost=lost)
     return plan.overview()

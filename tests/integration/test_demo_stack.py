@@ -814,3 +814,14 @@ def test_indexed_search_keeps_the_store_order_through_updates_and_deletes(twin_s
     assert ids(bundle) == ["doc-idx-003", "doc-idx-007", "doc-idx-087", "doc-idx-127", "doc-idx-167", "doc-idx-new"]
     assert bundle["total"] == 6
     assert fhir_get_at(indexed, "DocumentReference", {"patient": "Patient/pat-idx-03"})["total"] == 4
+
+
+def test_the_demo_servers_run_on_a_node_lts_that_oidc_provider_supports(stack: DemoStack) -> None:
+    """oidc-provider supports LTS releases from 22 on; Node 20 is past its end of life (April 2026)."""
+    import subprocess
+
+    version = subprocess.run([stack.node, "--version"], capture_output=True, text=True, check=True, timeout=30)
+    assert int(version.stdout.strip().lstrip("v").split(".")[0]) >= 22, version.stdout
+    assert stack.log_dir is not None
+    for provider in ("patient-idp", "pro-idp"):
+        assert "Unsupported runtime" not in (stack.log_dir / f"{provider}.log").read_text(encoding="utf-8")

@@ -13,6 +13,8 @@ from tests.unit.conftest import FakeProvider, base_env, make_client, sign_in
 
 #: The French title of the "service unavailable" page (portal.web.errors).
 UNAVAILABLE_FR = "Le service est indisponible pour le moment"
+#: The French title of the page shown when the store cannot confirm who may see whom (portal.access, fail closed).
+ACCESS_UNAVAILABLE_FR = "Nous ne pouvons pas vérifier votre accès pour le moment"
 
 
 def portal(**env: str) -> Flask:

@@ -11,7 +11,7 @@ import requests
 import responses
 
 from tests.unit.conftest import STORE, FakeProvider
-from tests.unit.hostile.pages import UNAVAILABLE_FR, h1, portal, readable, signed_in_client
+from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable, signed_in_client
 from tests.unit.test_pages import PATIENT, searchset
 from tests.unit.web.plans import pps_entry, synthetic
 
@@ -48,6 +48,12 @@ FAILURES: dict[str, Failure] = {
     "huge answer": answer(body=b" " * (8 * 1024 * 1024 + 1), content_type=FHIR),
     "huge announced length": answer(body=b"{}", content_type=FHIR, headers={"Content-Length": str(10**12)}),
 }
+#: The failures where the store does not answer (rather than answering nonsense): a search that decides who may
+#: see whom then fails closed, with its own page.
+NOT_ANSWERING = frozenset(
+    {"timeout", "connect timeout", "refused connection", "500", "502 from a proxy", "503", "429 with Retry-After"}
+    | {"truncated body"}
+)
 
 
 @pytest.mark.parametrize("failure", FAILURES, ids=list(FAILURES))
@@ -77,16 +83,27 @@ def test_a_failing_store_gives_a_readable_page(
 
     # (A file that is not the one announced fails its size and SHA-1 check: the same page.)
     assert page.status_code == 503, page.status_code
-    assert h1(readable(page)) == UNAVAILABLE_FR
+    access_failed = step == "Patient" and failure in NOT_ANSWERING
+    assert h1(readable(page)) == (ACCESS_UNAVAILABLE_FR if access_failed else UNAVAILABLE_FR)
     assert "database is down" not in page.get_data(as_text=True)  # the store's own words never reach the page
 
 
 def test_the_unavailable_page_speaks_english_too(provider: FakeProvider, mock: responses.RequestsMock) -> None:
-    mock.get(STORE + "/Patient", status=503)
+    mock.get(STORE + "/Patient", json=searchset(PATIENT))
+    mock.get(STORE + "/DocumentReference", status=503)
     client = signed_in_client(portal(), provider)
     page = client.get("/", headers={"Accept-Language": "en"})
     assert page.status_code == 503
     assert h1(readable(page, "en")) == "The service is unavailable for now"
+
+
+def test_the_access_page_speaks_english_too(provider: FakeProvider, mock: responses.RequestsMock) -> None:
+    mock.get(STORE + "/Patient", status=503)
+    client = signed_in_client(portal(), provider)
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "120"
+    assert h1(readable(page, "en")) == "We cannot check your access right now"
 
 
 def test_an_outcome_in_a_404_is_not_shown_either(provider: FakeProvider, mock: responses.RequestsMock) -> None:

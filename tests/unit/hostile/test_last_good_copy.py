@@ -1,20 +1,22 @@
 """While the store fails, a page recently seen is shown again from its last good copy, saying when it was fetched;
-the copies follow the cache's keys (never another person's answer) and stay within their bounds."""
+the copies follow the cache's keys (never another person's answer) and stay within their bounds. The searches
+that decide who may see whom never use them (they fail closed: tests/unit/people/test_access_fails_closed.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import requests
 import responses
 
-from portal.store import FhirClient, StoreUnavailable, find_patient
+from portal.store import FhirClient, StoreUnavailable
 from portal.store.cache import Answer, cache_key
 from portal.store.scope import page_scope
 from portal.store.stale import StaleCopies
 from tests.unit.conftest import STORE, FakeProvider
-from tests.unit.hostile.pages import UNAVAILABLE_FR, h1, portal, readable, signed_in_client
+from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, h1, portal, readable, signed_in_client
 from tests.unit.store.conftest import BASE, SUBJECT_SYSTEM, fixture_json
 from tests.unit.test_pages import PATIENT, searchset
 from tests.unit.web.plans import pps_entry, synthetic
@@ -24,11 +26,17 @@ FETCHED_AT = dt.datetime(2026, 3, 1, 13, 5, tzinfo=dt.UTC).timestamp()
 ALICE_SUB = "sub-alice-0001"
 
 
+def find_patient(client: FhirClient, system: str, sub: str) -> list[dict[str, Any]]:
+    """A search that may be answered from a last good copy (unlike `pdsm.find_patient`, which fails closed)."""
+    return client.search("Patient", {"identifier": f"{system}|{sub}"})
+
+
 def test_the_last_good_copy_answers_while_the_store_fails_and_says_when() -> None:
     copies = StaleCopies(wall_clock=lambda: FETCHED_AT)
     with responses.RequestsMock() as mock, FhirClient(BASE, last_good=copies, retries=0) as client:
         mock.get(f"{BASE}/Patient", json=fixture_json("patient_search_one_match.json"))
         first = find_patient(client, SUBJECT_SYSTEM, ALICE_SUB)
+        assert first
         assert client.cache is not None
         client.cache.clear()  # the cache's TTL is over
         mock.replace(responses.GET, f"{BASE}/Patient", status=503)
@@ -41,7 +49,7 @@ def test_the_last_good_copy_answers_while_the_store_fails_and_says_when() -> Non
 def test_a_last_good_copy_is_never_given_for_another_request() -> None:
     with responses.RequestsMock() as mock, FhirClient(BASE, last_good=StaleCopies(), retries=0) as client:
         mock.get(f"{BASE}/Patient", json=fixture_json("patient_search_one_match.json"))
-        assert find_patient(client, SUBJECT_SYSTEM, ALICE_SUB) is not None
+        assert find_patient(client, SUBJECT_SYSTEM, ALICE_SUB)
         mock.replace(responses.GET, f"{BASE}/Patient", body=requests.ConnectionError("refused"))
         with pytest.raises(StoreUnavailable):
             find_patient(client, SUBJECT_SYSTEM, "sub-bob-0002")
@@ -59,12 +67,12 @@ def test_an_answer_that_is_not_json_does_not_replace_a_good_copy() -> None:
     copies = StaleCopies()
     with responses.RequestsMock() as mock, FhirClient(BASE, last_good=copies, cache_ttl=0, retries=0) as client:
         mock.get(f"{BASE}/Patient", json=fixture_json("patient_search_one_match.json"))
-        assert find_patient(client, SUBJECT_SYSTEM, ALICE_SUB) is not None
+        assert find_patient(client, SUBJECT_SYSTEM, ALICE_SUB)
         mock.replace(responses.GET, f"{BASE}/Patient", body="<html>maintenance</html>", content_type="text/html")
         with pytest.raises(Exception, match="not FHIR JSON"):
             find_patient(client, SUBJECT_SYSTEM, ALICE_SUB)
         mock.replace(responses.GET, f"{BASE}/Patient", status=503)
-        assert find_patient(client, SUBJECT_SYSTEM, ALICE_SUB) is not None
+        assert find_patient(client, SUBJECT_SYSTEM, ALICE_SUB)
 
 
 def test_copies_are_bounded_in_bytes_and_in_age() -> None:
@@ -88,9 +96,12 @@ def test_only_good_answers_are_kept() -> None:
 # --- through the pages -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def seen_this_morning(provider: FakeProvider, mock: responses.RequestsMock) -> tuple[object, object]:
-    """Camille's overview, seen once while the store answered; then the store stops answering."""
+@pytest.fixture(params=[("/DocumentReference", "/Binary/pps-1")])
+def seen_this_morning(
+    provider: FakeProvider, mock: responses.RequestsMock, request: pytest.FixtureRequest
+) -> tuple[object, object]:
+    """Camille's overview, seen once while the store answered; then the store stops answering these paths (by
+    default her documents: her Patient search, which decides access, still answers)."""
     cda = synthetic()["camille-pps-2"].cda
     mock.get(STORE + "/Patient", json=searchset(PATIENT))
     mock.get(STORE + "/DocumentReference", json=searchset(pps_entry("pps-1", cda)))
@@ -104,7 +115,7 @@ def seen_this_morning(provider: FakeProvider, mock: responses.RequestsMock) -> t
     assert "Le service régional ne répond pas" not in first.get_data(as_text=True)
     assert store.cache is not None
     store.cache.clear()
-    for path in ("/Patient", "/DocumentReference", "/Binary/pps-1"):
+    for path in request.param:
         mock.replace(responses.GET, STORE + path, body=requests.ConnectionError("refused"))
     return app, client
 
@@ -128,6 +139,7 @@ def test_a_page_seen_earlier_is_shown_again_with_when_it_was_updated(
     assert "Camille" in h1(doc)
 
 
+@pytest.mark.parametrize("seen_this_morning", [("/Patient", "/DocumentReference", "/Binary/pps-1")], indirect=True)
 def test_someone_else_signing_in_meanwhile_gets_no_copy_of_it(
     seen_this_morning: tuple[object, object], provider: FakeProvider
 ) -> None:
@@ -135,5 +147,16 @@ def test_someone_else_signing_in_meanwhile_gets_no_copy_of_it(
     other = signed_in_client(app, provider, sub="sub-456")  # type: ignore[arg-type]
     page = other.get("/")
     assert page.status_code == 503
-    assert h1(readable(page)) == UNAVAILABLE_FR
+    assert h1(readable(page)) == ACCESS_UNAVAILABLE_FR
+    assert "Camille" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("seen_this_morning", [("/Patient", "/DocumentReference", "/Binary/pps-1")], indirect=True)
+def test_once_the_access_search_is_past_its_ttl_the_page_of_the_store_down_is_the_access_page(
+    seen_this_morning: tuple[object, object],
+) -> None:
+    _app, client = seen_this_morning
+    page = client.get("/")  # type: ignore[attr-defined]
+    assert page.status_code == 503
+    assert h1(readable(page)) == ACCESS_UNAVAILABLE_FR
     assert "Camille" not in page.get_data(as_text=True)

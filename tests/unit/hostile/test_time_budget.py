@@ -23,7 +23,7 @@ from portal.store import FhirClient, StoreUnavailable
 from portal.store.client import MIN_ATTEMPT_SECONDS, CappedRetry
 from portal.store.scope import BudgetSpent, page_scope
 from tests.unit.conftest import FakeProvider, timeouts_given
-from tests.unit.hostile.pages import UNAVAILABLE_FR, h1, portal, readable, signed_in_client
+from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable, signed_in_client
 from tests.unit.hostile.stores import MODES, SLOW_ANSWER, HostileStore, hostile_store
 
 BUDGET = 1.0
@@ -102,7 +102,8 @@ def test_the_page_answers_unavailable_within_its_budget(
     store.mode = mode
     page, waits = page_of(provider, store.base)
     assert page.status_code == 503
-    assert h1(readable(page)) == UNAVAILABLE_FR
+    # The Patient search comes first and decides whose plan it is: when it is what fails, access fails closed.
+    assert h1(readable(page)) == (UNAVAILABLE_FR if mode == "slow" else ACCESS_UNAVAILABLE_FR)
     # A retry never waits what the store asks (a second) when the budget cannot hold it.
     assert all(wait <= BUDGET - MIN_ATTEMPT_SECONDS for wait in waits), waits
     if mode in ("hang", "trickle"):
@@ -117,7 +118,8 @@ def test_a_refused_connection_answers_at_once(provider: FakeProvider, mock: resp
         port = closed.getsockname()[1]
     page, waits = page_of(provider, f"http://127.0.0.1:{port}/fhir")
     assert page.status_code == 503
-    assert h1(readable(page)) == UNAVAILABLE_FR
+    # Who may see whom cannot be checked: access fails closed, and the page says so.
+    assert h1(readable(page)) == ACCESS_UNAVAILABLE_FR
     assert waits == []  # neither retried nor waited for: nothing in the page waits for a store that refuses
 
 

@@ -1,0 +1,215 @@
+"""The Redis a process shares with the others (sessions, back-channel logout memory, rate limits, store answers):
+one client per process, short timeouts and a fail-fast circuit breaker, beside the data path.
+
+Why: Redis answers in well under a millisecond when it is well, so a call that takes longer than
+`PORTAL_REDIS_TIMEOUT` (a few hundred milliseconds) means it is not. redis-py's defaults would wait 2 s and retry
+three times with a growing pause: under load, every thread of a worker then waits on a paused Redis and pages take
+seconds. Here a timeout is never retried, a broken connection is retried once at once (a Redis that restarted
+leaves dead connections in the pool), and after `FAILURES` failures in a row calls fail at once
+(`RedisUnavailable`) for a couple of seconds, jittered, before one trial call is let through.
+
+With Redis Sentinel (`PORTAL_REDIS_SENTINELS`, `PORTAL_REDIS_SENTINEL_SERVICE`), the client asks the sentinels
+where the primary is, and asks again after a failover (redis-py's `Sentinel`); `PORTAL_REDIS_URL` then only gives
+the password, the database and TLS (`rediss://`), its host is not used.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import redis
+from redis.backoff import NoBackoff
+from redis.client import Pipeline
+from redis.retry import Retry
+from redis.sentinel import Sentinel
+
+from portal.store.breaker import CircuitBreaker, CircuitOpen
+
+log = logging.getLogger("portal.redis")
+
+#: Consecutive failures after which calls fail at once for a while.
+FAILURES = 3
+#: Seconds before a trial call, stretched by up to `JITTER` of itself so that workers do not all try at once.
+COOL_DOWN = 2.0
+JITTER = 0.5
+DEFAULT_TIMEOUT = 0.25
+
+
+class RedisUnavailable(redis.exceptions.ConnectionError):
+    """Redis failed repeatedly a moment ago: this call was not sent."""
+
+
+def _retry() -> Retry:
+    # A broken connection (Redis restarted) is tried again once, at once, on a new one; a timeout never is.
+    return Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+
+
+class _Guard:
+    """The breaker around one call: fails at once while open, counts the outcome otherwise."""
+
+    def __init__(self, breaker: CircuitBreaker) -> None:
+        self.breaker = breaker
+
+    def before(self) -> None:
+        try:
+            self.breaker.before_call()
+        except CircuitOpen:
+            raise RedisUnavailable("Redis failed repeatedly a moment ago") from None
+
+    def outcome(self, exc: BaseException | None) -> None:
+        if exc is None or (isinstance(exc, redis.exceptions.RedisError) and not _is_failure(exc)):
+            self.breaker.record_success()  # an answer, even an error answer: Redis is there
+        elif _is_failure(exc):
+            self.breaker.record_failure()
+        else:
+            self.breaker.release()
+
+
+def _is_failure(exc: BaseException) -> bool:
+    return isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError) and not isinstance(
+        exc, RedisUnavailable
+    )
+
+
+class GuardedPipeline(Pipeline):
+    """A pipeline whose `execute` goes through the client's breaker."""
+
+    guard: _Guard
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        self.guard.before()
+        try:
+            result: list[Any] = super().execute(raise_on_error)
+        except BaseException as exc:
+            self.guard.outcome(exc)
+            raise
+        self.guard.outcome(None)
+        return result
+
+
+class GuardedRedis(redis.Redis):
+    """`redis.Redis` whose every command (scripts included) and pipeline goes through a circuit breaker."""
+
+    guard: _Guard
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        self.guard.before()
+        try:
+            result = super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+        except BaseException as exc:
+            self.guard.outcome(exc)
+            raise
+        self.guard.outcome(None)
+        return result
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> GuardedPipeline:
+        pipe = GuardedPipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
+        pipe.guard = self.guard
+        return pipe
+
+    def ping_unguarded(self) -> bool:
+        """Ask Redis itself, whatever the breaker says (for /readyz); True when it answers PONG."""
+        try:
+            return bool(redis.Redis.execute_command(self, "PING"))  # type: ignore[no-untyped-call]
+        except redis.exceptions.RedisError:
+            return False
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self.guard.breaker
+
+
+def _guarded(client: GuardedRedis) -> GuardedRedis:
+    client.guard = _Guard(CircuitBreaker(failure_threshold=FAILURES, cool_down=COOL_DOWN, jitter=JITTER, name="Redis"))
+    return client
+
+
+def url_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> GuardedRedis:
+    """A guarded client of the Redis at `url` (redis://, rediss://, unix://)."""
+    client = GuardedRedis.from_url(
+        url,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        health_check_interval=30,
+        retry=_retry(),
+    )
+    assert isinstance(client, GuardedRedis)
+    return _guarded(client)
+
+
+def parse_sentinels(values: Sequence[str]) -> list[tuple[str, int]]:
+    """`host:port` words → (host, port) pairs; ValueError naming what is wrong."""
+    pairs = []
+    for value in values:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("host:port pairs separated by spaces, such as 10.0.0.1:26379 10.0.0.2:26379")
+        pairs.append((host.strip("[]"), int(port)))
+    return pairs
+
+
+def sentinel_client(
+    sentinels: Sequence[str],
+    service: str,
+    url: str | None = None,
+    *,
+    sentinel_password: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> GuardedRedis:
+    """A guarded client of the primary that the sentinels name `service`; it follows failovers."""
+    options: dict[str, Any] = {}
+    if url:
+        parts = urlsplit(url)
+        if parts.password:
+            options["password"] = unquote(parts.password)
+        if parts.username:
+            options["username"] = unquote(parts.username)
+        database = parts.path.strip("/")
+        if database.isdigit():
+            options["db"] = int(database)
+        if parts.scheme == "rediss":
+            options["ssl"] = True
+    quick = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
+    manager = Sentinel(  # type: ignore[no-untyped-call]
+        parse_sentinels(sentinels),
+        sentinel_kwargs={**quick, **({"password": sentinel_password} if sentinel_password else {})},
+        **quick,
+    )
+    client = manager.master_for(  # type: ignore[no-untyped-call]
+        service,
+        redis_class=GuardedRedis,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        health_check_interval=30,
+        retry=_retry(),
+        **options,
+    )
+    assert isinstance(client, GuardedRedis)
+    return _guarded(client)
+
+
+_CLIENTS: dict[tuple[object, ...], redis.Redis] = {}
+_LOCK = threading.Lock()
+
+
+def cached(key: tuple[object, ...], make: Any) -> redis.Redis:
+    """One client per process for each configuration (sessions, logout memory, limits and cache share it)."""
+    with _LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _CLIENTS[key] = make()
+        return client
+
+
+def ping(client: redis.Redis) -> bool:
+    """Whether Redis answers now, asked directly (not through the breaker when the client has one)."""
+    if isinstance(client, GuardedRedis):
+        return client.ping_unguarded()
+    try:
+        return bool(client.ping())
+    except redis.exceptions.RedisError:
+        return False
