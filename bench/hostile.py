@@ -15,7 +15,7 @@ from collections.abc import Callable
 import responses
 
 from bench.figures import Figure
-from portal import audit
+from portal.access import trail as audit
 from portal.pps import DocumentRefused, read_pps
 from tests.unit.conftest import FakeProvider
 from tests.unit.hostile.pages import portal, signed_in_client

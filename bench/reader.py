@@ -13,10 +13,10 @@ from pathlib import Path
 from flask import Flask, g, render_template
 
 from bench.figures import Figure
+from portal.cli.preview import preview_app
 from portal.plain.views import Linker, overview_view
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
-from portal.preview import preview_app
 from synthetic import build_documents
 
 OFFICIAL = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "ci-sis"
@@ -94,7 +94,7 @@ def run() -> list[Figure]:
                 timed(lambda: render_overview(plan, today)),
                 "ms",
                 None,
-                note="the page's body as the portal renders it (portal.preview's app: templates, translations)",
+                note="the page's body as the portal renders it (portal.cli.preview's app: templates, translations)",
             )
         )
     else:

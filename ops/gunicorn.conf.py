@@ -35,7 +35,7 @@ worker_tmp_dir = "/dev/shm"  # noqa: S108  # memory, private to the container
 # shared sessions (Redis): a worker's restart must never sign anybody out, and sessions in its memory would go.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000")) if _SHARED_SESSIONS else 0
 max_requests_jitter = max_requests // 10
-# The portal writes one JSON line per request itself (portal.logs), without the path that holds ids: gunicorn's
+# The portal writes one JSON line per request itself (portal.ops.logs), without the path that holds ids: gunicorn's
 # access log stays off (a logconfig_dict would otherwise turn it on, query strings and all).
 accesslog = None
 
@@ -58,7 +58,7 @@ forwarded_allow_ips = "127.0.0.1"
 logconfig_dict: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "portal.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "portal.ops.logs.JsonFormatter"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "root": {"level": "INFO", "handlers": ["stderr"]},
     "loggers": {

@@ -125,7 +125,7 @@ def _setup_sign_in(app: Flask, settings: Settings) -> None:
 
 def _setup_store(app: Flask, settings: Settings) -> None:
     from portal.auth import session as sessions
-    from portal.careplans import PlanLoader
+    from portal.plans.loader import PlanLoader
     from portal.store import FhirClient, StoreAuth
     from portal.store.breaker import DEFAULT_JITTER, CircuitBreaker
     from portal.store.redis_cache import RedisResponseCache
@@ -211,7 +211,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
 def _setup_operations(app: Flask, settings: Settings) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from portal import logs, metrics
+    from portal.ops import logs, metrics
 
     if settings.proxy_hops:
         # The proxies' X-Forwarded-For / -Proto: rate limits see the real client, URLs the real scheme.

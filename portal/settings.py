@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
@@ -125,9 +125,18 @@ def _redis_url(raw: str) -> str:
     return value
 
 
-def _sentinels(raw: str) -> tuple[str, ...]:
-    from portal.redis_link import parse_sentinels
+def parse_sentinels(values: Sequence[str]) -> list[tuple[str, int]]:
+    """`host:port` words → (host, port) pairs; ValueError naming what is wrong."""
+    pairs = []
+    for value in values:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("host:port pairs separated by spaces, such as 10.0.0.1:26379 10.0.0.2:26379")
+        pairs.append((host.strip("[]"), int(port)))
+    return pairs
 
+
+def _sentinels(raw: str) -> tuple[str, ...]:
     values = _words(raw)
     parse_sentinels(values)  # ValueError says what is expected
     return values

@@ -3,7 +3,7 @@
 Status 3 is gunicorn's "worker failed to boot": the master then stops too, rather than restarting the worker
 forever (`ops/gunicorn.conf.py` checks the same settings before it forks, so this is the second line of defence).
 
-Logs are JSON lines on stderr from the start (`portal.logs`); tests build the app with `create_app` instead,
+Logs are JSON lines on stderr from the start (`portal.ops.logs`); tests build the app with `create_app` instead,
 so that pytest's log capture keeps working.
 """
 
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sys
 
-from portal import SettingsError, create_app, logs
+from portal import SettingsError, create_app
+from portal.ops import logs
 from portal.settings import Settings
 
 #: gunicorn's WORKER_BOOT_ERROR.

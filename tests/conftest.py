@@ -82,6 +82,6 @@ def running(tmp_path_factory: pytest.TempPathFactory, synthetic_bundle: Path) ->
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop the access-log queues of the run's apps before pytest reports: their stores are gone."""
-    from portal import audit
+    from portal.access import trail as audit
 
     audit.discard_all()

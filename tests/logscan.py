@@ -3,7 +3,7 @@ patients' INS, names and birth dates; the run fails if one is found (issue 8: no
 
 Registered from `tests/conftest.py` (`pytest_plugins`). The root logger is set to DEBUG for the run, so that
 libraries' debug lines (urllib3 writes each URL it asks, werkzeug each request line) are scanned too; a logger
-the portal quietens on purpose (`portal.logs.quiet_libraries`) stays quiet, as in production.
+the portal quietens on purpose (`portal.ops.logs.quiet_libraries`) stays quiet, as in production.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from flask import Blueprint, current_app, redirect, request, session
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound
 
-from portal import metrics
 from portal.auth.oidc import OidcProvider, ProviderUnavailable, SignInError
 from portal.auth.views import NEXT, USER, open_session, refuse_sign_in, safe_next, settings
+from portal.ops import metrics
 
 bp = Blueprint("pro", __name__)
 log = logging.getLogger("portal.auth")

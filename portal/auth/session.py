@@ -19,7 +19,7 @@ born more recently than any session could have timed out was lost (a restart wit
 and the start page says so ("signed out because of a technical problem").
 
 When Redis does not answer (`SessionStoreUnavailable`, at once while its breaker is open, see
-`portal.redis_link`), nothing is written and the browser keeps its cookie: the request gets the portal's own
+`portal.ops.redis_link`), nothing is written and the browser keeps its cookie: the request gets the portal's own
 "we cannot keep you signed in right now" page (`SessionsUnavailable`), and the person is still signed in once
 Redis answers again. Static files, `/healthz` and `/readyz` never look at the session at all.
 """
@@ -317,15 +317,15 @@ class RedisSessionStore:
 
 def redis_client(url: str) -> Redis:
     """The Redis client for `url` with the default timeout: one per process, shared by sessions, logout memory,
-    rate limits and the store cache; short timeouts and a fail-fast breaker (`portal.redis_link`)."""
-    from portal import redis_link
+    rate limits and the store cache; short timeouts and a fail-fast breaker (`portal.ops.redis_link`)."""
+    from portal.ops import redis_link
 
     return redis_link.cached(("url", url, redis_link.DEFAULT_TIMEOUT), lambda: redis_link.url_client(url))
 
 
 def shared_redis(settings: Settings) -> Redis:
     """The process's client of the shared Redis of `settings` (by URL, or through Redis Sentinel)."""
-    from portal import redis_link
+    from portal.ops import redis_link
 
     if settings.redis_sentinels:
         assert settings.redis_sentinel_service is not None  # Settings.check_consistency

@@ -18,11 +18,11 @@ from flask.typing import ResponseReturnValue
 from redis import RedisError
 from werkzeug.exceptions import BadRequest
 
-from portal import metrics
 from portal.auth import backchannel
 from portal.auth.oidc import Identity, OidcProvider, ProviderUnavailable, SignInError
 from portal.auth.session import PortalSession, ServerSessionInterface, SessionStore, SessionStoreUnavailable
 from portal.auth.tokens import TokenError
+from portal.ops import metrics
 from portal.settings import Settings
 
 bp = Blueprint("auth", __name__)

@@ -1,7 +1,7 @@
 """The documents a viewer may see, as the documents page lists them: plain title, date, author, kind, size,
 language, and whether each file opens in the browser or downloads (plain step, for the documents page).
 
-Only already-visible entries come in (portal.visibility decides); this module only words them.
+Only already-visible entries come in (portal.access.visibility decides); this module only words them.
 """
 
 from __future__ import annotations

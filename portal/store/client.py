@@ -81,7 +81,7 @@ class RoundTrip(NamedTuple):
     """One request that reached the store, as told to `FhirClient.observers` (times from `time.monotonic`).
 
     What a benchmark counts to find how many round trips a page waits for one after the other, and what the
-    metrics and request logs time (`portal.metrics`, `portal.logs`). `status` is 0 when no answer came
+    metrics and request logs time (`portal.ops.metrics`, `portal.ops.logs`). `status` is 0 when no answer came
     (timeout, refused connection)."""
 
     method: str

@@ -327,7 +327,7 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
 
     Kept only when the record names this Patient as its subject entity: a store ignoring `patient=`
     must not show one patient who looked at another's plan. The records of repeated views (a reload within the
-    coalescing window, `portal.audit.repeats_event`) stay in the store's trace but are left out: a reload is not
+    coalescing window, `portal.access.trail.repeats_event`) stay in the store's trace but are left out: a reload is not
     a new look."""
     if not _FHIR_ID.fullmatch(patient_id):
         raise ValueError("not a FHIR id")
@@ -345,7 +345,7 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     return entries
 
 
-#: The page entity's detail of an AuditEvent that stands for repeats of a view (`portal.audit.VIEWS_DETAIL`).
+#: The page entity's detail of an AuditEvent that stands for repeats of a view (`portal.access.trail.VIEWS_DETAIL`).
 REPEATS_DETAIL = "views"
 
 

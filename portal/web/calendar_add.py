@@ -16,10 +16,11 @@ from flask import Blueprint, Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
-from portal import access, extensions
+from portal import access
 from portal.exports import ics
 from portal.plain.views.common import Lang, format_day, format_instant
 from portal.pps.model import CarePlan
+from portal.web import extensions
 
 __all__ = ["REMINDERS", "bp", "init_app", "reminder"]
 

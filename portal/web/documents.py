@@ -2,7 +2,7 @@
 calendar file and the portable copy (web step of the data path).
 
 Every route starts from the same `DocumentsContext`: the signed-in person → their Patient → the PPS versions
-and related documents the store holds → `portal.visibility` for this kind of viewer. A document outside that
+and related documents the store holds → `portal.access.visibility` for this kind of viewer. A document outside that
 context — hidden or missing alike — answers the same 404 page, without asking the store about it.
 """
 
@@ -17,22 +17,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
-from portal import access, extensions, viewer
+from portal import access
 from portal.access import Grant
+from portal.access.visibility import Viewer, visible, visible_related
 from portal.auth.views import current_user
-from portal.careplans import LoadedPlan
 from portal.exports import files, ics, pdf, portability
 from portal.exports.listing import document_rows
 from portal.exports.printview import PrintStamp, render_print
 from portal.plain.views.common import PARIS, Lang, format_day
+from portal.plans.loader import LoadedPlan
 from portal.pps.errors import PpsError
 from portal.store import StoreDocumentTooLarge, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
-from portal.viewer import Viewing
-from portal.visibility import Viewer, visible, visible_related
-from portal.web import calendar_add, people, plan
+from portal.web import calendar_add, extensions, people, plan
+from portal.web import viewing as viewer
 from portal.web.errors import NotShared
 from portal.web.security import nonce
+from portal.web.viewing import Viewing
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -81,7 +82,7 @@ def today() -> dt.date:
 
 
 def current_viewer() -> Viewer:
-    """The kind of viewer of this request (portal.viewer): patient, caregiver, legal representative or a
+    """The kind of viewer of this request (portal.web.viewing): patient, caregiver, legal representative or a
     coordinator's preview. Every route below follows it."""
     found = g.get("viewing")
     return found.kind if isinstance(found, Viewing) else Viewer.PATIENT

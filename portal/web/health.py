@@ -15,7 +15,7 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, current_app
 from flask.typing import ResponseReturnValue
 
-from portal import redis_link
+from portal.ops import redis_link
 from portal.store import FhirClient
 from portal.store.errors import StoreError
 

@@ -1,15 +1,15 @@
 """Version history pages: every version the person may see, any one of them read-only, and what changed.
 
 Web step of the data path: the signed-in person → the versions they may see (portal.web.plan.plan_context,
-which applies portal.access) → each version read (portal.careplans, cached per version) → the chain
-(portal.versions) → the diff (portal.pps.diff) → sentences (portal.plain.changes) → templates/history/.
+which applies portal.access) → each version read (portal.plans.loader, cached per version) → the chain
+(portal.plans.versions) → the diff (portal.pps.diff) → sentences (portal.plain.changes) → templates/history/.
 
 Routes: `/history` (the list and the compare form), `/history/<version id>` (one version, read-only),
 `/history/compare?from=…&to=…` (a plain GET form; with htmx, the same partial swapped in place).
 A version the person may not see answers 404, exactly like one that does not exist.
 
 Also here: the "new since your last visit" notice of the overview, fed by a `before_render_template` hook
-(the overview's view belongs to portal.web.plan) and remembered in the browser (portal.lastseen).
+(the overview's view belongs to portal.web.plan) and remembered in the browser (portal.web.lastseen).
 """
 
 from __future__ import annotations
@@ -25,22 +25,21 @@ from flask_babel import gettext as _
 from jinja2 import Template
 from werkzeug.exceptions import NotFound
 
-from portal import extensions
 from portal.auth.views import current_user
-from portal.lastseen import COOKIE, MAX_AGE_SECONDS, LastSeen
 from portal.plain.changes import ChangeSentence, change_sentences
 from portal.plain.labels import update_reason_sentence
 from portal.plain.views import Linker, contacts_view, overview_view, treatments_view
 from portal.plain.views.common import PARIS, Lang, doc_lang, format_day, format_time_point
+from portal.plans.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
 from portal.pps.diff import diff
 from portal.pps.errors import PpsError
 from portal.pps.model import CarePlan
 from portal.store.errors import StoreError
-from portal.versions import ChainVersion, MissingVersion, VersionChain, VersionInput, build_chain, latest_entry
-from portal.viewer import Viewing
-from portal.web import people
+from portal.web import extensions, people
 from portal.web import plan as plan_pages
 from portal.web.errors import NotShared
+from portal.web.lastseen import COOKIE, MAX_AGE_SECONDS, LastSeen
+from portal.web.viewing import Viewing
 
 __all__ = ["bp", "init_app"]
 
@@ -313,7 +312,7 @@ def compare() -> ResponseReturnValue:
 
 
 def _last_seen() -> LastSeen:
-    tracker: LastSeen = current_app.extensions["portal.lastseen"]
+    tracker: LastSeen = current_app.extensions["portal.web.lastseen"]
     return tracker
 
 
@@ -372,7 +371,7 @@ def _set_cookie(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["portal.lastseen"] = LastSeen(app.config["SECRET_KEY"])
+    app.extensions["portal.web.lastseen"] = LastSeen(app.config["SECRET_KEY"])
     app.register_blueprint(bp)
     before_render_template.connect(_overview_hook, app)
     app.after_request(_set_cookie)

@@ -1,7 +1,7 @@
-"""The people around a plan (web step of the data path, on top of `portal.viewer`): the chooser of a person
+"""The people around a plan (web step of the data path, on top of `portal.web.viewing`): the chooser of a person
 who may see several patients, the coordinator's list of patients and the start and end of a preview, the
 banner that says whose plan this is and in which role, the patient's "who looked at my plan" page, and the
-hook that records every view of care-plan content in the access log (`portal.audit`).
+hook that records every view of care-plan content in the access log (`portal.access.trail`).
 
 Routes: `GET /choose` and `POST /choose`, `POST /preview`, `POST /preview/end`, `GET /access-log`.
 A patient a person may not see answers 404, exactly like one that does not exist.
@@ -19,15 +19,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from portal import extensions, viewer
 from portal.access import Grant
-from portal.audit import AccessRecord, AuditTrail, Outcome
+from portal.access.records import AccessRecord, Outcome
+from portal.access.trail import AuditTrail
+from portal.access.visibility import Viewer, visible
 from portal.plain.views.common import PARIS
 from portal.plain.views.glossary import name_matches
 from portal.settings import Settings
 from portal.store import StoreError, pdsm
 from portal.store.resources import AccessEntry
-from portal.visibility import Viewer, visible
+from portal.web import extensions
+from portal.web import viewing as viewer
 
 __all__ = ["bp", "init_app", "landing", "note_document"]
 
@@ -232,7 +234,7 @@ def _record(response: Response) -> Response:
     found = g.get("viewing")
     if request.endpoint not in RECORDED or not isinstance(found, viewer.Viewing):
         return response
-    trail: AuditTrail = current_app.extensions["portal.audit"]
+    trail: AuditTrail = current_app.extensions["portal.access.trail"]
     view_args = request.view_args or {}
     document = g.get("access_document") or view_args.get("doc_id") or view_args.get("version_id")
     if isinstance(document, str) and not FHIR_ID.fullmatch(document):
@@ -257,7 +259,7 @@ def _record(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     settings: Settings = app.extensions["portal.settings"]
-    app.extensions["portal.audit"] = AuditTrail(
+    app.extensions["portal.access.trail"] = AuditTrail(
         app.extensions["portal.store"],
         settings.secret_key,
         queue_size=settings.audit_queue_size,

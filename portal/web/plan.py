@@ -1,7 +1,7 @@
 """The plan pages of the signed-in patient: overview, treatments, calendar, care team, support, illness, glossary.
 
 Web step of the data path: the signed-in person → their Patient (portal.access) → the current visible PPS
-version (portal.careplans) → a view model (portal.plain.views) → a template. Every page works without
+version (portal.plans.loader) → a view model (portal.plain.views) → a template. Every page works without
 JavaScript; htmx only turns glossary links into a popover (`GET /glossary/<id>` with `HX-Request`).
 """
 
@@ -22,9 +22,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
-from portal import access, extensions, viewer
+from portal import access
 from portal.auth.views import current_user, signed_in
-from portal.careplans import LoadedPlan
 from portal.plain.views import (
     Linker,
     calendar_view,
@@ -37,13 +36,15 @@ from portal.plain.views import (
 )
 from portal.plain.views.common import PARIS, Lang
 from portal.plain.views.glossary import find_item
+from portal.plans.loader import LoadedPlan
+from portal.plans.versions import latest_entry
 from portal.pps.errors import PpsError
 from portal.store import StoreError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
-from portal.versions import latest_entry
-from portal.viewer import Viewing
-from portal.web import people, rendered
+from portal.web import extensions, people, rendered
+from portal.web import viewing as viewer
 from portal.web.errors import NotShared
+from portal.web.viewing import Viewing
 
 bp = Blueprint("plan", __name__)
 log = logging.getLogger("portal.web")
@@ -70,7 +71,7 @@ class PlanContext:
     patient: PatientRecord
     documents: tuple[DocumentEntry, ...]
     loaded: LoadedPlan | None
-    #: Who is viewing, in which capacity (portal.viewer); None only for callers outside a request.
+    #: Who is viewing, in which capacity (portal.web.viewing); None only for callers outside a request.
     viewing: Viewing | None = None
 
 
@@ -124,7 +125,7 @@ def warm_up(_app: Flask, **_extra: Any) -> None:
 
 
 def plan_context() -> PlanContext | ResponseReturnValue:
-    """The plan the signed-in person is viewing (portal.viewer: their own, a patient they help or represent, a
+    """The plan the signed-in person is viewing (portal.web.viewing: their own, a patient they help or represent, a
     coordinator's preview), or the page to show instead (start page, nobody linked, chooser)."""
     if current_user() is None:
         return redirect("/")

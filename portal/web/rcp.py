@@ -15,7 +15,6 @@ from flask import Blueprint, Flask, Response, redirect, render_template
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
-from portal import extensions
 from portal.exports import files
 from portal.exports.rcp_print import rcp_pdf
 from portal.plain.views import Linker
@@ -24,7 +23,7 @@ from portal.pps.errors import PpsError
 from portal.pps.rcp_model import RcpReport
 from portal.pps.rcp_reader import read_rcp
 from portal.store.resources import DocumentEntry
-from portal.web import documents, people, plan
+from portal.web import documents, extensions, people, plan
 from portal.web.voice import current_voice
 
 __all__ = ["bp", "init_app"]

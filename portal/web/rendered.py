@@ -37,11 +37,11 @@ from cachetools import TLRUCache
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 
-from portal import extensions
 from portal.plain.views.common import PARIS
 from portal.store import scope
-from portal.viewer import CHOSEN
+from portal.web import extensions
 from portal.web.security import nonce
+from portal.web.viewing import CHOSEN
 
 __all__ = ["RenderedPages", "from_memory", "init_app", "keep"]
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from flask import Flask, g
 
-from portal import extensions, viewer
 from portal.access import link_in_force
 from portal.plain.views.common import PARIS
 from portal.plain.voice import Voice, voice_for
 from portal.store import StoreError, pdsm
+from portal.web import extensions
+from portal.web import viewing as viewer
 
 __all__ = ["EndedLink", "current_voice", "init_app"]
 
@@ -26,7 +27,7 @@ log = logging.getLogger("portal.web")
 
 
 def current_voice() -> Voice:
-    """The voice for this request's viewing, if a plan is open (set by portal.viewer); the patient's otherwise."""
+    """The voice for this request's viewing, if a plan is open (set by portal.web.viewing); the patient's otherwise."""
     found = g.get("viewing")
     if not isinstance(found, viewer.Viewing):
         return Voice()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.conformance import Schematrons
+from portal.pps.conformance import Schematrons
 
 REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "ci-sis"
 ABSENT = "../shared/reference/ci-sis/schematrons is absent: the official conformance rules are not run"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portal.conformance import CONTENT_MODELS, MODEL_SCHEMAS, find_reference
+from portal.pps.conformance import CONTENT_MODELS, MODEL_SCHEMAS, find_reference
 
 
 def test_the_official_schematrons_value_sets_and_examples_are_there(reference: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.conformance import CONTENT_MODELS, MODEL_SCHEMAS, FailedAssert, Schematrons
+from portal.pps.conformance import CONTENT_MODELS, MODEL_SCHEMAS, FailedAssert, Schematrons
 from synthetic import GeneratedDocument, build_documents
 
 from .conftest import REFERENCE

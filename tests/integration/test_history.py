@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from portal.lastseen import COOKIE, LastSeen
+from portal.web.lastseen import COOKIE, LastSeen
 from tests.conftest import Running
 from tests.integration.signin import sign_in
 from tests.pages import check_page, csp_nonce

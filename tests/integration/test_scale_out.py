@@ -40,7 +40,7 @@ class Instance:
     store_gets: list[RoundTrip]
 
     def flush_access_log(self) -> None:
-        assert self.app.extensions["portal.audit"].flush(timeout=30)
+        assert self.app.extensions["portal.access.trail"].flush(timeout=30)
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,7 @@ def _stop_leftover_access_logs() -> Iterator[None]:
     """Each test's apps record accesses from a background queue; stop them when the test ends, so that they
     never post into the next test's fake store (whose call counts would then be wrong)."""
     yield
-    from portal import audit
+    from portal.access import trail as audit
 
     audit.discard_all()
 
@@ -194,7 +194,7 @@ class BackgroundWork:
 def background(monkeypatch: pytest.MonkeyPatch) -> Iterator[BackgroundWork]:
     """Every store call started in the portal's thread pools is noted, and ended before the test is: none is left
     to reach the next test's fake store (whose call counts would then be wrong)."""
-    from portal import access
+    from portal.access import grants as access
     from portal.web import plan
 
     work = BackgroundWork()

@@ -6,9 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from portal import access
+from portal.access.visibility import SHOWN_STATUSES, Viewer, may_see, visible, visible_related
 from portal.store.resources import DocumentEntry
-from portal.visibility import SHOWN_STATUSES, Viewer, may_see, visible, visible_related
 
 PATIENT_LABEL = "INVISIBLE_PATIENT"
 REPRESENTATIVES_LABEL = "INVISIBLE_REPRESENTANTS_LEGAUX"
@@ -107,11 +106,6 @@ def test_visible_keeps_order_and_drops_hidden_ones() -> None:
         entry("v1", status="superseded"),
     ]
     assert [e.id for e in visible(Viewer.PATIENT, documents)] == ["v2", "v1"]
-
-
-def test_access_visible_to_patient_follows_the_same_rule() -> None:
-    documents = [entry("a"), entry("b", labels=(PATIENT_LABEL,)), entry("c", labels=(REPRESENTATIVES_LABEL,))]
-    assert access.visible_to_patient(documents) == visible(Viewer.PATIENT, documents)
 
 
 def test_a_related_report_follows_its_own_labels() -> None:

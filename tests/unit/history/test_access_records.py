@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.audit import AccessRecord, Actor, Pseudonyms, log_line, to_audit_event
+from portal.access.records import AccessRecord, Actor, Pseudonyms, log_line, to_audit_event
 from tests.unit.conftest import FakeProvider, base_env
 from tests.unit.history.store import serve_versions
 from tests.unit.web.plans import signed_in
@@ -41,7 +41,7 @@ def app() -> Flask:
 @pytest.fixture
 def trail(app: Flask) -> Recorder:
     recorder = Recorder()
-    app.extensions["portal.audit"] = recorder
+    app.extensions["portal.access.trail"] = recorder
     return recorder
 
 

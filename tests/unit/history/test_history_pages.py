@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.lastseen import COOKIE
+from portal.web.lastseen import COOKIE
 from tests.unit.conftest import FakeProvider, base_env
 from tests.unit.history.store import serve_versions
 from tests.unit.web.plans import open_page, signed_in, text

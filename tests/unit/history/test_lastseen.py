@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.lastseen import LastSeen
+from portal.web.lastseen import LastSeen
 
 SECRET = "unit-test-secret-key-0123456789-abcdef"
 

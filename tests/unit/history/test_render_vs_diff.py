@@ -3,7 +3,7 @@
 For documents of the synthetic set and the official CI-SIS example, every field of the model is a mutation site
 (`mutations.sites`: dates, codes, texts, telecoms, people, organisations, addresses, identifiers, flags). A fixed,
 seeded choice of sites covers every field of the model (up to `PER_FIELD` sites each, from different documents).
-For each: render the plan pages of both versions with the real templates (`portal.preview.render_plan`), take
+For each: render the plan pages of both versions with the real templates (`portal.cli.preview.render_plan`), take
 their visible text without the version's own metadata, and require that the diff reports a change, told in French
 and in English, exactly when the pages differ — in both directions.
 """
@@ -21,12 +21,12 @@ from functools import cache
 import lxml.html
 import pytest
 
+from portal.cli.preview import render_plan
 from portal.plain.changes import catalogue, change_sentences
 from portal.plain.views import contacts_view
 from portal.pps.diff import diff
 from portal.pps.model import CarePlan, Code, PersonName, RelatedPerson
 from portal.pps.reader import read_pps
-from portal.preview import render_plan
 from synthetic.cases import CASES
 from synthetic.documents import DEFAULT_REFERENCE_DATE, pps_document
 from tests.unit.history.mutations import FieldKind, Site, mutate, sites

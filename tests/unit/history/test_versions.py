@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
+from portal.plans.versions import ChainProblem, ChainVersion, MissingVersion, VersionInput, build_chain, latest_entry
 from portal.pps.model import DocumentMetadata, Identifier
 from portal.store.resources import Attachment, DocumentEntry, RelatesTo
 from portal.store.resources import Identifier as StoreIdentifier
-from portal.versions import ChainProblem, ChainVersion, MissingVersion, VersionInput, build_chain, latest_entry
 
 SET = Identifier("1.2.250.1.999.42")
 
@@ -107,7 +107,7 @@ def test_two_current_versions_the_newest_wins_and_it_is_logged_without_health_da
         VersionInput(entry("v1", "current", 0), header("v1", 1)),
         VersionInput(entry("v2", "current", 30, replaces="v1"), header("v2", 2, "v1")),
     ]
-    with caplog.at_level(logging.WARNING, logger="portal.versions"):
+    with caplog.at_level(logging.WARNING, logger="portal.plans.versions"):
         chain = build_chain(inputs)
     assert ids(chain.entries) == ["v2", "v1"]
     assert ChainProblem.TWO_CURRENT in chain.problems

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
+from portal.ops.settings_doc import render
 from portal.settings import PREFIX, Settings
-from portal.settings_doc import render
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "configuration.md"
@@ -14,7 +14,8 @@ DOC = ROOT / "docs" / "configuration.md"
 
 def test_the_configuration_reference_is_up_to_date() -> None:
     assert DOC.read_text(encoding="utf-8") == render(), (
-        "docs/configuration.md is out of date: run `.venv/bin/python -m portal.settings_doc > docs/configuration.md`"
+        "docs/configuration.md is out of date: "
+        "run `.venv/bin/python -m portal.ops.settings_doc > docs/configuration.md`"
     )
 
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from portal.ops.settings_doc import IMAGE_VARIABLES
 from portal.settings import PREFIX, Settings
-from portal.settings_doc import IMAGE_VARIABLES
 
 K8S = Path(__file__).resolve().parents[3] / "deploy" / "k8s"
 SETTINGS = {PREFIX + f.name.upper(): f for f in fields(Settings)}

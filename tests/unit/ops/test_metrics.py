@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client import REGISTRY
 
-from portal import create_app, metrics
+from portal import create_app
+from portal.ops import metrics
 from portal.store import FhirClient
 from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in
 

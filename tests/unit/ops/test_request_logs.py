@@ -13,7 +13,7 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import logs
+from portal.ops import logs
 from tests.unit.conftest import STORE, FakeProvider
 
 

@@ -11,6 +11,7 @@ import pytest
 import responses
 
 from portal import access
+from portal.access.visibility import Viewer
 from portal.pps.model import (
     CarePlan,
     DocumentMetadata,
@@ -27,7 +28,6 @@ from portal.store.resources import (
     PatientRecord,
     related_person_from_fhir,
 )
-from portal.visibility import Viewer
 
 STORE = "https://store.test/fhir"
 SYSTEM = "urn:pps-portal:test:sub"

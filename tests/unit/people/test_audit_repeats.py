@@ -10,7 +10,8 @@ from typing import Any
 
 import responses
 
-from portal.audit import VIEWS_DETAIL, AccessRecord, Actor, AuditTrail
+from portal.access.records import VIEWS_DETAIL, AccessRecord, Actor
+from portal.access.trail import AuditTrail
 from portal.store import FhirClient, pdsm
 
 WHEN = dt.datetime(2026, 9, 1, 10, 30, tzinfo=dt.UTC)

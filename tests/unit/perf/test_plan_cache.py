@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from portal.careplans import PlanLoader, deep_size
+from portal.plans.loader import PlanLoader, deep_size
 from portal.pps import read_pps
 from portal.store import FhirClient
 from portal.store.resources import document_from_fhir, patient_from_fhir
@@ -38,7 +38,7 @@ def fetched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(document.id)
         return SimpleNamespace(data=data)
 
-    monkeypatch.setattr("portal.careplans.pdsm.fetch_binary", fetch_binary)
+    monkeypatch.setattr("portal.plans.loader.pdsm.fetch_binary", fetch_binary)
     return calls
 
 

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from portal import conformance
 from portal.cli import portal
+from portal.pps import conformance
 from synthetic import build_documents
 
 from .documents import EXTERNAL, FRCP, pps, reference_file

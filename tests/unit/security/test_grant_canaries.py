@@ -31,7 +31,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from portal import create_app
-from portal.careplans import LoadedPlan, PlanLoader
+from portal.plans.loader import LoadedPlan, PlanLoader
 from portal.pps.hl7time import HL7Time
 from portal.pps.model import CarePlan, ItemKind, ItemStatus
 from portal.store.resources import DocumentEntry, PatientRecord

@@ -17,9 +17,10 @@ import responses
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import create_app, redis_link
+from portal import create_app
 from portal.auth import session as session_module
 from portal.auth.session import MemorySessionStore, ServerSessionInterface
+from portal.ops import redis_link
 from portal.store.breaker import CircuitBreaker, State
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in

@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from portal import create_app
-from portal.audit import AuditTrail
-from portal.lastseen import COOKIE as LAST_SEEN_COOKIE
+from portal.access.trail import AuditTrail
 from portal.store import FhirClient, scope
 from portal.store.cache import ResponseCache
 from portal.web import rendered
+from portal.web.lastseen import COOKIE as LAST_SEEN_COOKIE
 from portal.web.rendered import RenderedPage, RenderedPages
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
@@ -79,7 +79,7 @@ def test_a_page_from_memory_is_logged_and_remembered_like_a_fresh_one(
 ) -> None:
     app = portal(mock)
     client = browser(app, provider, CAMILLE)
-    trail: AuditTrail = app.extensions["portal.audit"]
+    trail: AuditTrail = app.extensions["portal.access.trail"]
     fresh = client.get("/", base_url=PUBLIC)
     recorded, asked = trail.counters.recorded, store_calls(mock)
 

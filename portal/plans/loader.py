@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
+from portal.plans.versions import latest_entry
 from portal.pps import read_pps
 from portal.pps.model import CarePlan
 from portal.store import FhirClient, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
-from portal.versions import latest_entry
 
 #: The default bound of the parsed plans kept per process (`PORTAL_PLAN_CACHE_BYTES`).
 PLAN_CACHE_BYTES = 16 * 1024**2

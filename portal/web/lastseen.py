@@ -24,7 +24,7 @@ __all__ = ["COOKIE", "MAX_AGE_SECONDS", "MAX_ENTRIES", "LastSeen", "Records"]
 COOKIE = "portal-seen"
 MAX_ENTRIES = 16
 MAX_AGE_SECONDS = 400 * 24 * 3600  # the longest lifetime browsers honour
-_SALT = "portal.lastseen"
+_SALT = "portal.web.lastseen"
 
 Records = tuple[tuple[str, str], ...]
 """(person-and-patient key, version token) pairs, most recent first."""
@@ -34,7 +34,7 @@ class LastSeen:
     """Reads and writes the last-seen cookie's value with one secret (the app's SECRET_KEY)."""
 
     def __init__(self, secret: str, *, max_entries: int = MAX_ENTRIES) -> None:
-        self._hash_key = hashlib.sha256(b"portal.lastseen.hash\x00" + secret.encode()).digest()
+        self._hash_key = hashlib.sha256(b"portal.web.lastseen.hash\x00" + secret.encode()).digest()
         self._serializer = URLSafeSerializer(secret, salt=_SALT)
         self.max_entries = max_entries
 

@@ -37,7 +37,7 @@ __all__ = [
     "latest_entry",
 ]
 
-log = logging.getLogger("portal.versions")
+log = logging.getLogger("portal.plans.versions")
 
 
 class ChainProblem(StrEnum):

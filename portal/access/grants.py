@@ -23,16 +23,15 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from portal import visibility
+from portal.access import visibility
+from portal.access.visibility import Viewer
 from portal.pps.model import CarePlan
 from portal.pps.projection import project
 from portal.store import FhirClient, StoreError, StoreUnavailable, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord, RelatedPersonLink
-from portal.visibility import Viewer
 
 log = logging.getLogger("portal.access")
 
@@ -86,11 +85,6 @@ class PatientView:
 def own_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRecord | None:
     """The Patient the store links to this sign-in, or None when no care plan is linked yet."""
     return pdsm.find_patient(client, subject_system, sub)
-
-
-def visible_to_patient(entries: Iterable[DocumentEntry]) -> tuple[DocumentEntry, ...]:
-    """Drop what the patient must never see: documents hidden from them and documents entered in error."""
-    return visibility.visible(Viewer.PATIENT, entries)
 
 
 def patient_view(client: FhirClient, patient: PatientRecord, viewer: Viewer = Viewer.PATIENT) -> PatientView:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from flask import current_app
 
 if TYPE_CHECKING:
-    from portal.careplans import PlanLoader
+    from portal.plans.loader import PlanLoader
     from portal.settings import Settings
     from portal.store import FhirClient
 

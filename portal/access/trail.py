@@ -1,36 +1,13 @@
-"""The access log: every view of care-plan content or of a document, by anyone, is recorded twice — as a FHIR
-AuditEvent in the store (the patient reads it back on their access page) and as one JSON log line whose ids are
-keyed hashes (never a name, an INS or a raw id). Side branch of the data path: web → audit → store.
+"""The access trail: the log line of each record at once, its AuditEvent through a bounded queue to the store.
 
-The log line is written at once, so the record exists even when the store does not answer. The AuditEvent is
-queued and POSTed by one background thread per process: a page never waits for it. When several are waiting
-(a busy process), they go together in one FHIR batch Bundle, so the store gets one request for many views; a
-store that refuses batches gets them one by one from then on. The same view again (same person, patient, page,
-document, version and outcome) within `coalesce_seconds` writes its log line but no AuditEvent of its own: a
-reload is not a new look for the patient's access page, and a reloading browser cannot flood the store. No view
-is lost from the store's trace, though: the repeats of a window share one more AuditEvent, which records how many
-views it stands for (page entity detail `views`) and their first and last time (`period`). It is written when
-the window has closed, at the next view the process records or at exit (`close`); the patient's access page
-leaves it out (`portal.store.pdsm.access_entries`).
-
-A failed write is retried from the bounded queue with a growing pause, up to `max_attempts`; when the queue is
-full or the attempts are spent, the record is counted and an error line says so (with the record's pseudonymous
-key) — never silently.
-
-Time comes from `clock` (monotonic seconds: the pauses between attempts and the coalescing window), and the
-background thread can be left out (`background=False`): then whoever owns the trail sends the queue with
-`drain()`, in its own thread, when it chooses. Tests do that with a clock of their own, so that nothing they
-check depends on how fast the machine is; `stop()` ends the background thread for good.
+The same view again within `coalesce_seconds` shares one summary AuditEvent that counts the repeats and gives
+their first and last time. Failed writes are retried with a growing pause, then counted and logged, never lost
+silently. Time comes from `clock`; with `background=False` the owner sends the queue itself with `drain()`.
 """
 
 from __future__ import annotations
 
 import atexit
-import base64
-import datetime as dt
-import hashlib
-import hmac
-import json
 import logging
 import os
 import threading
@@ -39,180 +16,14 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from portal.access.records import AccessRecord, Pseudonyms, log_line, repeats_event, to_audit_event
 from portal.store import FhirClient, StoreError, StoreRejected, StoreUnavailable, pdsm
-from portal.store.resources import AUDIT_ENTITY_TYPE_SYSTEM
 
-__all__ = ["AccessRecord", "Actor", "AuditTrail", "Pseudonyms", "to_audit_event"]
+__all__ = ["AuditTrail", "Counters", "discard_all"]
 
-log = logging.getLogger("portal.audit")
-
-Outcome = Literal["success", "refused", "failed"]
-#: AuditEvent.outcome: 0 success, 4 minor failure (refused: answered 404), 8 serious failure (error page).
-FHIR_OUTCOME: dict[Outcome, str] = {"success": "0", "refused": "4", "failed": "8"}
-DCM = "http://dicom.nema.org/resources/ontology/DCM"
-OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role"
-SOURCE_TYPE = "http://terminology.hl7.org/CodeSystem/security-source-type"
-RESTFUL = "http://hl7.org/fhir/restful-interaction"
-#: The page entity's detail that says how many views an AuditEvent stands for (the repeats of one view).
-VIEWS_DETAIL = pdsm.REPEATS_DETAIL
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who looked: their kind (patient, caregiver, representative, coordinator), the identifier they signed
-    in with (system and value: the provider's sub, or the RPPS number), their name when known, and the store
-    resource that stands for them (Patient/…, RelatedPerson/…), when there is one."""
-
-    kind: str
-    system: str
-    value: str
-    name: str | None = None
-    reference: str | None = None
-
-
-@dataclass(frozen=True)
-class AccessRecord:
-    """One view: who, on behalf of whom (the patient, for a caregiver or a representative), which patient,
-    which page, document and version, when, and how it ended."""
-
-    actor: Actor
-    patient_id: str
-    page: str
-    outcome: Outcome
-    at: dt.datetime
-    on_behalf_of: str | None = None
-    #: The document shown, or for a refused view the id that was asked for.
-    document: str | None = None
-    version: str | None = None
-    #: On the compare page: the other version shown beside `document`.
-    compared_with: str | None = None
-
-    def view(self) -> tuple[object, ...]:
-        """What makes two records the same view, whenever they happened (the coalescing key)."""
-        return (
-            self.actor,
-            self.patient_id,
-            self.page,
-            self.outcome,
-            self.on_behalf_of,
-            self.document,
-            self.version,
-            self.compared_with,
-        )
-
-
-class Pseudonyms:
-    """Keyed hashes (HMAC-SHA-256 under a key derived from the app secret): the same id always gives the
-    same pseudonym, so log lines can be followed, but nobody without the secret can tell whose they are."""
-
-    def __init__(self, secret: str) -> None:
-        self._key = hashlib.sha256(b"portal.audit.pseudonym\x00" + secret.encode()).digest()
-
-    def __call__(self, value: str | None) -> str | None:
-        if value is None:
-            return None
-        mac = hmac.new(self._key, value.encode(), hashlib.sha256).digest()
-        return base64.b32encode(mac[:10]).decode("ascii").lower()
-
-
-def log_line(record: AccessRecord, pseudonym: Pseudonyms) -> str:
-    """The JSON log line of a record: kinds, page, version and outcome in clear; every id hashed; no name."""
-    return json.dumps(
-        {
-            "event": "access",
-            "at": record.at.astimezone(dt.UTC).isoformat(timespec="seconds"),
-            "actor_kind": record.actor.kind,
-            "actor": pseudonym(f"{record.actor.system}|{record.actor.value}"),
-            "on_behalf_of": pseudonym(record.on_behalf_of),
-            "patient": pseudonym(f"Patient/{record.patient_id}"),
-            "page": record.page,
-            "document": pseudonym(record.document and f"DocumentReference/{record.document}"),
-            "version": record.version,
-            "compared_with": pseudonym(record.compared_with and f"DocumentReference/{record.compared_with}"),
-            "outcome": record.outcome,
-        },
-        separators=(",", ":"),
-        ensure_ascii=True,
-    )
-
-
-def to_audit_event(record: AccessRecord, observer: str) -> dict[str, Any]:
-    """The FHIR R4 AuditEvent of a record (read of a patient record, by a person, through the portal)."""
-    who: dict[str, Any] = {"identifier": {"system": record.actor.system, "value": record.actor.value}}
-    if record.actor.reference:
-        who["reference"] = record.actor.reference
-    if record.actor.name:
-        who["display"] = record.actor.name
-    page: dict[str, Any] = {
-        "type": {"system": AUDIT_ENTITY_TYPE_SYSTEM, "code": "2", "display": "System Object"},
-        "role": {"system": OBJECT_ROLE, "code": "4", "display": "Domain Resource"},
-        "name": record.page,
-    }
-    details: list[dict[str, str]] = []
-    if record.document and record.outcome == "success":
-        page["what"] = {"reference": f"DocumentReference/{record.document}"}
-    elif record.document:
-        # A refused view keeps the id asked for as text, not as a reference: it may be another patient's.
-        details.append({"type": "requested-id", "valueString": record.document})
-    if record.version:
-        details.append({"type": "version", "valueString": record.version})
-    if details:
-        page["detail"] = details
-    entities: list[dict[str, Any]] = [
-        {
-            "what": {"reference": f"Patient/{record.patient_id}"},
-            "type": {"system": AUDIT_ENTITY_TYPE_SYSTEM, "code": "1", "display": "Person"},
-            "role": {"system": OBJECT_ROLE, "code": "1", "display": "Patient"},
-        },
-        page,
-    ]
-    if record.compared_with and record.outcome == "success":
-        entities.append(
-            {
-                "what": {"reference": f"DocumentReference/{record.compared_with}"},
-                "type": {"system": AUDIT_ENTITY_TYPE_SYSTEM, "code": "2", "display": "System Object"},
-                "role": {"system": OBJECT_ROLE, "code": "4", "display": "Domain Resource"},
-                "name": "compared-with",
-            }
-        )
-    agent: dict[str, Any] = {
-        "role": [{"coding": [{"system": pdsm.ROLE_SYSTEM_AUDIT, "code": record.actor.kind}]}],
-        "who": who,
-        "requestor": True,
-    }
-    event: dict[str, Any] = {
-        "resourceType": "AuditEvent",
-        "type": {"system": DCM, "code": "110110", "display": "Patient Record"},
-        "subtype": [{"system": RESTFUL, "code": "read", "display": "read"}],
-        "action": "R",
-        "recorded": record.at.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "outcome": FHIR_OUTCOME[record.outcome],
-        "agent": [agent],
-        "source": {
-            "observer": {"display": observer},
-            "type": [{"system": SOURCE_TYPE, "code": "4", "display": "Application Server"}],
-        },
-        "entity": entities,
-    }
-    if record.on_behalf_of:
-        # R4 has no onBehalfOf: the patient the person acts for is a second, non-requesting agent.
-        event["agent"].append({"who": {"reference": record.on_behalf_of}, "requestor": False})
-    return event
-
-
-def repeats_event(first: AccessRecord, last: AccessRecord, views: int, observer: str) -> dict[str, Any]:
-    """The AuditEvent of `views` repeats of one view, from `first` to `last` (the same view within the window of
-    an AuditEvent already written): when, how many, and otherwise what that view's own event says."""
-    event = to_audit_event(last, observer)
-    event["period"] = {
-        "start": first.at.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "end": event["recorded"],
-    }
-    page = event["entity"][1]
-    page["detail"] = [*page.get("detail", []), {"type": VIEWS_DETAIL, "valueString": str(views)}]
-    return event
+log = logging.getLogger("portal.access.trail")
 
 
 #: How many recent views each process remembers, to coalesce repeats (the oldest are forgotten first).

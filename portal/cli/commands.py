@@ -130,7 +130,7 @@ def _official_rules(data: bytes, model: DocumentModel, folder: str, max_bytes: i
     import tempfile
     from pathlib import Path
 
-    from portal.conformance import CONTENT_MODELS, MODEL_SCHEMAS, SchematronError, Schematrons
+    from portal.pps.conformance import CONTENT_MODELS, MODEL_SCHEMAS, SchematronError, Schematrons
 
     schemas = (MODEL_SCHEMAS[model.value], CONTENT_MODELS)
     try:
@@ -170,7 +170,7 @@ def check(file: str, max_bytes: int) -> None:
 @_MAX_BYTES
 def preview(file: str, lang: str, output: str | None, today: datetime | None, max_bytes: int) -> None:
     """Render the patient's pages for FILE as one self-contained HTML document; exit 1 if it is refused."""
-    from portal.preview import render_preview
+    from portal.cli.preview import render_preview
 
     data = _read_bytes(file, max_bytes)
     try:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template
 from flask_babel import Babel
 from jinja2 import StrictUndefined
 
+from portal import ROOT
 from portal.plain.views import (
     Linker,
     calendar_view,
@@ -34,8 +34,7 @@ from portal.pps.model import CarePlan
 
 __all__ = ["preview_app", "render_plan", "render_preview"]
 
-ROOT = Path(__file__).resolve().parent.parent
-CSS = Path(__file__).parent / "static" / "css" / "portal.css"
+CSS = ROOT / "portal" / "static" / "css" / "portal.css"
 
 #: Pages in the order of the site's contents list: (key, template of the page's body).
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -61,7 +60,7 @@ class Section:
 
 def preview_app() -> Flask:
     """A bare app with the portal's templates and translations: enough to render pages, nothing to serve."""
-    app = Flask("portal.preview", template_folder=str(ROOT / "templates"), static_folder=None)
+    app = Flask("portal.cli.preview", template_folder=str(ROOT / "templates"), static_folder=None)
     app.jinja_env.undefined = StrictUndefined
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"

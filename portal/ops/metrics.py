@@ -28,7 +28,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from portal import logs
+from portal.ops import logs
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

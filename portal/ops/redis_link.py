@@ -27,6 +27,7 @@ from redis.client import Pipeline
 from redis.retry import Retry
 from redis.sentinel import Sentinel
 
+from portal.settings import parse_sentinels
 from portal.store.breaker import CircuitBreaker, CircuitOpen
 
 log = logging.getLogger("portal.redis")
@@ -139,17 +140,6 @@ def url_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> GuardedRedis:
     )
     assert isinstance(client, GuardedRedis)
     return _guarded(client)
-
-
-def parse_sentinels(values: Sequence[str]) -> list[tuple[str, int]]:
-    """`host:port` words → (host, port) pairs; ValueError naming what is wrong."""
-    pairs = []
-    for value in values:
-        host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError("host:port pairs separated by spaces, such as 10.0.0.1:26379 10.0.0.2:26379")
-        pairs.append((host.strip("[]"), int(port)))
-    return pairs
 
 
 def sentinel_client(

@@ -21,12 +21,13 @@ from typing import Any
 from flask import g, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 
-from portal import access, extensions
+from portal import access
 from portal.access import Grant
-from portal.audit import Actor
+from portal.access.records import Actor
+from portal.access.visibility import Viewer
 from portal.auth.views import current_user
 from portal.store.pdsm import RPPS_SYSTEM
-from portal.visibility import Viewer
+from portal.web import extensions
 
 __all__ = ["Detour", "Person", "Viewing", "choose", "current", "forget", "grants", "require", "signed_in"]
 

@@ -1,0 +1,1 @@
+"""Operations around the data path: request logs, metrics, the shared Redis link, the configuration reference."""
