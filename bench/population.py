@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 
 from portal.auth.session import SessionStore
-from portal.web.plan import PATIENT_HINT
+from portal.web.viewing import PATIENT_HINT
 from synthetic import build_bundle
 
 SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from portal.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Flask, Response
 
 # Flask and the web stack are imported inside create_app, not here: `import portal.pps` (the reader, the
 # model, the CLI) must not pull in the web framework.
@@ -51,6 +51,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     _setup_store(app, settings)
     _setup_web(app, settings)
     _setup_operations(app, settings)
+    _setup_requests(app)
     return app
 
 
@@ -164,48 +165,77 @@ def _setup_store(app: Flask, settings: Settings) -> None:
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:
+    from portal.access.trail import AuditTrail
     from portal.web import (
+        access_log,
         assets,
+        budget,
         calendar_add,
+        choose,
         display,
         documents,
         errors,
+        extensions,
         health,
         history,
         i18n,
         info,
+        lastseen,
         limits,
         pages,
-        people,
         plan,
         rcp,
         rendered,
         security,
+        viewing,
         voice,
     )
 
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
+    app.extensions["portal.pool"] = extensions.make_pool()
+    app.extensions["portal.access.trail"] = AuditTrail(
+        app.extensions["portal.store"],
+        settings.secret_key,
+        queue_size=settings.audit_queue_size,
+        timeout=settings.audit_timeout,
+        coalesce_seconds=settings.audit_coalesce_seconds,
+    )
     i18n.init_app(app, str(ROOT / "translations"))
-    health.init_app(app)
-    app.register_blueprint(pages.bp)
-    plan.init_app(app)
-    rendered.init_app(app)  # plan pages kept per session while their store answers are fresh
-    history.init_app(app)
-    people.init_app(app)  # chooser, coordinator preview, banner, access log
-    info.init_app(app)
-    display.init_app(app)  # theme and text size, kept in a cookie
-    calendar_add.init_app(app)  # one step of the plan to one's own calendar, with a reminder
-    rcp.init_app(app)  # RCP reports in plain words and as PDF
-    voice.init_app(app)  # the patient's plan in the second person, anyone else's in the third
-    documents.init_app(app)  # before security: it narrows the CSP of a document shown inline
-    errors.init_app(app)
-    from portal.web import budget
-
-    budget.init_app(app)  # every request shares one store deadline; says when a page shows a last good copy
-    limits.init_app(app)
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
     security.init_app(app, form_targets=issuers)
+    for part in (health, pages, plan, history, documents, choose, access_log, calendar_add, rcp, info, display):
+        part.init_app(app)  # the routes
+    for part in (viewing, rendered, lastseen, voice, budget, errors):
+        part.init_app(app)  # what pages share: who is viewing, kept pages, marks, wording, notices, error pages
+    limits.init_app(app)
     assets.init_app(app)  # static files: hashed names, compressed, from memory
+
+
+def _setup_requests(app: Flask) -> None:
+    """The steps around every request, in the order they run: one hook before, one after, one at the end."""
+    from portal.ops import logs, metrics
+    from portal.web import budget, lastseen, recording, security
+
+    @app.before_request
+    def before() -> None:
+        logs.start()  # every request is timed and has an id, even one refused next
+        metrics.start()
+        security.check_request()  # unknown hosts, other origins, missing CSRF tokens: before anything else
+        budget.open_budget()  # one store deadline for the whole request
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        recording.record(response)  # the access record of what the page showed
+        lastseen.set_cookie(response)  # "new since your last visit"
+        security.write_headers(response)  # CSP with this answer's nonce (narrower for a document shown inline)
+        metrics.observe(response)
+        logs.finish(response)  # its one log line, last
+        return response
+
+    @app.teardown_request
+    def finally_(exc: BaseException | None) -> None:
+        budget.close_budget()
+        logs.unfinished(exc)
 
 
 def _setup_operations(app: Flask, settings: Settings) -> None:
@@ -218,6 +248,5 @@ def _setup_operations(app: Flask, settings: Settings) -> None:
         # The Host header must be passed through by the proxy (X-Forwarded-Host is not trusted).
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    # Last, so that their first hooks run before every other one (each request is timed from its start).
-    logs.init_app(app)
-    metrics.init_app(app, settings)
+    logs.install(app)
+    metrics.install(app, settings)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from portal.access import visibility
@@ -35,16 +35,11 @@ from portal.store.resources import DocumentEntry, PatientRecord, RelatedPersonLi
 
 log = logging.getLogger("portal.access")
 
-HIDDEN_FROM_PATIENT = "INVISIBLE_PATIENT"
-HIDDEN_FROM_REPRESENTATIVES = "INVISIBLE_REPRESENTANTS_LEGAUX"
-
 #: The parts of the plan a RelatedPerson may be limited to (codes of the shared-parts extension).
 PLAN_PARTS = ("treatments", "calendar", "contacts", "support", "illness")
 #: Pages everybody who may see the patient sees: the overview (built from the shared parts only) and the
 #: glossary (no personal data).
 ALWAYS_SHOWN = frozenset({"overview", "glossary"})
-#: The RelatedPerson search runs beside the Patient search: a page waits for one round trip, not two.
-_LOOKUPS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal-access")
 #: RoleClass markers on RelatedPerson.relationship, strongest first.
 MARKERS = (("GUARD", Viewer.REPRESENTATIVE), ("CAREGIVER", Viewer.CAREGIVER))
 
@@ -111,12 +106,15 @@ def link_in_force(link: RelatedPersonLink, now: dt.datetime) -> bool:
     return link.active and link.period.covers(now) and link.patient_id is not None and _capacity(link) is not None
 
 
-def patient_side_grants(client: FhirClient, subject_system: str, sub: str, now: dt.datetime) -> tuple[Grant, ...]:
+def patient_side_grants(
+    client: FhirClient, subject_system: str, sub: str, now: dt.datetime, *, pool: Executor
+) -> tuple[Grant, ...]:
     """Everybody a person signed in at the patient provider may see: themself first, then the patients
-    they help or represent (each once, in the store's order)."""
+    they help or represent (each once, in the store's order). The RelatedPerson search runs on `pool` beside the
+    Patient search, so a page waits for one round trip, not two."""
     grants: list[Grant] = []
     # The context (the page's store deadline) goes with the search to the other thread.
-    related = _LOOKUPS.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
+    related = pool.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
     try:
         own = own_patient(client, subject_system, sub)
     except StoreUnavailable as exc:

@@ -85,7 +85,7 @@ class Pseudonyms:
     same pseudonym, so log lines can be followed, but nobody without the secret can tell whose they are."""
 
     def __init__(self, secret: str) -> None:
-        self._key = hashlib.sha256(b"portal.access.trail.pseudonym\x00" + secret.encode()).digest()
+        self._key = hashlib.sha256(b"portal.audit.pseudonym\x00" + secret.encode()).digest()
 
     def __call__(self, value: str | None) -> str | None:
         if value is None:

@@ -23,7 +23,7 @@ from portal.store import FhirClient, StoreError, StoreRejected, StoreUnavailable
 
 __all__ = ["AuditTrail", "Counters", "discard_all"]
 
-log = logging.getLogger("portal.access.trail")
+log = logging.getLogger("portal.audit")  # the logger operations read the access records from
 
 
 #: How many recent views each process remembers, to coalesce repeats (the oldest are forgotten first).

@@ -89,34 +89,33 @@ def request_id_from(header: str | None) -> str:
     return secrets.token_hex(16)
 
 
-def init_app(app: Flask) -> None:
-    """Time every request and log one line for it. Call it last in `create_app`: its first hook runs first."""
+def install(app: Flask) -> None:
+    """Count the store's calls of each request and quiet the libraries' own loggers. The per-request steps
+    (`start`, `finish`, `unfinished`) are called by the request hooks of `create_app`."""
     quiet_libraries()
-
-    def start() -> None:
-        g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
-        g.request_started = time.perf_counter()
-        g.store_calls = 0
-        g.store_seconds = 0.0
-
-    # First of all the request's hooks (the unknown-host guard included), so that every request is timed.
-    app.before_request_funcs.setdefault(None, []).insert(0, start)
-
-    @app.after_request
-    def finish(response: Response) -> Response:
-        response.headers[REQUEST_ID_HEADER] = _request_id()
-        _log_request(response.status_code)
-        return response
-
-    @app.teardown_request
-    def unfinished(exc: BaseException | None) -> None:
-        # An exception that escaped every handler (only when Flask propagates them) still gets its line.
-        if exc is not None and not g.get("request_logged", False):
-            _log_request(500)
-
     store: FhirClient | None = app.extensions.get("portal.store")
     if store is not None:
         store.observers.append(_count_store_call)
+
+
+def start() -> None:
+    """First thing of every request: its id, and when it started."""
+    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    g.request_started = time.perf_counter()
+    g.store_calls = 0
+    g.store_seconds = 0.0
+
+
+def finish(response: Response) -> None:
+    """Last thing of every answer: its id in a header, and its one log line."""
+    response.headers[REQUEST_ID_HEADER] = _request_id()
+    _log_request(response.status_code)
+
+
+def unfinished(exc: BaseException | None) -> None:
+    """An exception that escaped every handler (only when Flask propagates them) still gets its line."""
+    if exc is not None and not g.get("request_logged", False):
+        _log_request(500)
 
 
 def _request_id() -> str:

@@ -131,31 +131,28 @@ def _answer(start_response: StartResponse, status: str, body: bytes, headers: li
     return [body]
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    """Time every request, count the store's calls and cache lookups, and serve /metrics when a token is set."""
-
-    def start() -> None:
-        g.metrics_started = time.perf_counter()
-
-    app.before_request_funcs.setdefault(None, []).insert(0, start)
-
-    @app.after_request
-    def observe(response: Response) -> Response:
-        started = g.get("metrics_started")
-        if started is not None:
-            REQUESTS.labels(
-                route=logs.route(),
-                method=request.method,
-                status=str(response.status_code),
-            ).observe(time.perf_counter() - started)
-        return response
-
+def install(app: Flask, settings: Settings) -> None:
+    """Count the store's calls and cache lookups, and serve /metrics when a token is set. The per-request steps
+    (`start`, `observe`) are called by the request hooks of `create_app`."""
     store: FhirClient | None = app.extensions.get("portal.store")
     if store is not None:
         store.observers.append(_observe_store_call)
         store.cache_observers.append(_observe_cache_lookup)
     if settings.metrics_token:
         app.wsgi_app = MetricsEndpoint(app.wsgi_app, settings.metrics_token)  # type: ignore[method-assign]
+
+
+def start() -> None:
+    g.metrics_started = time.perf_counter()
+
+
+def observe(response: Response) -> None:
+    """The request's time, by route, method and status."""
+    started = g.get("metrics_started")
+    if started is not None:
+        REQUESTS.labels(route=logs.route(), method=request.method, status=str(response.status_code)).observe(
+            time.perf_counter() - started
+        )
 
 
 def _observe_store_call(trip: RoundTrip) -> None:

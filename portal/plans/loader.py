@@ -11,20 +11,33 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import logging
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from portal.plans.versions import latest_entry
+from portal.plans.versions import VersionChain, VersionInput, build_chain, latest_entry
 from portal.pps import read_pps
+from portal.pps.errors import PpsError
 from portal.pps.model import CarePlan
-from portal.store import FhirClient, StoreIntegrityError, pdsm
+from portal.store import FhirClient, StoreError, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 
 #: The default bound of the parsed plans kept per process (`PORTAL_PLAN_CACHE_BYTES`).
 PLAN_CACHE_BYTES = 16 * 1024**2
+
+log = logging.getLogger("portal.plans")
+
+
+@dataclass(frozen=True)
+class ReadVersions:
+    """Every version of a plan the viewer may see, chained, and those that could be read, by store id."""
+
+    chain: VersionChain
+    plans: dict[str, CarePlan]
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,22 @@ class PlanLoader:
         # Checked on every use, cached or not: the entry says whose it is, only the content can prove it.
         _check_same_patient(plan, patient)
         return LoadedPlan(entry, plan)
+
+    def versions(self, entries: Sequence[DocumentEntry], patient: PatientRecord) -> ReadVersions:
+        """Every version in `entries` read and chained; one that cannot be read is listed as not available, and
+        never hides the others."""
+        inputs: list[VersionInput] = []
+        plans: dict[str, CarePlan] = {}
+        for entry in entries:
+            try:
+                read = self.load(entry, patient).plan
+            except (StoreError, PpsError) as exc:
+                log.warning("a version could not be read (%s)", type(exc).__name__)
+                inputs.append(VersionInput(entry))
+                continue
+            plans[entry.id] = read
+            inputs.append(VersionInput(entry, read.metadata))
+        return ReadVersions(build_chain(inputs), plans)
 
     def current(self, entries: tuple[DocumentEntry, ...], patient: PatientRecord) -> LoadedPlan | None:
         """The viewer's latest version, read; None when there is none.

@@ -40,6 +40,7 @@ from portal.store.errors import (
     StoreRejected,
     StoreUnavailable,
 )
+from portal.store.resources import FHIR_ID
 from portal.store.stale import StaleAnswer, StaleCopies
 
 logger = logging.getLogger("portal.store")
@@ -62,7 +63,6 @@ FHIR_JSON = "application/fhir+json"
 USER_AGENT = "pps-portal/0.1 (FHIR R4 document consumer)"
 
 _RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
-_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _CHUNK = 64 * 1024
 # Within a page's budget, a retry is worth it only if its wait leaves the next attempt this much time.
 MIN_ATTEMPT_SECONDS = 0.25
@@ -318,7 +318,7 @@ class FhirClient:
         """`GET {base}/{type}/{id}`. A malformed id cannot exist: StoreNotFound without a round trip.
         `last_good=False`: never answered from a last good copy when the store fails (access decisions)."""
         _check_type(resource_type)
-        if not _FHIR_ID.fullmatch(resource_id):
+        if not FHIR_ID.fullmatch(resource_id):
             raise StoreNotFound(f"read {resource_type}: not a FHIR id")
         resource = self._get_json(
             f"{self.base_url}/{resource_type}/{resource_id}",
@@ -424,13 +424,13 @@ class FhirClient:
 
         Asks `Accept: */*`; a store that still answers a FHIR Binary resource is decoded. Reading stops
         past `max_bytes` (StoreDocumentTooLarge)."""
-        if _FHIR_ID.fullmatch(url_or_id):
+        if FHIR_ID.fullmatch(url_or_id):
             url_or_id = f"Binary/{url_or_id}"
         url = urljoin(f"{self.base_url}/", url_or_id)
         if not self._is_under_base(url):
             raise StoreInvalidResponse("read Binary: the attachment URL is not on the store")
         path = urlsplit(url).path[len(self._base_path) :].strip("/").split("/")
-        if len(path) != 2 or path[0] != "Binary" or not _FHIR_ID.fullmatch(path[1]) or urlsplit(url).query:
+        if len(path) != 2 or path[0] != "Binary" or not FHIR_ID.fullmatch(path[1]) or urlsplit(url).query:
             raise StoreInvalidResponse("read Binary: the attachment URL is not a Binary")
         # Room for a FHIR Binary resource, whose base64 is a third larger than the document it carries;
         # the document itself is held to `max_bytes` below.

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from portal.store.client import BinaryContent, FhirClient
 from portal.store.errors import StoreDocumentTooLarge, StoreIntegrityError, StoreInvalidResponse, StoreNotFound
 from portal.store.resources import (
+    FHIR_ID,
     FORMAT_PPS_CANCER,
     LOINC,
     LOINC_PPS,
@@ -50,7 +51,6 @@ from portal.store.resources import (
 logger = logging.getLogger("portal.store")
 
 PPS_STATUSES = frozenset({"current", "superseded"})
-_FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 _GENERIC_MEDIA_TYPES = ("", "application/octet-stream")
 
 
@@ -95,7 +95,7 @@ def pps_documents(
     """
     if not statuses or not set(statuses) <= PPS_STATUSES:
         raise ValueError("statuses must be among current, superseded")
-    if not _FHIR_ID.fullmatch(patient_id):
+    if not FHIR_ID.fullmatch(patient_id):
         raise ValueError("not a FHIR id")
     resources = client.search(
         "DocumentReference",
@@ -187,7 +187,7 @@ def related_documents(client: FhirClient, patient_id: str) -> list[RelatedDocume
     The PPS search is the very request `pps_documents` makes, so after it this one is answered by the cache.
     Every document is checked to be the patient's; visibility labels are carried, not applied.
     """
-    if not _FHIR_ID.fullmatch(patient_id):
+    if not FHIR_ID.fullmatch(patient_id):
         raise ValueError("not a FHIR id")
     pps = client.search(
         "DocumentReference",
@@ -239,7 +239,7 @@ def _context_related(resource: dict[str, object]) -> list[str]:
     for related in obj_list(context, "related", "DocumentReference.context"):
         reference = opt_str(related, "reference", "DocumentReference.context.related")
         target = reference_id(reference, "DocumentReference") if reference else None
-        if target and _FHIR_ID.fullmatch(target):
+        if target and FHIR_ID.fullmatch(target):
             targets.append(target)
     return targets
 
@@ -286,7 +286,7 @@ def professional_references(client: FhirClient, rpps: str) -> list[str]:
         for r in client.search("Practitioner", {"identifier": token}, last_good=False)
         if wanted in identifiers(r, "Practitioner")
     ]
-    references = [f"Practitioner/{p}" for p in practitioners if _FHIR_ID.fullmatch(p)]
+    references = [f"Practitioner/{p}" for p in practitioners if FHIR_ID.fullmatch(p)]
     for practitioner in list(references):
         for role in client.search("PractitionerRole", {"practitioner": practitioner}, last_good=False):
             who = opt_obj(role, "practitioner", "PractitionerRole")
@@ -329,7 +329,7 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     must not show one patient who looked at another's plan. The records of repeated views (a reload within the
     coalescing window, `portal.access.trail.repeats_event`) stay in the store's trace but are left out: a reload is not
     a new look."""
-    if not _FHIR_ID.fullmatch(patient_id):
+    if not FHIR_ID.fullmatch(patient_id):
         raise ValueError("not a FHIR id")
     resources = client.search(
         "AuditEvent",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,6 +18,9 @@ from typing import Any, NamedTuple
 
 from portal.store.dates import Precision, parse_fhir_date, parse_fhir_datetime
 from portal.store.errors import StoreInvalidResponse
+
+#: The shape of a FHIR resource id (R4 `id`): anything else in a URL or a reference is never sent or recorded.
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
 
 # INS (Identifiant National de Santé) systems: NIR, temporary NIA, test NIR, demo NIA — in that preference.
 INS_SYSTEMS = (

@@ -34,18 +34,19 @@ def stale_notice() -> str | None:
     return notice
 
 
+def open_budget() -> None:
+    """At the start of a request: one store deadline for all its calls."""
+    settings = current_app.extensions["portal.settings"]
+    setattr(g, _SCOPE_KEY, scope.open_scope(settings.page_time_budget))
+
+
+def close_budget() -> None:
+    token: Token[scope.PageScope | None] | None = g.pop(_SCOPE_KEY, None)
+    if token is not None:
+        scope.close_scope(token)
+
+
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def open_budget() -> None:
-        settings = current_app.extensions["portal.settings"]
-        setattr(g, _SCOPE_KEY, scope.open_scope(settings.page_time_budget))
-
-    @app.teardown_request
-    def close_budget(_exc: BaseException | None) -> None:
-        token: Token[scope.PageScope | None] | None = g.pop(_SCOPE_KEY, None)
-        if token is not None:
-            scope.close_scope(token)
-
     @app.context_processor
     def notice() -> dict[str, Any]:
         return {"stale_notice": stale_notice}

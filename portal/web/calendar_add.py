@@ -12,15 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, g, render_template, request
+from flask import Blueprint, Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
 from portal import access
+from portal.access.visibility import visible
 from portal.exports import ics
 from portal.plain.views.common import Lang, format_day, format_instant
 from portal.pps.model import CarePlan
-from portal.web import extensions
+from portal.store import pdsm
+from portal.web import extensions, recording
+from portal.web.navigation import nav, page_lang
+from portal.web.viewing import Viewing, viewing_required
 
 __all__ = ["REMINDERS", "bp", "init_app", "reminder"]
 
@@ -50,28 +54,25 @@ def event_uids(plan: CarePlan | None, lang: Lang) -> dict[str, str]:
 
 
 @bp.get("/calendar/add")
-def add() -> ResponseReturnValue:
-    from portal.web import documents, plan  # documents imports this module (the reminders)
-
-    context = documents.documents_context("calendar")
-    if not isinstance(context, documents.DocumentsContext):
-        return context
-    lang = documents.page_lang()
-    loaded = extensions.plans().current(context.pps, context.patient)
+@viewing_required("calendar")
+def add(viewing: Viewing) -> ResponseReturnValue:
+    lang = page_lang()
+    patient = viewing.grant.patient
+    versions = visible(viewing.kind, pdsm.pps_documents(extensions.store(), patient.id))
+    loaded = extensions.plans().current(versions, patient)
     if loaded is None:
         raise NotFound()
     # The same plan the file is built from: what this viewer was granted.
-    shown = access.plan_for(context.grant, loaded.plan)
+    shown = access.plan_for(viewing.grant, loaded.plan)
     uid = request.args.get("event", "")[:128]
     event = next((e for e in ics.planned_events(shown, lang) if e.uid == uid), None)
     if event is None:
         raise NotFound()
-    g.access_document = loaded.entry.id
-    g.access_version = str(loaded.plan.metadata.version) if loaded.plan.metadata.version else None
+    recording.note(loaded.entry.id, loaded.plan.metadata.version)
     when = format_instant(event.when, lang) if isinstance(event.when, dt.datetime) else format_day(event.day, lang)
     return render_template(
         "documents/calendar_add.html",
-        nav=plan.nav("calendar"),
+        nav=nav("calendar"),
         event=event,
         when=when,
         name=ics.event_title(event, lang, show_names=True),
@@ -81,8 +82,6 @@ def add() -> ResponseReturnValue:
 
 
 def _context() -> dict[str, object]:
-    from portal.web.plan import page_lang
-
     lookup: Callable[[CarePlan | None], dict[str, str]] = lambda plan: event_uids(plan, page_lang())  # noqa: E731
     return {"calendar_uids": lookup}
 

@@ -12,28 +12,26 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, g, redirect, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
 from portal import access
 from portal.access import Grant
 from portal.access.visibility import Viewer, visible, visible_related
-from portal.auth.views import current_user
 from portal.exports import files, ics, pdf, portability
 from portal.exports.listing import document_rows
 from portal.exports.printview import PrintStamp, render_print
-from portal.plain.views.common import PARIS, Lang, format_day
+from portal.plain.views.common import PARIS, format_day
 from portal.plans.loader import LoadedPlan
 from portal.pps.errors import PpsError
 from portal.store import StoreDocumentTooLarge, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
-from portal.web import calendar_add, extensions, people, plan
-from portal.web import viewing as viewer
-from portal.web.errors import NotShared
+from portal.web import calendar_add, extensions, recording
+from portal.web.navigation import nav, page_lang, today
 from portal.web.security import nonce
-from portal.web.viewing import Viewing
+from portal.web.state import state
+from portal.web.viewing import Viewing, viewing_required
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -73,33 +71,9 @@ class DocumentsContext:
         return next((e for e in self.all if e.id == doc_id), None)
 
 
-def page_lang() -> Lang:
-    return "en" if str(get_locale()).startswith("en") else "fr"
-
-
-def today() -> dt.date:
-    return dt.datetime.now(PARIS).date()
-
-
-def current_viewer() -> Viewer:
-    """The kind of viewer of this request (portal.web.viewing): patient, caregiver, legal representative or a
-    coordinator's preview. Every route below follows it."""
-    found = g.get("viewing")
-    return found.kind if isinstance(found, Viewing) else Viewer.PATIENT
-
-
-def documents_context(page: str = "documents") -> DocumentsContext | ResponseReturnValue:
-    """The viewer's documents, or the page to show instead (start page, nobody linked, chooser).
-
-    `page` is the part of the plan the route belongs to: a caregiver limited to some parts never gets the
-    documents (they hold the whole plan), and gets the calendar file only when the calendar is shared."""
-    if current_user() is None:
-        return redirect("/")
-    viewing = viewer.require()
-    if not isinstance(viewing, Viewing):
-        return viewing
-    if not viewing.shows(page):
-        raise NotShared()
+def documents_for(viewing: Viewing) -> DocumentsContext:
+    """The documents `viewing` may see: the PPS versions and the related documents, by the visibility rule of
+    their kind of viewer."""
     patient = viewing.grant.patient
     kind = viewing.kind
     pps = visible(kind, pdsm.pps_documents(extensions.store(), patient.id))
@@ -114,15 +88,15 @@ def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
     if version:
         entry = next((e for e in context.pps if e.id == version), None)
         if entry is None:
-            people.note_refused(version[:128])
+            recording.note_refused(version[:128])
             raise NotFound()
         asked = loader.load(entry, context.patient)
-        people.note_document(entry.id, asked.plan.metadata.version)
+        recording.note(entry.id, asked.plan.metadata.version)
         return asked
     loaded = loader.current(context.pps, context.patient)
     if loaded is None:
         raise NotFound()
-    people.note_document(loaded.entry.id, loaded.plan.metadata.version)
+    recording.note(loaded.entry.id, loaded.plan.metadata.version)
     return loaded
 
 
@@ -133,7 +107,7 @@ def _download(body: bytes, media_type: str, filename: str, *, inline: bool = Fal
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     if inline:
-        g.document_csp = SANDBOX_CSP
+        state().document_csp = SANDBOX_CSP
     return response
 
 
@@ -144,10 +118,9 @@ def _refused(reason: files.Refusal) -> ResponseReturnValue:
 
 
 @bp.get("/documents")
-def index() -> ResponseReturnValue:
-    context = documents_context()
-    if not isinstance(context, DocumentsContext):
-        return context
+@viewing_required("documents")
+def index(viewing: Viewing) -> ResponseReturnValue:
+    context = documents_for(viewing)
     lang = page_lang()
     loader = extensions.plans()
     events: list[EventLink] = []
@@ -167,7 +140,7 @@ def index() -> ResponseReturnValue:
         ]
     return render_template(
         "documents/index.html",
-        nav=plan.nav("documents"),
+        nav=nav("documents"),
         rows=document_rows(context.pps, context.related, lang),
         has_plan=has_plan,
         has_documents=bool(context.all),
@@ -176,14 +149,13 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/documents/<doc_id>/<int:number>")
-def download(doc_id: str, number: int) -> ResponseReturnValue:
+@viewing_required("documents")
+def download(viewing: Viewing, doc_id: str, number: int) -> ResponseReturnValue:
     """One file of a visible document, checked whole before its first byte is sent."""
-    context = documents_context()
-    if not isinstance(context, DocumentsContext):
-        return context
+    context = documents_for(viewing)
     entry = context.find(doc_id)
     if entry is None or not 1 <= number <= len(entry.attachments) or not entry.attachments[number - 1].url:
-        people.note_refused(doc_id)
+        recording.note_refused(doc_id)
         raise NotFound()  # hidden or missing: the same answer
     attachment = entry.attachments[number - 1]
     try:
@@ -197,11 +169,10 @@ def download(doc_id: str, number: int) -> ResponseReturnValue:
 
 
 @bp.get("/documents/print")
-def print_view() -> ResponseReturnValue:
+@viewing_required("documents")
+def print_view(viewing: Viewing) -> ResponseReturnValue:
     """The plan as one page to print (the same page the PDF is made from)."""
-    context = documents_context()
-    if not isinstance(context, DocumentsContext):
-        return context
+    context = documents_for(viewing)
     loaded = _current_plan(context, request.args.get("version"))
     stamp = PrintStamp(today(), extensions.settings().public_url + "/")
     html = render_print(
@@ -211,10 +182,9 @@ def print_view() -> ResponseReturnValue:
 
 
 @bp.get("/documents/plan.pdf")
-def plan_pdf() -> ResponseReturnValue:
-    context = documents_context()
-    if not isinstance(context, DocumentsContext):
-        return context
+@viewing_required("documents")
+def plan_pdf(viewing: Viewing) -> ResponseReturnValue:
+    context = documents_for(viewing)
     lang = page_lang()
     loaded = _current_plan(context, request.args.get("version"))
     body = pdf.plan_pdf(loaded.plan, lang, portal_url=extensions.settings().public_url + "/", valid_on=today())
@@ -223,12 +193,11 @@ def plan_pdf() -> ResponseReturnValue:
 
 
 @bp.get("/documents/calendar.ics")
-def calendar() -> ResponseReturnValue:
+@viewing_required("calendar")
+def calendar(viewing: Viewing) -> ResponseReturnValue:
     """The whole plan's calendar, or one event (`?event=<uid>`); names only with `?names=1`; a reminder that many
     minutes before each event with `?remind=` (one of portal.web.calendar_add.REMINDERS)."""
-    context = documents_context("calendar")
-    if not isinstance(context, DocumentsContext):
-        return context
+    context = documents_for(viewing)
     lang = page_lang()
     loaded = _current_plan(context, None)
     try:
@@ -248,11 +217,10 @@ def calendar() -> ResponseReturnValue:
 
 
 @bp.get("/documents/copy.zip")
-def portable_copy() -> ResponseReturnValue:
+@viewing_required("documents")
+def portable_copy(viewing: Viewing) -> ResponseReturnValue:
     """Every visible document's original files and a FHIR Bundle of their metadata."""
-    context = documents_context()
-    if not isinstance(context, DocumentsContext):
-        return context
+    context = documents_for(viewing)
     limit = extensions.settings().document_max_bytes
     try:
         packed = portability.fetch_files(extensions.store(), context.all, limit, limit * COPY_LIMIT_FACTOR)
@@ -264,13 +232,4 @@ def portable_copy() -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
-    """Register the routes. Call before `portal.web.security.init_app`: this hook must run after the
-    security headers are written, to narrow the CSP of a document shown inline to a sandbox."""
     app.register_blueprint(bp)
-
-    @app.after_request
-    def sandbox_documents(response: Response) -> Response:
-        csp = getattr(g, "document_csp", None)
-        if csp:
-            response.headers["Content-Security-Policy"] = csp
-        return response

@@ -4,28 +4,25 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.exceptions import HTTPException
 
 from portal.access import AccessUnavailable
 from portal.auth.oidc import SERVICE_NAMES, ProviderUnavailable
 from portal.auth.session import SessionsUnavailable
 from portal.pps.errors import PpsError
 from portal.store.errors import StoreError, StoreNotFound, StoreUnavailable
+from portal.web.navigation import nav, shared_pages
+from portal.web.state import state
+from portal.web.viewing import NotShared
 
 #: Seconds a browser (or a proxy) is told to wait before asking again, on the pages of a passing failure.
 RETRY_AFTER_SECONDS = 120
 
 log = logging.getLogger("portal.web")
-
-
-class NotShared(Forbidden):
-    """A part of the plan, or a page built from the whole plan, that the patient has not shared with this viewer.
-
-    Every plan has these pages, so saying so reveals nothing; the page says what is shared instead."""
 
 
 def _page(status: int) -> ResponseReturnValue:
@@ -53,10 +50,8 @@ def _page(status: int) -> ResponseReturnValue:
 
 
 def _not_shared() -> ResponseReturnValue:
-    from portal.web import plan  # the plan pages' navigation (portal.web.plan imports this module's neighbours)
-
-    viewing = g.get("viewing")
-    return render_template("people/not_shared.html", viewing=viewing, nav=plan.nav(""), shared=plan.shared_pages()), 403
+    page = render_template("people/not_shared.html", viewing=state().viewing, nav=nav(""), shared=shared_pages())
+    return page, 403
 
 
 def _unavailable(template: str, **context: str) -> ResponseReturnValue:
@@ -110,7 +105,7 @@ def init_app(app: Flask) -> None:
         # The reason is one English line about the document's structure: never health data.
         log.warning("care plan refused by the reader: %s", exc)
         settings = current_app.extensions["portal.settings"]
-        has_pdf = bool(getattr(g, "refused_plan_has_pdf", False))
+        has_pdf = bool(state().refused_plan_has_pdf)
         return render_template("plan_refused.html", contact=settings.help_contact, has_pdf=has_pdf), 200
 
     @app.errorhandler(Exception)

@@ -7,7 +7,7 @@ they last saw: the cookie says nothing to whoever reads it, two people sharing a
 entry, a caregiver's entry for a patient is not the patient's, and it outlives sign-outs (it is not the
 session). At most `MAX_ENTRIES` pairs are kept, the most recent first, so the cookie stays small.
 
-Pure: no Flask here; `portal.web.history` reads and writes the cookie.
+The class is pure (no Flask); the functions below it read and write the cookie in a request.
 """
 
 from __future__ import annotations
@@ -15,16 +15,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from flask import Flask, Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-__all__ = ["COOKIE", "MAX_AGE_SECONDS", "MAX_ENTRIES", "LastSeen", "Records"]
+from portal.plans.versions import latest_entry
+from portal.store.resources import DocumentEntry
+from portal.web.state import state
+
+if TYPE_CHECKING:
+    from portal.web.viewing import Viewing
+
+__all__ = ["COOKIE", "MAX_AGE_SECONDS", "MAX_ENTRIES", "LastSeen", "Records", "new_since", "remember", "set_cookie"]
 
 COOKIE = "portal-seen"
 MAX_ENTRIES = 16
 MAX_AGE_SECONDS = 400 * 24 * 3600  # the longest lifetime browsers honour
-_SALT = "portal.web.lastseen"
+_SALT = "portal.lastseen"  # kept as it was: changing it would forget every mark
 
 Records = tuple[tuple[str, str], ...]
 """(person-and-patient key, version token) pairs, most recent first."""
@@ -34,7 +43,7 @@ class LastSeen:
     """Reads and writes the last-seen cookie's value with one secret (the app's SECRET_KEY)."""
 
     def __init__(self, secret: str, *, max_entries: int = MAX_ENTRIES) -> None:
-        self._hash_key = hashlib.sha256(b"portal.web.lastseen.hash\x00" + secret.encode()).digest()
+        self._hash_key = hashlib.sha256(b"portal.lastseen.hash\x00" + secret.encode()).digest()
         self._serializer = URLSafeSerializer(secret, salt=_SALT)
         self.max_entries = max_entries
 
@@ -85,3 +94,54 @@ class LastSeen:
     def find(self, token: str, version_ids: Iterable[str]) -> str | None:
         """Which of `version_ids` a token stands for (None: a version this viewer no longer has)."""
         return next((v for v in version_ids if hmac.compare_digest(self.token(v), token)), None)
+
+
+# --- in a request: read the browser's marks, note this page's, send them back ---------------------------------
+
+
+def _tracker() -> LastSeen:
+    tracker: LastSeen = current_app.extensions["portal.lastseen"]
+    return tracker
+
+
+def remember(viewing: Viewing, version_id: str) -> None:
+    """Note that the person viewing has now seen this version of the patient's plan; the answer carries the
+    cookie. Never in a coordinator's preview: it acts for nobody."""
+    if viewing.preview:
+        return
+    tracker = _tracker()
+    records = tracker.load(request.cookies.get(COOKIE))
+    state().last_seen_cookie = tracker.dump(
+        tracker.remember(records, viewing.person.sub, viewing.patient_id, version_id)
+    )
+
+
+def new_since(viewing: Viewing, documents: Sequence[DocumentEntry]) -> dict[str, str] | None:
+    """On the overview: a link to what changed when the latest version is not the one this person saw last (None
+    when it is, when nothing was remembered, or in a preview); the latest version is remembered as seen."""
+    latest = latest_entry(documents)
+    if latest is None or viewing.preview:
+        return None
+    tracker = _tracker()
+    seen = tracker.seen(tracker.load(request.cookies.get(COOKIE)), viewing.person.sub, viewing.patient_id)
+    found = None
+    if seen is not None and seen != tracker.token(latest.id):
+        before = tracker.find(seen, [e.id for e in documents])
+        # A version they saw but may no longer see: the history page, never its id.
+        found = {"href": f"/history/compare?from={before}&to={latest.id}" if before else "/history"}
+    remember(viewing, latest.id)
+    return found
+
+
+def set_cookie(response: Response) -> None:
+    """Send the marks back when this page changed them (never on an error page)."""
+    value = state().last_seen_cookie
+    if value is not None and response.status_code < 400:
+        secure = not current_app.extensions["portal.settings"].dev_insecure_http
+        response.set_cookie(
+            COOKIE, value, max_age=MAX_AGE_SECONDS, path="/", secure=secure, httponly=True, samesite="Lax"
+        )
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["portal.lastseen"] = LastSeen(app.config["SECRET_KEY"])

@@ -1,10 +1,9 @@
-"""The home page `/`: the start page before sign-in; after it, the overview of the signed-in person's plan
-(or a plain word when no patient is linked or no plan is shared yet). The other plan pages are in `plan.py`.
-"""
+"""The home page `/`: the start page before sign-in; after it, the overview of the plan the person is viewing (or
+the page instead: the chooser, the coordinator's list, the plain "nothing linked" page)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, session
+from flask import Blueprint, Flask, render_template, session
 from flask.typing import ResponseReturnValue
 
 from portal.auth.session import PortalSession
@@ -21,3 +20,7 @@ def home() -> ResponseReturnValue:
         lost = isinstance(session, PortalSession) and session.lost
         return render_template("start.html", expired=expired, lost=lost)
     return plan.overview()
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -23,7 +23,9 @@ from portal.pps.errors import PpsError
 from portal.pps.rcp_model import RcpReport
 from portal.pps.rcp_reader import read_rcp
 from portal.store.resources import DocumentEntry
-from portal.web import documents, extensions, people, plan
+from portal.web import documents, extensions, recording
+from portal.web.navigation import nav, page_lang
+from portal.web.viewing import Viewing, viewing_required
 from portal.web.voice import current_voice
 
 __all__ = ["bp", "init_app"]
@@ -43,10 +45,8 @@ class Found:
     report: RcpReport
 
 
-def _read(doc_id: str) -> Found | ResponseReturnValue:
-    context = documents.documents_context()
-    if not isinstance(context, documents.DocumentsContext):
-        return context
+def _read(viewing: Viewing, doc_id: str) -> Found:
+    context = documents.documents_for(viewing)
     entry = next((e for e in _reports(context) if e.id == doc_id), None)
     attachment = None
     if entry is not None:
@@ -54,23 +54,22 @@ def _read(doc_id: str) -> Found | ResponseReturnValue:
             (a for a in entry.attachments if a.url and files.media_type(a.content_type) in XML_TYPES), None
         )
     if entry is None or attachment is None:
-        people.note_refused(doc_id)
+        recording.note_refused(doc_id)
         raise NotFound()
     try:
         checked = files.checked_file(extensions.store(), attachment, extensions.settings().document_max_bytes, None)
         report = read_rcp(checked.data)
     except (files.RefusedFile, PpsError):
-        people.note_refused(doc_id)
+        recording.note_refused(doc_id)
         raise NotFound() from None
-    people.note_document(entry.id)
+    recording.note(entry.id)
     return Found(entry.id, report)
 
 
 @bp.get("/rcp")
-def latest() -> ResponseReturnValue:
-    context = documents.documents_context()
-    if not isinstance(context, documents.DocumentsContext):
-        return context
+@viewing_required("documents", record=False)  # only leads to the report, which is recorded
+def latest(viewing: Viewing) -> ResponseReturnValue:
+    context = documents.documents_for(viewing)
     reports = sorted(_reports(context), key=lambda e: e.date.timestamp() if e.date else 0.0, reverse=True)
     if not reports:
         raise NotFound()
@@ -78,23 +77,21 @@ def latest() -> ResponseReturnValue:
 
 
 @bp.get("/rcp/<doc_id>")
-def report(doc_id: str) -> ResponseReturnValue:
-    found = _read(doc_id)
-    if not isinstance(found, Found):
-        return found
-    lang = documents.page_lang()
+@viewing_required("documents")
+def report(viewing: Viewing, doc_id: str) -> ResponseReturnValue:
+    found = _read(viewing, doc_id)
+    lang = page_lang()
     view = rcp_view(found.report, lang)
     return render_template(
-        "rcp/report.html", nav=plan.nav("documents"), view=view, gloss=Linker(lang), doc_id=found.doc_id
+        "rcp/report.html", nav=nav("documents"), view=view, gloss=Linker(lang), doc_id=found.doc_id
     )
 
 
 @bp.get("/rcp/<doc_id>/report.pdf")
-def report_pdf(doc_id: str) -> ResponseReturnValue:
-    found = _read(doc_id)
-    if not isinstance(found, Found):
-        return found
-    lang = documents.page_lang()
+@viewing_required("documents")
+def report_pdf(viewing: Viewing, doc_id: str) -> ResponseReturnValue:
+    found = _read(viewing, doc_id)
+    lang = page_lang()
     body = rcp_pdf(found.report, lang, current_voice())
     name = "compte-rendu-rcp.pdf" if lang == "fr" else "team-meeting-report.pdf"
     response = Response(body, mimetype="application/pdf")

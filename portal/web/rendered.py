@@ -16,14 +16,15 @@ The rules (each pinned by tests/unit/web/test_rendered_pages.py):
   from a last good copy (the store failing) or from an answer of unknown age is not kept.
 - In this process's memory only, bounded in bytes (`PORTAL_PAGE_CACHE_BYTES`), never in Redis: a rendered page
   holds health data in clear, and stays where the parsed plans already are.
-- Answered exactly as if rendered: a new CSP nonce takes the old one's place, and what the render noted in `g`
-  for the hooks that run after it (the access record of portal.web.people, the last-seen cookie of
-  portal.web.history) is noted again, so the visit is logged and remembered the same way.
+- Answered exactly as if rendered: a new CSP nonce takes the old one's place, and the request state the render
+  left (the viewing, the access note, the last-seen cookie) is this request's again, so the visit is recorded
+  and remembered the same way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import sys
@@ -31,22 +32,24 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from cachetools import TLRUCache
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 
 from portal.plain.views.common import PARIS
 from portal.store import scope
 from portal.web import extensions
 from portal.web.security import nonce
+from portal.web.state import RequestState, replay, state
 from portal.web.viewing import CHOSEN
 
-__all__ = ["RenderedPages", "from_memory", "init_app", "keep"]
+__all__ = ["RenderedPages", "from_memory", "from_memory_first", "init_app", "keep"]
 
-#: What a render notes in `g` for the after-request hooks (people._record, history._set_cookie).
-REPLAYED = ("viewing", "access_document", "access_version", "last_seen_cookie")
+P = ParamSpec("P")
+R = TypeVar("R")
+
 #: Per entry, besides the page itself: the key, the names, the tuple of notes.
 ENTRY_OVERHEAD_BYTES = 512
 
@@ -60,7 +63,8 @@ class RenderedPage:
     subject: str
     #: Epoch seconds after which the page is not answered any more.
     expires: float
-    noted: tuple[tuple[str, Any], ...]
+    #: What the render noted in the request state (the viewing, the access note, the last-seen cookie).
+    noted: RequestState
 
 
 def _size(page: RenderedPage) -> int:
@@ -136,8 +140,8 @@ def _key(pages: RenderedPages, sid: str, subject: str) -> bytes:
 
 
 def from_memory() -> str | None:
-    """This session's page for this request, if one is kept and still fresh; what its render noted in `g` is
-    noted again. None: render it."""
+    """This session's page for this request, if one is kept and still fresh, its request state replayed; None:
+    render it."""
     pages = _pages()
     who = _who()
     if pages is None or who is None:
@@ -145,9 +149,20 @@ def from_memory() -> str | None:
     page = pages.get(_key(pages, *who))
     if page is None or (page.sid, page.subject) != who:
         return None
-    for name, value in page.noted:
-        setattr(g, name, value)
+    replay(page.noted)
     return page.html.replace(page.nonce, nonce()) if page.nonce else page.html
+
+
+def from_memory_first(view: Callable[P, R]) -> Callable[P, R | str]:
+    """Answer a plan page from memory when this session's copy is fresh, before anything else (even who is
+    viewing: the copy expires before the store answers that decided it may no longer be reused)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | str:
+        kept = from_memory()
+        return kept if kept is not None else view(*args, **kwargs)
+
+    return wrapper
 
 
 def keep(html: str) -> None:
@@ -160,8 +175,9 @@ def keep(html: str) -> None:
     if page_scope.stale_since is not None or not page_scope.oldest_answer:
         return  # built from a last good copy, from an answer of unknown age, or from no store answer at all
     ttl = extensions.settings().store_cache_ttl
-    noted = tuple((name, g.get(name)) for name in REPLAYED if name in g)
-    page = RenderedPage(html, g.get("csp_nonce") or "", who[0], who[1], page_scope.oldest_answer + ttl, noted)
+    current = state()
+    noted = current.replayable()
+    page = RenderedPage(html, current.csp_nonce or "", who[0], who[1], page_scope.oldest_answer + ttl, noted)
     pages.put(_key(pages, *who), page)
 
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.sansio.utils import host_is_trusted
 
 from portal.auth.views import SERVER_TO_SERVER_ENDPOINTS
 from portal.settings import Settings
+from portal.web.state import state
 
 log = logging.getLogger("portal.web")
 
@@ -53,10 +55,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def nonce() -> str:
-    value = getattr(g, "csp_nonce", None)
-    if value is None:
-        value = g.csp_nonce = secrets.token_urlsafe(18)
-    return str(value)
+    """This answer's CSP nonce (made on first use)."""
+    current = state()
+    if current.csp_nonce is None:
+        current.csp_nonce = secrets.token_urlsafe(18)
+    return current.csp_nonce
 
 
 def origin_of(url: str) -> str:
@@ -80,47 +83,62 @@ def content_security_policy(request_nonce: str, form_targets: list[str]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Edge:
+    """What the guards compare requests with: our own origin, the hosts we answer to, where forms may go."""
+
+    own_origin: str
+    trusted_hosts: tuple[str, ...]
+    form_targets: tuple[str, ...]
+
+
+def _edge() -> Edge:
+    edge: Edge = current_app.extensions["portal.edge"]
+    return edge
+
+
+def check_request() -> None:
+    """Before anything else runs: an unknown Host, a state-changing request from another origin or without the
+    CSRF token is refused (400). Flask's TRUSTED_HOSTS would refuse before there is a URL adapter, so its 400
+    could not render our page: the same check (werkzeug's host_is_trusted) runs here instead."""
+    edge = _edge()
+    if not host_is_trusted(request.host.lower(), list(edge.trusted_hosts)):
+        log.warning("request for an unknown host refused")
+        raise BadRequest()
+    if request.method in SAFE_METHODS or request.endpoint in SERVER_TO_SERVER_ENDPOINTS:
+        return
+    sent = request.headers.get("Origin")
+    if sent is not None and sent.lower() != edge.own_origin:
+        log.warning("state-changing request from another origin refused")
+        raise BadRequest()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        current_app.extensions["csrf"].protect()
+
+
+def write_headers(response: Response) -> None:
+    """The security headers of every answer; a document shown inline keeps its narrower, sandboxed CSP."""
+    csp = state().document_csp or content_security_policy(nonce(), list(_edge().form_targets))
+    response.headers["Content-Security-Policy"] = csp
+    response.headers["Strict-Transport-Security"] = HSTS  # ignored by browsers over plain http (dev)
+    # same-origin, not no-referrer: with no-referrer Chromium posts our own forms with `Origin: null`,
+    # which the check above refuses. Other sites still get no Referer at all.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    if not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+
+
 def init_app(app: Flask, form_targets: list[str]) -> None:
+    """Note what the guards compare with; the guards run from the request hooks of `create_app`."""
     settings: Settings = app.extensions["portal.settings"]
-    own_origin = origin_of(settings.public_url)
-    trusted_hosts = [h.lower() for h in (str(urlsplit(settings.public_url).hostname), *settings.trusted_hosts)]
-    # CSRF is checked by `guard_state_changes` below, with the Origin, instead of flask-wtf's own hook.
+    trusted = (str(urlsplit(settings.public_url).hostname), *settings.trusted_hosts)
+    app.extensions["portal.edge"] = Edge(
+        origin_of(settings.public_url), tuple(h.lower() for h in trusted), tuple(form_targets)
+    )
+    # CSRF is checked by `check_request`, with the Origin, instead of flask-wtf's own hook.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-
-    def refuse_unknown_hosts() -> None:
-        # Flask's TRUSTED_HOSTS refuses before there is a URL adapter, so its 400 could not render our page:
-        # the same check (werkzeug's host_is_trusted) runs here instead, before anything else.
-        if not host_is_trusted(request.host.lower(), trusted_hosts):
-            log.warning("request for an unknown host refused")
-            raise BadRequest()
-
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unknown_hosts)
-
-    @app.before_request
-    def guard_state_changes() -> None:
-        if request.method in SAFE_METHODS or request.endpoint in SERVER_TO_SERVER_ENDPOINTS:
-            return
-        sent = request.headers.get("Origin")
-        if sent is not None and sent.lower() != own_origin:
-            log.warning("state-changing request from another origin refused")
-            raise BadRequest()
-        if current_app.config.get("WTF_CSRF_ENABLED", True):
-            current_app.extensions["csrf"].protect()
-
-    @app.after_request
-    def headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = content_security_policy(nonce(), form_targets)
-        response.headers["Strict-Transport-Security"] = HSTS  # ignored by browsers over plain http (dev)
-        # same-origin, not no-referrer: with no-referrer Chromium posts our own forms with `Origin: null`,
-        # which the check above refuses. Other sites still get no Referer at all.
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        if not request.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
     app.jinja_env.globals["csp_nonce"] = nonce

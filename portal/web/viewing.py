@@ -1,38 +1,60 @@
-"""Who is viewing: the signed-in person, in which capacity, and whose plan (access step of the data path, as
-the web pages ask it). Every plan page, document, export and history page starts with `require()`.
+"""Who is viewing whose plan: the signed-in person, their grants, the patient they chose and in which capacity,
+resolved once per request into the request state. `viewing_required(page)` is the one way into a page of a plan.
 
-- A person signed in at the patient provider may see several patients (themself, people they help or
-  represent, see `portal.access`): with one, it is that one; with several, they choose (`choose`), and the
-  choice is kept in their session until they choose again or it stops being allowed.
-- A professional signed in at the professional provider chooses a patient of their care teams to preview:
-  the same pages, with the patient's own visibility, under a banner (`portal.web.people`).
-
-The grants are asked of the store on every request (its client caches answers for a few seconds), so what a
-person may see follows the store, never an old decision kept in the session.
+A person signed in at the patient provider sees their own plan and those of the patients they help or represent
+(portal.access); with several, they choose, and the choice stays in their session while it is allowed. A
+professional chooses a patient of their care teams to preview. The grants are asked of the store on every
+request, so what a person may see follows the store, never an old decision kept in the session.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from flask import g, redirect, render_template, request, session
-from flask.typing import ResponseReturnValue
+from flask import Flask, request, session
+from werkzeug.exceptions import Forbidden
 
 from portal import access
 from portal.access import Grant
 from portal.access.records import Actor
 from portal.access.visibility import Viewer
-from portal.auth.views import current_user
+from portal.auth.views import current_user, signed_in
+from portal.store import StoreError, pdsm
 from portal.store.pdsm import RPPS_SYSTEM
+from portal.store.resources import FHIR_ID
 from portal.web import extensions
+from portal.web.state import state
 
-__all__ = ["Detour", "Person", "Viewing", "choose", "current", "forget", "grants", "require", "signed_in"]
+__all__ = [
+    "Detour",
+    "DetourNeeded",
+    "NotShared",
+    "Person",
+    "Viewing",
+    "choose",
+    "current",
+    "forget",
+    "grants",
+    "init_app",
+    "now",
+    "person",
+    "viewing_required",
+]
+
+log = logging.getLogger("portal.web")
 
 #: The session key of the Patient id the person chose to look at (checked against the store every time).
 CHOSEN = "viewing_patient"
+#: The session key of the Patient id this session was shown last (a hint for a prefetch, never an authority).
+PATIENT_HINT = "plan_patient_hint"
 
 #: The kind of each viewer in the access log and on the patient's access page.
 ACTOR_KIND = {
@@ -50,6 +72,20 @@ class Detour(Enum):
     NOBODY = "nobody"  # signed in, but the store links them to no patient
     CHOOSE = "choose"  # several patients: the person chooses (patient provider)
     HOME = "home"  # a professional who is not previewing anyone: their list of patients
+
+
+class DetourNeeded(Exception):
+    """No plan to show: the page for `detour` comes instead (portal.web.choose answers it)."""
+
+    def __init__(self, detour: Detour) -> None:
+        super().__init__(detour.value)
+        self.detour = detour
+
+
+class NotShared(Forbidden):
+    """A part of the plan, or a page built from the whole plan, that the patient has not shared with this viewer.
+
+    Every plan has these pages, so saying so reveals nothing; the page says what is shared instead."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +156,8 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def signed_in() -> Person | None:
+def person() -> Person | None:
+    """The signed-in person, or None."""
     user: dict[str, Any] | None = current_user()
     if user is None or not isinstance(user.get("sub"), str):
         return None
@@ -131,81 +168,136 @@ def signed_in() -> Person | None:
     return Person(provider, user["sub"], rpps, user.get("given_name"), user.get("family_name"))
 
 
-def grants(person: Person) -> tuple[Grant, ...]:
+def grants(who: Person) -> tuple[Grant, ...]:
     """Everybody this person may see now, asked of the store once per request."""
-    cached: tuple[Grant, ...] | None = g.get("viewer_grants")
-    if cached is not None:
-        return cached
-    if person.professional:
-        assert person.rpps is not None
-        found = access.coordinator_grants(extensions.store(), person.rpps, now())
-    else:
-        found = access.patient_side_grants(
-            extensions.store(), extensions.settings().oidc_subject_system, person.sub, now()
-        )
-    g.viewer_grants = found
+    found = state().grants
+    if found is None:
+        if who.professional:
+            assert who.rpps is not None
+            found = access.coordinator_grants(extensions.store(), who.rpps, now())
+        else:
+            subject_system = extensions.settings().oidc_subject_system
+            found = access.patient_side_grants(
+                extensions.store(), subject_system, who.sub, now(), pool=extensions.pool()
+            )
+        state().grants = found
     return found
 
 
 def current() -> Viewing | Detour:
     """Who is viewing whose plan now, or why nobody's plan is shown."""
-    cached: Viewing | None = g.get("viewing")
-    if cached is not None:
-        return cached
-    person = signed_in()
-    if person is None:
+    resolved = state().viewing
+    if resolved is not None:
+        return resolved
+    who = person()
+    if who is None:
         return Detour.SIGN_IN
-    allowed = grants(person)
+    allowed = grants(who)
     chosen = session.get(CHOSEN)
     grant = next((x for x in allowed if x.patient.id == chosen), None)
     if grant is None and chosen is not None:
         session.pop(CHOSEN, None)  # no longer allowed (link ended, team left): choose again
-    if grant is None and len(allowed) == 1 and not person.professional:
+    if grant is None and len(allowed) == 1 and not who.professional:
         grant = allowed[0]
     if grant is None:
-        if person.professional:
+        if who.professional:
             return Detour.HOME
         return Detour.CHOOSE if allowed else Detour.NOBODY
     hidden = (
         access.hidden_count(extensions.store(), grant.patient, Viewer.PATIENT)
-        if grant.viewer is (Viewer.COORDINATOR_PREVIEW)
+        if grant.viewer is Viewer.COORDINATOR_PREVIEW
         else 0
     )
-    viewing = Viewing(person, grant, len(allowed), hidden)
-    g.viewing = viewing
+    viewing = Viewing(who, grant, len(allowed), hidden)
+    state().viewing = viewing
     return viewing
 
 
 def choose(patient_id: str) -> Grant | None:
     """Look at this patient from now on, if this person may; None (and nothing changes) otherwise."""
-    person = signed_in()
-    if person is None:
+    who = person()
+    if who is None:
         return None
-    grant = next((x for x in grants(person) if x.patient.id == patient_id), None)
+    grant = next((x for x in grants(who) if x.patient.id == patient_id), None)
     if grant is not None:
         session[CHOSEN] = grant.patient.id
-        g.pop("viewing", None)
+        state().viewing = None
     return grant
 
 
 def forget() -> None:
     """Stop looking at the chosen patient (end of a preview, "choose another person")."""
     session.pop(CHOSEN, None)
-    g.pop("viewing", None)
+    state().viewing = None
 
 
-def require() -> Viewing | ResponseReturnValue:
-    """The viewing for a plan page, or the page to show instead: the start page when signed out, the plain
-    "nothing linked" page, or — at `/` only — the chooser or the coordinator's list (elsewhere: back to `/`)."""
-    found = current()
+# --- the one way into a page of a plan ----------------------------------------------------------------------
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def viewing_required(
+    page: str, *, record: bool = True
+) -> Callable[[Callable[Concatenate[Viewing, P], R]], Callable[P, R]]:
+    """Resolve who is viewing whose plan before the view runs, and hand it the `Viewing`.
+
+    No plan to show raises `DetourNeeded` (the start page, the plain "nothing linked" page, the chooser or the
+    coordinator's list answer it); a page not shared with this viewer raises `NotShared`. With `record`, the
+    request is a view of care-plan content: the response hook writes its access record (portal.web.recording).
+    While the Patient search runs, the documents of the patient this session saw last are asked beside it.
+    """
+
+    def decorate(view: Callable[Concatenate[Viewing, P], R]) -> Callable[P, R]:
+        @functools.wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            prefetch = _prefetch(session.get(PATIENT_HINT)) if current_user() is not None else None
+            found = current()
+            if not isinstance(found, Viewing):
+                session.pop(PATIENT_HINT, None)
+                raise DetourNeeded(found)
+            if prefetch is not None and prefetch[0] == found.patient_id:
+                prefetch[1].exception()  # the same search the page makes next: once done, it is answered by the cache
+            session[PATIENT_HINT] = found.patient_id
+            if record:  # a page not shared is recorded too, as refused
+                state().recorded_page = (request.endpoint or page).split(".")[-1]
+            if not found.shows(page):
+                raise NotShared()
+            return view(found, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _prefetch(hint: object) -> tuple[str, Future[Any]] | None:
+    """Start the PPS search of the patient this session saw last, while the Patient search runs.
+
+    Who the person is, is still decided by that Patient search, on every page: the prefetched answer only warms
+    the store cache, and it is used only when the search finds the same patient. So a cold page waits for two
+    round trips one after the other (Patient and documents together, then the file) instead of three.
+    """
+    if not isinstance(hint, str) or not FHIR_ID.fullmatch(hint):
+        return None
+    # In this request's context: the prefetch shares the page's store deadline (portal.store.scope).
+    run = contextvars.copy_context().run
+    return hint, extensions.pool().submit(run, pdsm.pps_documents, extensions.store(), hint)
+
+
+def warm_up(_app: Flask, **_extra: Any) -> None:
+    """Just signed in (portal.auth.views.signed_in): find whose plan this person will see, note it as the
+    session's hint, and start asking for its documents while the browser follows the redirect. The first page
+    then waits for two store round trips at most, like any later one (bench/roundtrips.py). Nothing here
+    decides what is shown: the page asks again. A store that fails now only leaves the page to say so."""
+    try:
+        found = current()
+    except (StoreError, ValueError) as exc:  # a sign-in never fails for a warm-up
+        log.info("after sign-in, the store could not be asked yet: %s", type(exc).__name__)
+        return
     if isinstance(found, Viewing):
-        return found
-    if found is Detour.SIGN_IN:
-        return redirect("/")
-    if found is Detour.NOBODY:
-        return render_template("no_patient.html", contact=extensions.settings().help_contact)
-    if request.path != "/":
-        return redirect("/")
-    from portal.web.people import landing  # imported late: that module imports this one
+        session[PATIENT_HINT] = found.patient_id
+        _prefetch(found.patient_id)
 
-    return landing(found)
+
+def init_app(app: Flask) -> None:
+    signed_in.connect(warm_up, app)

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, g
+from flask import Flask
 
 from portal.access import link_in_force
 from portal.plain.views.common import PARIS
 from portal.plain.voice import Voice, voice_for
 from portal.store import StoreError, pdsm
-from portal.web import extensions
-from portal.web import viewing as viewer
+from portal.web import extensions, viewing
+from portal.web.state import state
 
 __all__ = ["EndedLink", "current_voice", "init_app"]
 
@@ -27,9 +27,9 @@ log = logging.getLogger("portal.web")
 
 
 def current_voice() -> Voice:
-    """The voice for this request's viewing, if a plan is open (set by portal.web.viewing); the patient's otherwise."""
-    found = g.get("viewing")
-    if not isinstance(found, viewer.Viewing):
+    """The voice for this request's viewing, if a plan is open (portal.web.viewing); the patient's otherwise."""
+    found = state().viewing
+    if found is None:
         return Voice()
     patient = found.grant.patient
     return voice_for(found.is_patient or found.preview, patient.given, patient.display_name)
@@ -46,11 +46,11 @@ def ended_link() -> EndedLink | None:
     """For a person signed in at the patient provider who sees nobody: the most recent link of theirs to a
     patient that has ended (its period is over, or it was made inactive), if any. The patient is not named:
     the access has ended, and with it what this person may know."""
-    if "ended_link" in g:
-        cached: EndedLink | None = g.ended_link
-        return cached
-    g.ended_link = None
-    person = viewer.signed_in()
+    known = state().ended_link
+    if known is not None:
+        return known[0]
+    state().ended_link = (None,)
+    person = viewing.person()
     if person is None or person.professional:
         return None
     try:
@@ -58,14 +58,14 @@ def ended_link() -> EndedLink | None:
     except StoreError as exc:
         log.info("ended links could not be read: %s", type(exc).__name__)
         return None
-    now = viewer.now()
+    now = viewing.now()
     ended = [link for link in links if link.patient_id and not link_in_force(link, now)]
     if not ended:
         return None
     ends = [link.period.end for link in ended if link.period.end is not None and link.period.end <= now]
     last = max(ends, default=None)
     result = EndedLink(last.astimezone(PARIS).date() if last else None)
-    g.ended_link = result
+    state().ended_link = (result,)
     return result
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -165,21 +165,32 @@ def _stop_leftover_access_logs() -> Iterator[None]:
 
 
 class BackgroundWork:
-    """The store calls the portal starts in its thread pools during a test, ahead of need (the documents asked for
-    while the browser follows the sign-in redirect, or while the Patient search runs: portal.web.plan.STORE_POOL;
-    the relatives looked up beside it: portal.access._LOOKUPS). A test waits for them with `drain()`, explicitly,
-    instead of polling the fake store for their requests."""
+    """The store calls the portal starts on its apps' thread pools during a test, ahead of need (the documents
+    asked for while the browser follows the sign-in redirect or while the Patient search runs, the relatives
+    looked up beside it). A test waits for them with `drain()`, explicitly, instead of polling the fake store."""
 
     #: The longest `drain` waits: a bound for a stuck call, never a pause.
     WAIT = 30.0
 
     def __init__(self) -> None:
         self.futures: list[Future[Any]] = []
+        self.pools: list[ThreadPoolExecutor] = []
         self._lock = threading.Lock()
 
-    def note(self, future: Future[Any]) -> None:
-        with self._lock:
-            self.futures.append(future)
+    def pool(self) -> ThreadPoolExecutor:
+        """A pool for an app of this test: every call submitted to it is noted."""
+        work = self
+
+        class NotingPool(ThreadPoolExecutor):
+            def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+                future: Future[Any] = super().submit(fn, *args, **kwargs)
+                with work._lock:
+                    work.futures.append(future)
+                return future
+
+        made = NotingPool(max_workers=8, thread_name_prefix="test-store")
+        self.pools.append(made)
+        return made
 
     def drain(self) -> int:
         """Wait until every call started so far has ended (answered, failed or cut); how many there were."""
@@ -189,25 +200,22 @@ class BackgroundWork:
         assert not running, f"{len(running)} background store call(s) still running after {self.WAIT:.0f} s"
         return len(started)
 
+    def close(self) -> None:
+        for made in self.pools:
+            made.shutdown(wait=True, cancel_futures=True)
+
 
 @pytest.fixture(autouse=True)
 def background(monkeypatch: pytest.MonkeyPatch) -> Iterator[BackgroundWork]:
-    """Every store call started in the portal's thread pools is noted, and ended before the test is: none is left
-    to reach the next test's fake store (whose call counts would then be wrong)."""
-    from portal.access import grants as access
-    from portal.web import plan
+    """Every app made in the test gets a pool that notes the store calls started on it; they are ended, and the
+    pools closed, before the test is: none is left to reach the next test's fake store."""
+    from portal.web import extensions
 
     work = BackgroundWork()
-    for pool in (plan.STORE_POOL, access._LOOKUPS):
-
-        def noting(fn: Any, /, *args: Any, _submit: Any = pool.submit, **kwargs: Any) -> Future[Any]:
-            future: Future[Any] = _submit(fn, *args, **kwargs)
-            work.note(future)
-            return future
-
-        monkeypatch.setattr(pool, "submit", noting)
+    monkeypatch.setattr(extensions, "make_pool", work.pool)
     yield work
     work.drain()
+    work.close()
 
 
 @pytest.fixture

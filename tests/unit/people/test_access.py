@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -32,6 +34,13 @@ from portal.store.resources import (
 STORE = "https://store.test/fhir"
 SYSTEM = "urn:pps-portal:test:sub"
 NOW = dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    """The lookups beside the Patient search run here, as on the app's own pool; ended with the test."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="test-access") as executor:
+        yield executor
 
 
 def related(**changes: Any) -> dict[str, Any]:
@@ -81,7 +90,9 @@ def patient(pid: str, name: str) -> dict[str, Any]:
 
 
 @responses.activate
-def test_a_patient_who_helps_someone_gets_both_and_a_representative_wins_over_a_caregiver() -> None:
+def test_a_patient_who_helps_someone_gets_both_and_a_representative_wins_over_a_caregiver(
+    pool: ThreadPoolExecutor,
+) -> None:
     own = patient("pat-self", "Fictif") | {"identifier": [{"system": SYSTEM, "value": "helper"}]}
     responses.get(STORE + "/Patient", json=searchset(own))
     guardian_and_caregiver = related(
@@ -96,7 +107,7 @@ def test_a_patient_who_helps_someone_gets_both_and_a_representative_wins_over_a_
     responses.get(STORE + "/RelatedPerson", json=searchset(guardian_and_caregiver, someone_elses))
     responses.get(STORE + "/Patient/pat-child", json=patient("pat-child", "Fantaisie"))
     with FhirClient(STORE, cache_ttl=0, retries=0) as client:
-        grants = access.patient_side_grants(client, SYSTEM, "helper", NOW)
+        grants = access.patient_side_grants(client, SYSTEM, "helper", NOW, pool=pool)
     assert [(g.patient.id, g.viewer, g.via) for g in grants] == [
         ("pat-self", Viewer.PATIENT, None),
         ("pat-child", Viewer.REPRESENTATIVE, "RelatedPerson/rp-2"),
@@ -104,7 +115,7 @@ def test_a_patient_who_helps_someone_gets_both_and_a_representative_wins_over_a_
 
 
 @responses.activate
-def test_a_caregiver_limited_to_some_parts_keeps_only_known_parts() -> None:
+def test_a_caregiver_limited_to_some_parts_keeps_only_known_parts(pool: ThreadPoolExecutor) -> None:
     responses.get(STORE + "/Patient", json=searchset())
     limited = related(
         extension=[{"url": SHARED_PARTS_EXTENSION, "valueCode": c} for c in ("calendar", "support", "secrets")]
@@ -112,7 +123,7 @@ def test_a_caregiver_limited_to_some_parts_keeps_only_known_parts() -> None:
     responses.get(STORE + "/RelatedPerson", json=searchset(limited))
     responses.get(STORE + "/Patient/pat-a", json=patient("pat-a", "Factice"))
     with FhirClient(STORE, cache_ttl=0, retries=0) as client:
-        (grant,) = access.patient_side_grants(client, SYSTEM, "helper", NOW)
+        (grant,) = access.patient_side_grants(client, SYSTEM, "helper", NOW, pool=pool)
     assert grant.shared_parts == frozenset({"calendar", "support"})
     assert [p for p in ("overview", "treatments", "calendar", "support", "history", "documents") if grant.shows(p)] == [
         "overview",

@@ -122,7 +122,7 @@ def test_the_pause_between_attempts_doubles_and_the_attempts_are_bounded(caplog:
     trail = manual_trail(store, clock, retry_wait=1.0, max_attempts=4)
     trail.record(record())
     started = clock.now
-    with caplog.at_level(logging.ERROR, logger="portal.access.trail"):
+    with caplog.at_level(logging.ERROR, logger="portal.audit"):
         for _ in range(20):  # a second at a time, well past every pause
             trail.drain()
             clock.now += 1.0
@@ -135,7 +135,7 @@ def test_a_full_queue_counts_and_logs_what_it_drops(caplog: pytest.LogCaptureFix
     store = GatedStore()
     store.gate.set()
     trail = manual_trail(store, queue_size=10)
-    with caplog.at_level(logging.INFO, logger="portal.access.trail"):
+    with caplog.at_level(logging.INFO, logger="portal.audit"):
         for n in range(15):
             trail.record(record(version=str(n)))  # fifteen different views, while nothing is sent
     assert trail.pending() == 10
@@ -226,7 +226,7 @@ def test_a_store_that_refuses_batches_gets_the_records_one_by_one_from_then_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     store = GatedStore(refuse_batches=True)
-    with caplog.at_level(logging.WARNING, logger="portal.access.trail"):
+    with caplog.at_level(logging.WARNING, logger="portal.audit"):
         trail = busy_trail(store, 4)
     assert len(store.single) == 4 and trail.counters.written == 4
     assert sum("one by one" in r.getMessage() for r in caplog.records) == 1
@@ -254,7 +254,7 @@ def test_the_same_view_again_within_the_window_writes_its_log_line_but_no_second
     store.gate.set()
     clock = Clock()
     trail = manual_trail(store, clock)
-    with caplog.at_level(logging.INFO, logger="portal.access.trail"):
+    with caplog.at_level(logging.INFO, logger="portal.audit"):
         for minute in range(3):  # a reloading browser: the same view, at another time
             trail.record(record(at=WHEN + dt.timedelta(seconds=minute)))
             clock.now += 1

@@ -10,7 +10,7 @@ import responses
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.web.plan import PATIENT_HINT
+from portal.web.viewing import PATIENT_HINT
 from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-from flask import Flask, g, session
+from flask import Flask, session
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -19,6 +19,7 @@ from portal.store.cache import ResponseCache
 from portal.web import rendered
 from portal.web.lastseen import COOKIE as LAST_SEEN_COOKIE
 from portal.web.rendered import RenderedPage, RenderedPages
+from portal.web.state import AccessNote, RequestState, state
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
@@ -236,16 +237,18 @@ def test_an_entry_is_answered_only_to_the_session_and_subject_it_was_rendered_fo
     with camille_request(app):
         key = rendered._key(pages, SID, CAMILLE)
         # Even under its own key, a page rendered for someone else is never answered.
-        pages.put(key, RenderedPage("<p>Diane</p>", "", SID, DIANE, clock.now + 30, ()))
+        pages.put(key, RenderedPage("<p>Diane</p>", "", SID, DIANE, clock.now + 30, RequestState()))
         assert rendered.from_memory() is None
-        pages.put(key, RenderedPage("<p>other session</p>", "", "t" * 43, CAMILLE, clock.now + 30, ()))
+        pages.put(key, RenderedPage("<p>other session</p>", "", "t" * 43, CAMILLE, clock.now + 30, RequestState()))
         assert rendered.from_memory() is None
-        pages.put(key, RenderedPage("<p>Camille</p>", "", SID, CAMILLE, clock.now + 30, (("viewing", 1),)))
-        assert rendered.from_memory() == "<p>Camille</p>" and g.viewing == 1
+        noted = RequestState(recorded_page="treatments", access=AccessNote("doc-1", "2"))
+        pages.put(key, RenderedPage("<p>Camille</p>", "", SID, CAMILLE, clock.now + 30, noted))
+        assert rendered.from_memory() == "<p>Camille</p>"
+        assert (state().recorded_page, state().access) == ("treatments", AccessNote("doc-1", "2"))
 
 
 def kept(html: str, expires: float) -> RenderedPage:
-    return RenderedPage(html, "", "sid", "sub", expires, ())
+    return RenderedPage(html, "", "sid", "sub", expires, RequestState())
 
 
 def test_pages_are_bounded_in_bytes_and_expire_each_at_its_own_time() -> None:

@@ -1,0 +1,143 @@
+"""Whose plan to open: the chooser of a person who may see several patients, the coordinator's list and the start
+and end of a preview, the page instead of a plan (`DetourNeeded`), and the banner saying whose plan is open.
+
+Routes: `GET /choose` and `POST /choose`, `POST /preview`, `POST /preview/end`. A patient a person may not see
+answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+
+from portal.access import Grant
+from portal.access.visibility import Viewer, visible
+from portal.plain.views.glossary import name_matches
+from portal.store import StoreError, pdsm
+from portal.web import extensions, viewing
+from portal.web.state import state
+from portal.web.viewing import Detour, DetourNeeded
+
+__all__ = ["bp", "init_app", "role_name"]
+
+bp = Blueprint("choose", __name__)
+
+
+def role_name(kind: Viewer) -> str:
+    names: dict[Viewer, str] = {
+        Viewer.PATIENT: _("Your own plan"),
+        Viewer.CAREGIVER: _("Caregiver"),
+        Viewer.REPRESENTATIVE: _("Legal representative"),
+        Viewer.COORDINATOR_PREVIEW: _("Care coordinator"),
+    }
+    return names[kind]
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """One line of the coordinator's list: the patient and the date of the latest plan they can see."""
+
+    id: str
+    name: str
+    birth_date: dt.date | None
+    latest_plan: dt.datetime | None
+
+
+def no_patient() -> ResponseReturnValue:
+    return render_template("no_patient.html", contact=extensions.settings().help_contact)
+
+
+def detour(exc: DetourNeeded) -> ResponseReturnValue:
+    """The page instead of a plan: the start page when signed out, the plain "nothing linked" page, and at `/`
+    only, the chooser or the coordinator's list (elsewhere: back to `/`)."""
+    who = viewing.person()
+    if exc.detour is Detour.SIGN_IN or who is None:
+        return redirect("/")
+    if exc.detour is Detour.NOBODY:
+        return no_patient()
+    if request.path != "/":
+        return redirect("/")
+    if exc.detour is Detour.HOME:
+        return coordinator_home(viewing.grants(who))
+    return render_template("people/choose.html", grants=viewing.grants(who), chosen=None, role_name=role_name)
+
+
+def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
+    # The search field filters on the server, so it works without JavaScript.
+    query = request.args.get("q", "")[:100]
+    found = [g for g in grants if not query.strip() or name_matches(g.patient.display_name, query)]
+    rows = []
+    for grant in found:
+        shared = visible(Viewer.PATIENT, pdsm.pps_documents(extensions.store(), grant.patient.id))
+        dates = [e.date for e in shared if e.date is not None]
+        rows.append(
+            PatientRow(grant.patient.id, grant.patient.display_name, grant.patient.birth_date, max(dates, default=None))
+        )
+    return render_template("people/coordinator_home.html", rows=rows, query=query, total=len(grants))
+
+
+@bp.get("/choose")
+def chooser() -> ResponseReturnValue:
+    who = viewing.person()
+    if who is None or who.professional:
+        return redirect("/")
+    found = viewing.current()
+    chosen = found.patient_id if isinstance(found, viewing.Viewing) else None
+    grants = viewing.grants(who)
+    if not grants:
+        return no_patient()
+    return render_template("people/choose.html", grants=grants, chosen=chosen, role_name=role_name)
+
+
+@bp.post("/choose")
+def choose() -> ResponseReturnValue:
+    who = viewing.person()
+    if who is None:
+        return redirect("/")
+    if who.professional or viewing.choose(request.form.get("patient", "")[:64]) is None:
+        raise NotFound()  # not theirs to see, or no such patient: the same answer
+    return redirect("/")
+
+
+@bp.post("/preview")
+def start_preview() -> ResponseReturnValue:
+    who = viewing.person()
+    if who is None:
+        return redirect("/")
+    if not who.professional or viewing.choose(request.form.get("patient", "")[:64]) is None:
+        raise NotFound()
+    return redirect("/")
+
+
+@bp.post("/preview/end")
+def end_preview() -> ResponseReturnValue:
+    viewing.forget()
+    return redirect("/")
+
+
+def _banner() -> dict[str, object]:
+    """Whose plan is open and in which role, for the banner of every page (none for a patient on their own)."""
+    current = state()
+    found = current.viewing
+    if found is None and viewing.person() is not None and not current.banner_failed:
+        # A page outside the plan (glossary, legal pages): the banner still says whose plan is open.
+        try:
+            resolved = viewing.current()
+        except StoreError:
+            current.banner_failed = True  # an error page is being shown: no second try, no banner
+            resolved = Detour.SIGN_IN
+        found = resolved if isinstance(resolved, viewing.Viewing) else None
+    if found is None or (found.is_patient and found.choices < 2):
+        return {"viewing_banner": None}
+    return {"viewing_banner": found, "viewing_role": role_name(found.kind)}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(DetourNeeded, detour)
+    app.context_processor(_banner)

@@ -1,0 +1,72 @@
+"""What one request learned on its way: who is viewing whose plan, what the page showed (for its access record),
+what the answer must carry. One typed object per request, and the only thing the web layer keeps in `g`."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from flask import g
+
+if TYPE_CHECKING:
+    from portal.access import Grant
+    from portal.web.viewing import Viewing
+    from portal.web.voice import EndedLink
+
+__all__ = ["AccessNote", "RequestState", "state"]
+
+
+@dataclass
+class AccessNote:
+    """What the access record of this request says was shown: a document (or, refused, the id asked for), its
+    version, and on the compare page the other version."""
+
+    document: str | None = None
+    version: str | None = None
+    compared_with: str | None = None
+    refused: bool = False
+
+
+@dataclass
+class RequestState:
+    """Everything a request passes from one step to the next (portal.web.viewing fills the viewing, pages note
+    what they showed, the response hook in `create_app` reads it all)."""
+
+    #: Everybody the signed-in person may see, asked of the store once per request.
+    grants: tuple[Grant, ...] | None = None
+    #: Who is viewing whose plan, once resolved.
+    viewing: Viewing | None = None
+    #: The page of the plan being served when it is a view of care-plan content (its access record names it).
+    recorded_page: str | None = None
+    access: AccessNote = field(default_factory=AccessNote)
+    #: The "last seen" cookie to send back (portal.web.lastseen), when this page changed it.
+    last_seen_cookie: str | None = None
+    #: A narrower Content-Security-Policy for a document shown inline (portal.web.documents).
+    document_csp: str | None = None
+    #: The plan could not be read: whether a PDF of that version exists (the error page says so).
+    refused_plan_has_pdf: bool = False
+    #: Whose plan is open could not be asked (an error page is being shown): no banner, no second try.
+    banner_failed: bool = False
+    #: The caregiver link that ended, once asked (portal.web.voice); a one-element tuple once known.
+    ended_link: tuple[EndedLink | None] | None = None
+    csp_nonce: str | None = None
+
+    def replayable(self) -> RequestState:
+        """What a page kept in memory must note again when it is answered from there (portal.web.rendered):
+        everything but this request's own nonce."""
+        return dataclasses.replace(self, csp_nonce=None, access=dataclasses.replace(self.access))
+
+
+def state() -> RequestState:
+    """This request's state (made on first use)."""
+    found: RequestState | None = g.get("portal_state")
+    if found is None:
+        found = g.portal_state = RequestState()
+    return found
+
+
+def replay(kept: RequestState) -> None:
+    """Make a kept page's state this request's, keeping this request's nonce."""
+    nonce = state().csp_nonce
+    g.portal_state = dataclasses.replace(kept, csp_nonce=nonce, access=dataclasses.replace(kept.access))
