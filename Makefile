@@ -62,6 +62,7 @@ test: test-deps lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check portal synthetic tests demo bench
 
 typecheck:

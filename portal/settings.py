@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 PREFIX = "PORTAL_"
 
 
@@ -143,8 +145,6 @@ def _sentinels(raw: str) -> tuple[str, ...]:
 
 
 def _rate_limits(raw: str) -> str:
-    from limits import parse_many
-
     try:
         parse_many(raw)
     except ValueError:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portal.access.records import AccessRecord, Pseudonyms, log_line, repeats_event, to_audit_event
+from portal.ops import metrics
 from portal.store import FhirClient, StoreError, StoreRejected, StoreUnavailable, pdsm
 
 __all__ = ["AuditTrail", "Counters", "discard_all"]
@@ -122,6 +123,7 @@ class AuditTrail:
         """Queue one AuditEvent for the worker (the caller holds the lock)."""
         if len(self._queue) >= self.queue_size:
             self.counters.dropped += 1
+            metrics.access_log_failed()
             log.error("access record not sent to the store: queue full (key=%s)", key)
             return
         self._queue.append(_Pending(event, key))
@@ -285,6 +287,7 @@ class AuditTrail:
             # A store that rejects the resource will reject it again: no retry.
             if pending.attempts >= self.max_attempts or isinstance(exc, ValueError | StoreRejected):
                 self.counters.abandoned += 1
+                metrics.access_log_failed()
                 log.error(
                     "access record not sent to the store after %d attempt(s): %s (key=%s)",
                     pending.attempts,

@@ -26,6 +26,7 @@ Redis answers again. Static files, `/healthz` and `/readyz` never look at the se
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -39,7 +40,10 @@ from cachetools import TTLCache
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from redis import RedisError
 from werkzeug.datastructures import CallbackDict
+
+from portal.ops import redis_link
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -201,11 +205,8 @@ return 1
 
 def _unavailable(method: Callable[..., Any]) -> Callable[..., Any]:
     """A Redis failure becomes SessionStoreUnavailable (one exception type for the session interface)."""
-    from functools import wraps
 
-    from redis import RedisError
-
-    @wraps(method)
+    @functools.wraps(method)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
@@ -318,15 +319,11 @@ class RedisSessionStore:
 def redis_client(url: str) -> Redis:
     """The Redis client for `url` with the default timeout: one per process, shared by sessions, logout memory,
     rate limits and the store cache; short timeouts and a fail-fast breaker (`portal.ops.redis_link`)."""
-    from portal.ops import redis_link
-
     return redis_link.cached(("url", url, redis_link.DEFAULT_TIMEOUT), lambda: redis_link.url_client(url))
 
 
 def shared_redis(settings: Settings) -> Redis:
     """The process's client of the shared Redis of `settings` (by URL, or through Redis Sentinel)."""
-    from portal.ops import redis_link
-
     if settings.redis_sentinels:
         assert settings.redis_sentinel_service is not None  # Settings.check_consistency
         service = settings.redis_sentinel_service

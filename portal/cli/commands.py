@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from portal.exports.ics import calendar_file
+from portal.exports.pdf import plan_pdf
+from portal.plain.changes import change_sentences
 from portal.pps.check import DocumentModel, model_of, pps_problems, rcp_problems, rcp_report, report
+from portal.pps.conformance import CONTENT_MODELS, MODEL_SCHEMAS, SchematronError, Schematrons
+from portal.pps.diff import diff
 from portal.pps.errors import DocumentRefused
 from portal.pps.model import CarePlan
 from portal.pps.rcp_reader import read_rcp
@@ -127,11 +134,6 @@ def check_command(file: str, schematrons: str | None, max_bytes: int) -> None:
 
 def _official_rules(data: bytes, model: DocumentModel, folder: str, max_bytes: int) -> int:
     """Run the model's schema and the content models; print each failed assert on one line; their count."""
-    import tempfile
-    from pathlib import Path
-
-    from portal.pps.conformance import CONTENT_MODELS, MODEL_SCHEMAS, SchematronError, Schematrons
-
     schemas = (MODEL_SCHEMAS[model.value], CONTENT_MODELS)
     try:
         with tempfile.TemporaryDirectory(prefix="portal-schematrons-") as work:
@@ -170,7 +172,7 @@ def check(file: str, max_bytes: int) -> None:
 @_MAX_BYTES
 def preview(file: str, lang: str, output: str | None, today: datetime | None, max_bytes: int) -> None:
     """Render the patient's pages for FILE as one self-contained HTML document; exit 1 if it is refused."""
-    from portal.cli.preview import render_preview
+    from portal.cli.preview import render_preview  # the web templates, and so Flask: only for this command
 
     data = _read_bytes(file, max_bytes)
     try:
@@ -216,9 +218,6 @@ def _read_file(file: str, max_bytes: int) -> CarePlan | None:
 @_MAX_BYTES
 def diff_command(old: str, new: str, lang: str, as_json: bool, max_bytes: int) -> None:
     """Print what changed from version OLD to version NEW, one plain sentence per line, most important first."""
-    from portal.plain.changes import change_sentences
-    from portal.pps.diff import diff
-
     before = _read_file(old, max_bytes)
     after = _read_file(new, max_bytes) if before is not None else None
     if before is None or after is None:
@@ -246,8 +245,6 @@ def diff_command(old: str, new: str, lang: str, as_json: bool, max_bytes: int) -
 @_MAX_BYTES
 def ics_command(file: str, lang: str, names: bool, event_uid: str | None, output: str | None, max_bytes: int) -> None:
     """Write the calendar file (iCalendar) of FILE's dated planned items; exit 1 if it is refused."""
-    from portal.exports.ics import calendar_file
-
     plan = _read_file(file, max_bytes)
     if plan is None:
         raise SystemExit(1)
@@ -274,8 +271,6 @@ def pdf_command(
     file: str, output: str, lang: str, valid_on: datetime | None, portal_url: str | None, max_bytes: int
 ) -> None:
     """Write the accessible PDF (tagged PDF/UA-1, A4) of FILE as the patient would get it; exit 1 if refused."""
-    from portal.exports.pdf import plan_pdf
-
     plan = _read_file(file, max_bytes)
     if plan is None:
         raise SystemExit(1)

@@ -16,7 +16,7 @@ from flask import Flask, g, render_template
 from flask_babel import Babel
 from jinja2 import StrictUndefined
 
-from portal import ROOT
+from portal.paths import ROOT
 from portal.plain.views import (
     Linker,
     calendar_view,

@@ -8,17 +8,17 @@ plan can never reach the network or the file system on the document's behalf.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any, NoReturn
 
 from portal.exports.printview import PrintStamp, render_print
+from portal.paths import STATIC
 from portal.plain.views.common import PARIS, Lang
 from portal.pps.model import CarePlan
 
 __all__ = ["PDF_VARIANT", "plan_pdf"]
 
 PDF_VARIANT = "pdf/ua-1"
-STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "print.css"
+STYLESHEET = STATIC / "css" / "print.css"
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:

@@ -14,8 +14,8 @@ from functools import cache
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from portal import ROOT
 from portal.exports.texts import translations
+from portal.paths import ROOT
 from portal.plain.views import contacts_view, overview_view, support_view, treatments_view
 from portal.plain.views.common import Lang
 from portal.pps.model import CarePlan

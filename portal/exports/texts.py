@@ -10,7 +10,7 @@ from functools import cache
 
 from babel.support import NullTranslations, Translations
 
-from portal import ROOT
+from portal.paths import ROOT
 from portal.plain.views.common import Lang
 
 __all__ = ["translations"]

@@ -68,7 +68,7 @@ SIGN_INS = Counter(
     "Sign-ins that ended, per identity provider and outcome.",
     ["provider", "outcome"],
 )
-#: Increment when an access record could not be written: `metrics.access_log_failures.inc()`.
+#: Access records dropped (queue full) or abandoned (every attempt failed) by portal.access.trail.
 access_log_failures = Counter(
     "portal_access_log_failures",
     "Access records (who saw which care plan) that could not be written.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from portal.plain.glossary_data import ENTRIES
 from portal.plain.labels import Lang
 
 __all__ = ["GLOSSARY", "GlossaryEntry", "Lang", "glossary_entry", "glossary_sorted"]
@@ -39,8 +40,6 @@ def _sort_key(text: str) -> str:
 
 
 def _build() -> tuple[GlossaryEntry, ...]:
-    from portal.plain.glossary_data import ENTRIES
-
     return tuple(
         GlossaryEntry(
             id=row.id,

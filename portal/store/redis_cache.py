@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from redis import RedisError
+
 from portal.store.cache import DEFAULT_REVALIDATE_SECONDS, Answer, CacheKey, entry_size
 
 if TYPE_CHECKING:
@@ -108,7 +110,6 @@ class RedisResponseCache:
         return f"{self._prefix}entry:{_digest(key)}"
 
     def _load(self, key: CacheKey) -> tuple[Answer, float] | None:
-        from redis import RedisError
 
         try:
             raw = self._redis.get(self._entry_key(key))
@@ -142,8 +143,6 @@ class RedisResponseCache:
 
     def put(self, key: CacheKey, answer: Answer) -> bool:
         """Keep a 200 answer (again fresh for a TTL); one larger than the whole bound is not kept."""
-        from redis import RedisError
-
         size = entry_size(answer)
         if answer.status != 200 or size > self.max_bytes:
             return False

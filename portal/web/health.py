@@ -15,6 +15,7 @@ from collections.abc import Callable
 from flask import Blueprint, Flask, current_app
 from flask.typing import ResponseReturnValue
 
+from portal.auth import session as sessions
 from portal.ops import redis_link
 from portal.store import FhirClient
 from portal.store.errors import StoreError
@@ -63,8 +64,6 @@ def _store_check(client: FhirClient) -> Callable[[], bool]:
 
 
 def init_app(app: Flask) -> None:
-    from portal.auth import session as sessions
-
     settings = app.extensions["portal.settings"]
     checks: dict[str, Callable[[], bool]] = {"store": _store_check(app.extensions["portal.store"])}
     for name, provider in app.extensions["portal.providers"].items():

@@ -82,9 +82,7 @@ def report(viewing: Viewing, doc_id: str) -> ResponseReturnValue:
     found = _read(viewing, doc_id)
     lang = page_lang()
     view = rcp_view(found.report, lang)
-    return render_template(
-        "rcp/report.html", nav=nav("documents"), view=view, gloss=Linker(lang), doc_id=found.doc_id
-    )
+    return render_template("rcp/report.html", nav=nav("documents"), view=view, gloss=Linker(lang), doc_id=found.doc_id)
 
 
 @bp.get("/rcp/<doc_id>/report.pdf")

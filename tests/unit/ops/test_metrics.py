@@ -3,6 +3,8 @@ access-log failures; /metrics only with the bearer token, and no such page witho
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import requests
 import responses
@@ -11,7 +13,8 @@ from flask.testing import FlaskClient
 from prometheus_client import REGISTRY
 
 from portal import create_app
-from portal.ops import metrics
+from portal.access.records import AccessRecord, Actor
+from portal.access.trail import AuditTrail
 from portal.store import FhirClient
 from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in
 
@@ -137,13 +140,28 @@ def test_a_cancelled_sign_in_is_counted_as_cancelled(client: FlaskClient, provid
     assert sample("portal_sign_ins_total", provider="patient", outcome="cancelled") == before + 1
 
 
-def test_access_log_failures_can_be_counted_by_other_modules() -> None:
+def test_access_records_dropped_or_abandoned_by_the_trail_are_counted() -> None:
+    """Counted where it happens, through the trail: a full queue drops one; a store that refuses abandons one."""
     before = sample("portal_access_log_failures_total")
-
-    metrics.access_log_failures.inc()
-    metrics.access_log_failed()
-
+    store = responses.RequestsMock(assert_all_requests_are_fired=False)
+    with store, FhirClient("https://store.test/fhir", retries=0, cache_ttl=0) as client:
+        store.post("https://store.test/fhir/AuditEvent", status=422, json={"resourceType": "OperationOutcome"})
+        trail = AuditTrail(client, "secret", queue_size=1, coalesce_seconds=0, batch_size=1, background=False)
+        trail.record(_record("treatments"))
+        trail.record(_record("calendar"))  # the queue holds one: this one is dropped
+        trail.drain()  # the store refuses the first: abandoned at once (a refusal is not retried)
+    assert (trail.counters.dropped, trail.counters.abandoned) == (1, 1)
     assert sample("portal_access_log_failures_total") == before + 2
+
+
+def _record(page: str) -> AccessRecord:
+    return AccessRecord(
+        actor=Actor("patient", "urn:test", "sub-1"),
+        patient_id="pat-1",
+        page=page,
+        outcome="success",
+        at=dt.datetime(2026, 12, 4, tzinfo=dt.UTC),
+    )
 
 
 def test_metrics_hold_no_path_no_id_and_no_query(metrics_app: Flask) -> None:
