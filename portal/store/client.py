@@ -1,212 +1,69 @@
-"""FHIR R4 client of the portal (store step of the data path: access → store → pps).
-
-One `requests.Session`, a timeout on every call, retries for GET only (429/502/503/504, exponential
-backoff, `Retry-After` honoured but capped), typed errors, a bounded cache of GET answers, and log lines
-that say what kind of call was made and how it went — never which patient, id or value.
-The PDSm queries built on it live in `portal.store.pdsm`.
-"""
+"""The client of one FHIR R4 store (store step of the data path: access → store → pps): reads and searches with a
+bounded cache of answers, revalidated with If-None-Match, a circuit breaker and the last good copy while the store
+fails; creates for the access log. HTTP is in `portal.store.transport`, answer shapes in `portal.store.bundles`."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
-import json
 import logging
-import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, NamedTuple, Self
-from urllib.parse import urlencode, urljoin, urlsplit
-
-import requests
-import urllib3.exceptions
-from requests.adapters import HTTPAdapter
-from urllib3.response import BaseHTTPResponse
-from urllib3.util.retry import Retry
-from urllib3.util.timeout import Timeout
+from typing import Any, Self
+from urllib.parse import urljoin, urlsplit
 
 from portal.store import scope
-from portal.store.auth import ClientCredentialsToken, StoreAuth
+from portal.store.auth import StoreAuth
 from portal.store.breaker import CircuitBreaker
-from portal.store.cache import Answer, AnswerCache, CacheKey, ResponseCache, cache_key
-from portal.store.errors import (
-    StoreAuthError,
-    StoreDocumentTooLarge,
-    StoreError,
-    StoreInvalidResponse,
-    StoreNotFound,
-    StoreRejected,
-    StoreUnavailable,
+from portal.store.bundles import (
+    BinaryContent,
+    Params,
+    check_type,
+    decode_binary_resource,
+    encode,
+    entry_status,
+    matches,
+    next_link,
 )
+from portal.store.cache import Answer, AnswerCache, CacheKey, ResponseCache, cache_key
+from portal.store.errors import StoreDocumentTooLarge, StoreInvalidResponse, StoreNotFound, StoreUnavailable
 from portal.store.resources import FHIR_ID
 from portal.store.stale import StaleAnswer, StaleCopies
+from portal.store.transport import (
+    BACKOFF_FACTOR,
+    DEFAULT_CACHE_MAX_BYTES,
+    DEFAULT_CACHE_TTL,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_JSON_BYTES,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES,
+    ERROR_BODY_BYTES,
+    FHIR_JSON,
+    MAX_RETRY_WAIT,
+    MIN_ATTEMPT_SECONDS,
+    USER_AGENT,
+    BudgetTimeout,
+    CappedRetry,
+    RoundTrip,
+    Transport,
+    error_for,
+    is_json,
+    parse_json,
+)
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "MIN_ATTEMPT_SECONDS",
+    "BinaryContent",
+    "BudgetTimeout",
+    "CappedRetry",
+    "FhirClient",
+    "Params",
+    "RoundTrip",
+]
 
 logger = logging.getLogger("portal.store")
-
-DEFAULT_CONNECT_TIMEOUT = 3.05  # just above a TCP retransmission window (3 s)
-DEFAULT_READ_TIMEOUT = 5.0
-DEFAULT_RETRIES = 2
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-BACKOFF_FACTOR = 0.25
-# The longest we ever wait between two attempts, whatever `Retry-After` asks: a page must answer within
-# its budget; a store that wants an hour is, for this page, unavailable.
-MAX_RETRY_WAIT = 2.0
-DEFAULT_CACHE_TTL = 30.0
-DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024
-DEFAULT_MAX_PAGES = 20
-DEFAULT_MAX_JSON_BYTES = 8 * 1024 * 1024
-# Enough for any OperationOutcome; an error page larger than this is not worth reading.
-ERROR_BODY_BYTES = 64 * 1024
-FHIR_JSON = "application/fhir+json"
-USER_AGENT = "pps-portal/0.1 (FHIR R4 document consumer)"
-
-_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{1,63}")
-_CHUNK = 64 * 1024
-# Within a page's budget, a retry is worth it only if its wait leaves the next attempt this much time.
-MIN_ATTEMPT_SECONDS = 0.25
-
-Params = Mapping[str, str | Sequence[str]] | Sequence[tuple[str, str]]
-
-
-class BinaryContent(NamedTuple):
-    """A document's bytes and the media type the store gave them."""
-
-    content_type: str
-    data: bytes
-
-
-class RoundTrip(NamedTuple):
-    """One request that reached the store, as told to `FhirClient.observers` (times from `time.monotonic`).
-
-    What a benchmark counts to find how many round trips a page waits for one after the other, and what the
-    metrics and request logs time (`portal.ops.metrics`, `portal.ops.logs`). `status` is 0 when no answer came
-    (timeout, refused connection)."""
-
-    method: str
-    interaction: str
-    status: int
-    started: float
-    ended: float
-
-
-class CappedRetry(Retry):
-    """urllib3 `Retry` whose waits never exceed `max_wait` seconds, `Retry-After` included.
-
-    A `Retry-After: 3600` would otherwise make a page hang for an hour (urllib3 honours up to six hours).
-    """
-
-    def __init__(
-        self,
-        *args: Any,
-        max_wait: float = MAX_RETRY_WAIT,
-        sleeper: Callable[[float], None] = time.sleep,
-        **kwargs: Any,
-    ) -> None:
-        kwargs.setdefault("backoff_max", max_wait)
-        super().__init__(*args, **kwargs)
-        self.max_wait = max_wait
-        #: What waits between two attempts (`time.sleep`; a test's clock, which moves instead of sleeping).
-        self.sleeper = sleeper
-
-    def new(self, **kw: Any) -> Self:
-        # urllib3 rebuilds the object after each attempt; carry our settings across.
-        kw.setdefault("max_wait", self.max_wait)
-        kw.setdefault("sleeper", self.sleeper)
-        return super().new(**kw)
-
-    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        # urllib3's own choice of wait (Retry-After when the answer has one, else the backoff), handed to `sleeper`.
-        if self.respect_retry_after_header and response:
-            wait = self.get_retry_after(response)
-            if wait:
-                self.sleeper(wait)
-                return
-        backoff = self.get_backoff_time()
-        if backoff > 0:
-            self.sleeper(backoff)
-
-    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
-        try:
-            wait = super().get_retry_after(response)
-        except urllib3.exceptions.InvalidHeader:
-            return None  # a malformed header falls back to the exponential backoff
-        return None if wait is None else min(wait, self.max_wait, _budget_for_wait())
-
-    def get_backoff_time(self) -> float:
-        return min(super().get_backoff_time(), _budget_for_wait())
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        # Within a page (portal.store.scope), a retry that cannot answer before the deadline only delays it.
-        left = scope.remaining()
-        if left is not None and left < 2 * MIN_ATTEMPT_SECONDS:
-            return False
-        return super().is_retry(method, status_code, has_retry_after)
-
-
-def _budget_for_wait() -> float:
-    """The longest wait before a retry that still leaves the attempt some of the page's budget."""
-    left = scope.remaining()
-    return float("inf") if left is None else max(left - MIN_ATTEMPT_SECONDS, 0.0)
-
-
-class BudgetTimeout(Timeout):
-    """The client's (connect, read) timeouts, cut to what is left of the page's budget at each attempt.
-
-    urllib3 clones the timeout before every attempt, retries included: each clone is computed afresh, so
-    several attempts cannot add up beyond the deadline. `deadline` is on `clock` (the page scope's)."""
-
-    def __init__(
-        self, connect: float, read: float, deadline: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._limits = (connect, read)
-        self._deadline = deadline
-        self._clock = clock
-        left = self._left()
-        super().__init__(connect=min(connect, left), read=min(read, left))
-
-    def _left(self) -> float:
-        # urllib3 refuses a zero timeout; an attempt with a few milliseconds left fails at once, as it should.
-        return max(self._deadline - self._clock(), 0.001)
-
-    def clone(self) -> Timeout:
-        return BudgetTimeout(*self._limits, self._deadline, self._clock)
-
-
-def _diagnostics(answer: Answer) -> str | None:
-    """The OperationOutcome's diagnostics / details text, when the body is one."""
-    try:
-        outcome = json.loads(answer.body)
-    except ValueError:
-        return None
-    if not isinstance(outcome, dict) or outcome.get("resourceType") != "OperationOutcome":
-        return None
-    texts: list[str] = []
-    for issue in outcome.get("issue") or []:
-        if not isinstance(issue, dict):
-            continue
-        details = issue.get("details")
-        for text in (issue.get("diagnostics"), details.get("text") if isinstance(details, dict) else None):
-            if isinstance(text, str) and text and text not in texts:
-                texts.append(text)
-    return "; ".join(texts) or None
-
-
-def _is_json(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media in (FHIR_JSON, "application/json")
-
-
-def _encode(params: Params) -> str:
-    pairs: list[tuple[str, str]] = []
-    items = params.items() if isinstance(params, Mapping) else params
-    for name, value in items:
-        if isinstance(value, str):
-            pairs.append((name, value))
-        else:
-            pairs.extend((name, v) for v in value)
-    return urlencode(pairs)
 
 
 class FhirClient:
@@ -243,43 +100,25 @@ class FhirClient:
         self.timeout = (connect_timeout, read_timeout)
         self.max_pages = max_pages
         self.max_json_bytes = max_json_bytes
-        #: Wall-clock seconds: when an answer was fetched (its age, for the cache of rendered pages and the
-        #: stale-copy notice). Tests give a clock of their own.
-        self.clock = clock
 
-        self.session = requests.Session()
-        self.session.headers.update({"User-Agent": user_agent, "Accept": FHIR_JSON})
-        retry = CappedRetry(
-            total=retries,
-            status=retries,
-            # Connection and read failures are not retried: a store that hangs would multiply the wait.
-            connect=0,
-            read=False,
-            other=0,
-            allowed_methods=frozenset({"GET"}),
-            status_forcelist=RETRY_STATUSES,
+        self.transport = Transport(
+            self.auth,
+            timeout=self.timeout,
+            retries=retries,
             backoff_factor=backoff_factor,
-            max_wait=max_retry_wait,
-            sleeper=sleep,
-            # We map the last answer (and its OperationOutcome) ourselves.
-            raise_on_status=False,
-            respect_retry_after_header=True,
+            max_retry_wait=max_retry_wait,
+            user_agent=user_agent,
+            clock=clock,
+            sleep=sleep,
         )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.auth.configure(self.session)
-        self._token = (
-            ClientCredentialsToken(self.auth, self.session, timeout=self.timeout)
-            if self.auth.kind == "client_credentials"
-            else None
-        )
+        #: The HTTP session (tests and benchmarks look at what it sends).
+        self.session = self.transport.session
         # A shared cache (Redis, several instances) is given; otherwise one in this process, unless disabled.
         self.cache: AnswerCache | None = cache
         if cache is None and cache_ttl > 0 and cache_max_bytes > 0:
             self.cache = ResponseCache(ttl=cache_ttl, max_bytes=cache_max_bytes)
         #: Called after every answer from the store (benchmarks count round trips with it).
-        self.observers: list[Callable[[RoundTrip], None]] = []
+        self.observers = self.transport.observers
         #: Called with (interaction, hit) at each lookup in the cache (metrics of hits and misses).
         self.cache_observers: list[Callable[[str, bool], None]] = []
         #: Stops calling a store that keeps failing (portal.store.breaker); one per client, i.e. per base URL.
@@ -288,6 +127,16 @@ class FhirClient:
         self.last_good = last_good
 
     # --- lifecycle ---------------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """Wall-clock seconds: when an answer was fetched (its age, for the cache of rendered pages and the
+        stale-copy notice). Tests give a clock of their own."""
+        return self.transport.clock
+
+    @clock.setter
+    def clock(self, value: Callable[[], float]) -> None:
+        self.transport.clock = value
 
     def close(self) -> None:
         self.session.close()
@@ -317,7 +166,7 @@ class FhirClient:
     def read(self, resource_type: str, resource_id: str, *, last_good: bool = True) -> dict[str, Any]:
         """`GET {base}/{type}/{id}`. A malformed id cannot exist: StoreNotFound without a round trip.
         `last_good=False`: never answered from a last good copy when the store fails (access decisions)."""
-        _check_type(resource_type)
+        check_type(resource_type)
         if not FHIR_ID.fullmatch(resource_id):
             raise StoreNotFound(f"read {resource_type}: not a FHIR id")
         resource = self._get_json(
@@ -338,20 +187,20 @@ class FhirClient:
         answers that change with every page view, such as the access log). `last_good=False`: the answer may
         come from the cache within its TTL, never from a last good copy when the store fails (the searches that
         decide who may see whom: an older copy could still hold a link the store has revoked)."""
-        _check_type(resource_type)
-        url = f"{self.base_url}/{resource_type}?{_encode(params)}"
+        check_type(resource_type)
+        url = f"{self.base_url}/{resource_type}?{encode(params)}"
         interaction = f"search {resource_type}"
-        matches: list[dict[str, Any]] = []
+        found: list[dict[str, Any]] = []
         for _ in range(self.max_pages):
             bundle = self._get_json(
                 url, interaction=interaction, expected_type="Bundle", use_cache=not fresh, last_good=last_good
             )
             if bundle.get("type") != "searchset":
                 raise StoreInvalidResponse(f"{interaction}: the Bundle is not a searchset")
-            matches.extend(_matches(bundle, resource_type, interaction))
-            next_url = _next_link(bundle, interaction)
+            found.extend(matches(bundle, resource_type, interaction))
+            next_url = next_link(bundle, interaction)
             if next_url is None:
-                return matches
+                return found
             url = urljoin(url, next_url)
             if not self._is_under_base(url):
                 raise StoreInvalidResponse(f"{interaction}: the next link leaves the store")
@@ -364,7 +213,7 @@ class FhirClient:
         Never retried here (a retry could store it twice; the caller keeps its own queue) and bounded by
         `timeout` seconds for the connection and for the answer. StoreError when it is not stored."""
         resource_type = str(resource.get("resourceType", ""))
-        _check_type(resource_type)
+        check_type(resource_type)
         self._post(f"{self.base_url}/{resource_type}", resource, f"create {resource_type}", ERROR_BODY_BYTES, timeout)
 
     def create_batch(self, resources: Sequence[Mapping[str, Any]], *, timeout: float = 2.0) -> list[int]:
@@ -374,49 +223,24 @@ class FhirClient:
         entries = []
         for resource in resources:
             resource_type = str(resource.get("resourceType", ""))
-            _check_type(resource_type)
+            check_type(resource_type)
             entries.append({"resource": resource, "request": {"method": "POST", "url": resource_type}})
         bundle = {"resourceType": "Bundle", "type": "batch", "entry": entries}
         interaction = "batch create"
         answer = self._post(self.base_url, bundle, interaction, self.max_json_bytes, timeout)
-        result = _parse_json(answer, interaction)
+        result = parse_json(answer, interaction)
         answered = result.get("entry")
         if result.get("type") != "batch-response" or not isinstance(answered, list) or len(answered) != len(entries):
             raise StoreInvalidResponse(f"{interaction}: the answer is not a batch-response of {len(entries)} entries")
-        return [_entry_status(entry) for entry in answered]
+        return [entry_status(entry) for entry in answered]
 
     def _post(self, url: str, resource: Mapping[str, Any], interaction: str, max_bytes: int, timeout: float) -> Answer:
-        headers = {"Accept": FHIR_JSON, "Content-Type": FHIR_JSON}
-        token = self._token.bearer() if self._token else None
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        started = time.monotonic()
-        try:
-            # The session's Retry allows GET only and no connect retry: a POST is tried once.
-            with self.session.request(
-                "POST",
-                url,
-                data=json.dumps(resource, separators=(",", ":")).encode(),
-                headers=headers,
-                timeout=(min(timeout, self.timeout[0]), timeout),
-                allow_redirects=False,
-                stream=True,
-            ) as response:
-                body = _read_body(response, max_bytes, timeout, interaction)
-        except StoreError:
-            raise
-        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-            logger.warning(
-                "store POST %s failed error=%s duration_ms=%.1f",
-                interaction,
-                type(exc).__name__,
-                (time.monotonic() - started) * 1000,
-            )
-            raise StoreUnavailable(f"{interaction}: the store did not answer") from exc
-        self._log("POST", interaction, response, started)
-        answer = Answer(response.status_code, response.headers.get("Content-Type", ""), body)
-        if response.status_code not in (200, 201):
-            raise _error_for(answer, interaction)
+        # Never retried (the session's Retry allows GET only): a retry could store it twice.
+        answer = self.transport.exchange(
+            "POST", url, interaction=interaction, accept=FHIR_JSON, max_bytes=max_bytes, body=resource, timeout=timeout
+        )
+        if answer.status not in (200, 201):
+            raise error_for(answer, interaction)
         return answer
 
     def binary(self, url_or_id: str, max_bytes: int) -> BinaryContent:
@@ -437,10 +261,10 @@ class FhirClient:
         read_limit = max_bytes * 4 // 3 + 4096
         answer = self._get(url, interaction="read Binary", accept="*/*", max_bytes=read_limit)
         content_type = answer.content_type or "application/octet-stream"
-        if _is_json(content_type):
-            resource = _parse_json(answer, "read Binary")
+        if is_json(content_type):
+            resource = parse_json(answer, "read Binary")
             if resource.get("resourceType") == "Binary":
-                return _decode_binary_resource(resource, max_bytes)
+                return decode_binary_resource(resource, max_bytes)
         if len(answer.body) > max_bytes:
             raise StoreDocumentTooLarge(f"read Binary: larger than {max_bytes} bytes", status=200)
         return BinaryContent(content_type, answer.body)
@@ -475,9 +299,9 @@ class FhirClient:
             last_good=last_good,
             use_breaker=use_breaker,
         )
-        if not _is_json(answer.content_type):
+        if not is_json(answer.content_type):
             raise StoreInvalidResponse(f"{interaction}: the answer is not FHIR JSON")
-        resource = _parse_json(answer, interaction)
+        resource = parse_json(answer, interaction)
         if resource.get("resourceType") != expected_type:
             raise StoreInvalidResponse(f"{interaction}: expected a {expected_type}")
         return resource
@@ -507,7 +331,7 @@ class FhirClient:
         try:
             scope.check_budget(interaction)
             with self.breaker.guard() if use_breaker else contextlib.nullcontext():
-                answer = self._send(
+                answer = self.transport.exchange(
                     "GET",
                     url,
                     interaction=interaction,
@@ -516,7 +340,7 @@ class FhirClient:
                     etag=stale.etag if stale else "",
                 )
                 if answer.status not in (200, 304):
-                    raise _error_for(answer, interaction)
+                    raise error_for(answer, interaction)
         except StoreUnavailable:
             copy = self._last_good_copy(key) if use_cache and last_good else None
             if copy is None:
@@ -533,7 +357,7 @@ class FhirClient:
             scope.note_answer(confirmed.fetched_at)
             return confirmed
         if answer.status != 200:
-            raise _error_for(answer, interaction)
+            raise error_for(answer, interaction)
         if use_cache:
             if self.cache is not None:
                 self.cache.put(key, answer)
@@ -558,241 +382,5 @@ class FhirClient:
     def _keep_last_good(self, key: CacheKey, answer: Answer, accept: str) -> None:
         # An answer that is not even JSON where JSON was asked must not replace a good copy. (Every use still
         # goes through the same checks as a fresh answer: the copy is never trusted more than the store.)
-        if self.last_good is not None and (accept != FHIR_JSON or _is_json(answer.content_type)):
+        if self.last_good is not None and (accept != FHIR_JSON or is_json(answer.content_type)):
             self.last_good.put(key, answer)
-
-    def _send(self, method: str, url: str, *, interaction: str, accept: str, max_bytes: int, etag: str = "") -> Answer:
-        headers = {"Accept": accept}
-        if etag:
-            headers["If-None-Match"] = etag
-        # One more attempt after a 401: the token may have been revoked before its announced expiry.
-        for attempt in (1, 2):
-            token = self._token.bearer() if self._token else None
-            if token:
-                headers["Authorization"] = f"Bearer {token}"
-            started = time.monotonic()
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    headers=headers,
-                    # requests hands a urllib3 Timeout to the adapter as is (HTTPAdapter.send documents it).
-                    timeout=self._attempt_timeout(),  # type: ignore[arg-type]
-                    stream=True,
-                    allow_redirects=False,
-                )
-                with response:
-                    if response.status_code == 401 and self._token and token and attempt == 1:
-                        self._log(method, interaction, response, started, retry_auth=True)
-                        self._token.invalidate(token)
-                        continue
-                    data = _read_body(response, max_bytes, self._body_budget(), interaction)
-            except StoreError as exc:
-                logger.warning(
-                    "store %s %s status=%s failed error=%s duration_ms=%.1f",
-                    method,
-                    interaction,
-                    exc.status,
-                    type(exc).__name__,
-                    (time.monotonic() - started) * 1000,
-                )
-                self._observe(RoundTrip(method, interaction, exc.status or 0, started, time.monotonic()))
-                raise
-            except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
-                logger.warning(
-                    "store %s %s failed error=%s duration_ms=%.1f",
-                    method,
-                    interaction,
-                    type(exc).__name__,
-                    (time.monotonic() - started) * 1000,
-                )
-                self._observe(RoundTrip(method, interaction, 0, started, time.monotonic()))
-                raise StoreUnavailable(f"{interaction}: the store did not answer") from exc
-            self._log(method, interaction, response, started)
-            self._observe(RoundTrip(method, interaction, response.status_code, started, time.monotonic()))
-            return Answer(
-                response.status_code,
-                response.headers.get("Content-Type", ""),
-                data,
-                response.headers.get("ETag", ""),
-                self.clock(),
-            )
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _attempt_timeout(self) -> tuple[float, float] | Timeout:
-        """What `requests` is given as the timeout of one call: the client's own, or within a page, those cut to
-        what is left of the page's budget, on the page scope's clock."""
-        current = scope.current()
-        if current is None or current.deadline is None:
-            return self.timeout
-        return BudgetTimeout(*self.timeout, deadline=current.deadline, clock=current.clock)
-
-    def _body_budget(self) -> float:
-        left = scope.remaining()
-        return self.timeout[1] if left is None else max(min(self.timeout[1], left), 0.001)
-
-    def _observe(self, trip: RoundTrip) -> None:
-        for observer in self.observers:
-            observer(trip)
-
-    def _log(
-        self,
-        method: str,
-        interaction: str,
-        response: requests.Response,
-        started: float,
-        *,
-        retry_auth: bool = False,
-    ) -> None:
-        retries = getattr(response.raw, "retries", None)
-        logger.info(
-            "store %s %s status=%s retries=%d duration_ms=%.1f%s",
-            method,
-            interaction,
-            response.status_code,
-            len(retries.history) if retries is not None else 0,
-            (time.monotonic() - started) * 1000,
-            " auth=renewing" if retry_auth else "",
-        )
-
-
-# --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _check_type(resource_type: str) -> None:
-    # A programming error, not a store error: resource types are constants of our code.
-    if not _RESOURCE_TYPE.fullmatch(resource_type):
-        raise ValueError("not a FHIR resource type")
-
-
-def _read_body(response: requests.Response, max_bytes: int, budget: float, interaction: str) -> bytes:
-    """Read a streamed body, at most `max_bytes` (error bodies: a small prefix), within `budget` seconds
-    (a store that trickles bytes must not hold a page longer than one that hangs)."""
-    is_ok = response.status_code == 200
-    limit = max_bytes if is_ok else min(max_bytes, ERROR_BODY_BYTES)
-    declared = response.headers.get("Content-Length", "")
-    if is_ok and declared.isdigit() and int(declared) > limit:
-        raise StoreDocumentTooLarge(f"{interaction}: larger than {limit} bytes", status=200)
-    deadline = time.monotonic() + budget
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in _arriving_chunks(response, deadline):
-        size += len(chunk)
-        if size > limit:
-            if is_ok:
-                raise StoreDocumentTooLarge(f"{interaction}: larger than {limit} bytes", status=200)
-            break
-        chunks.append(chunk)
-        if time.monotonic() > deadline:
-            raise StoreUnavailable(f"{interaction}: the store is too slow to send its answer")
-    return b"".join(chunks)
-
-
-def _arriving_chunks(response: requests.Response, deadline: float) -> Iterator[bytes]:
-    """The body as it arrives, one socket read at a time, each read waiting no later than `deadline`.
-
-    `iter_content` waits for a whole chunk: a store trickling a byte a second would hold the page for hours.
-    Reading what is there (`read1`) lets the caller check the deadline between reads."""
-    raw = response.raw
-    if not hasattr(raw, "read1"):  # not urllib3's response (a test double): the body is already here
-        yield from response.iter_content(_CHUNK)
-        return
-    while True:
-        connection = getattr(raw, "connection", None)
-        sock = getattr(connection, "sock", None)
-        if sock is not None:
-            sock.settimeout(max(deadline - time.monotonic(), 0.001))
-        chunk = raw.read1(_CHUNK, decode_content=True)
-        if not chunk:
-            return
-        yield chunk
-
-
-def _entry_status(entry: object) -> int:
-    """The status of one batch-response entry ("201 Created" → 201); 0 when it says none."""
-    response = entry.get("response") if isinstance(entry, dict) else None
-    status = str(response.get("status", "")) if isinstance(response, dict) else ""
-    code = status.split(" ", 1)[0]
-    return int(code) if code.isdigit() and len(code) == 3 else 0
-
-
-def _parse_json(answer: Answer, interaction: str) -> dict[str, Any]:
-    try:
-        resource = json.loads(answer.body)
-    except ValueError as exc:
-        raise StoreInvalidResponse(f"{interaction}: the answer is not JSON", status=answer.status) from exc
-    if not isinstance(resource, dict):
-        raise StoreInvalidResponse(f"{interaction}: the answer is not a FHIR resource", status=answer.status)
-    return resource
-
-
-def _error_for(answer: Answer, interaction: str) -> StoreError:
-    status = answer.status
-    diagnostics = _diagnostics(answer)
-    kind: type[StoreError]
-    if status in (404, 410):
-        kind, what = StoreNotFound, "not found"
-    elif status in (401, 403):
-        kind, what = StoreAuthError, "the store refused the portal's credentials"
-    elif status == 429 or status >= 500:
-        kind, what = StoreUnavailable, "the store is unavailable"
-    elif 300 <= status < 400:
-        kind, what = StoreInvalidResponse, "unexpected redirect"
-    elif 400 <= status < 500:
-        kind, what = StoreRejected, "the store rejected the request"
-    else:
-        kind, what = StoreInvalidResponse, "unexpected status"
-    return kind(f"{interaction}: {what} ({status})", status=status, diagnostics=diagnostics)
-
-
-def _matches(bundle: Mapping[str, Any], resource_type: str, interaction: str) -> list[dict[str, Any]]:
-    entries = bundle.get("entry") or []
-    if not isinstance(entries, list):
-        raise StoreInvalidResponse(f"{interaction}: Bundle.entry is not a list")
-    found: list[dict[str, Any]] = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            raise StoreInvalidResponse(f"{interaction}: Bundle.entry is not an object")
-        search = entry.get("search")
-        # `search.mode` is optional in FHIR; without it an entry is a match (includes and outcomes say so).
-        mode = search.get("mode", "match") if isinstance(search, dict) else "match"
-        if mode != "match":
-            continue
-        resource = entry.get("resource")
-        if not isinstance(resource, dict):
-            raise StoreInvalidResponse(f"{interaction}: Bundle.entry.resource is missing")
-        if resource.get("resourceType") != resource_type:
-            raise StoreInvalidResponse(f"{interaction}: a match is not a {resource_type}")
-        found.append(resource)
-    return found
-
-
-def _next_link(bundle: Mapping[str, Any], interaction: str) -> str | None:
-    links = bundle.get("link") or []
-    if not isinstance(links, list):
-        raise StoreInvalidResponse(f"{interaction}: Bundle.link is not a list")
-    for link in links:
-        if isinstance(link, dict) and link.get("relation") == "next":
-            url = link.get("url")
-            if not isinstance(url, str) or not url:
-                raise StoreInvalidResponse(f"{interaction}: Bundle.link.url is missing")
-            return url
-    return None
-
-
-def _decode_binary_resource(resource: Mapping[str, Any], max_bytes: int) -> BinaryContent:
-    content_type = resource.get("contentType")
-    data = resource.get("data")
-    if not isinstance(content_type, str) or not content_type:
-        raise StoreInvalidResponse("read Binary: Binary.contentType is missing")
-    if not isinstance(data, str):
-        raise StoreInvalidResponse("read Binary: Binary.data is missing")
-    if len(data) * 3 // 4 > max_bytes + 3:
-        raise StoreDocumentTooLarge(f"read Binary: larger than {max_bytes} bytes", status=200)
-    try:
-        decoded = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise StoreInvalidResponse("read Binary: Binary.data is not base64") from exc
-    if len(decoded) > max_bytes:
-        raise StoreDocumentTooLarge(f"read Binary: larger than {max_bytes} bytes", status=200)
-    return BinaryContent(content_type, decoded)
