@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, redirect, session
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound
 
-from portal.auth.oidc import OidcProvider, ProviderUnavailable, SignInError
-from portal.auth.views import NEXT, USER, open_session, refuse_sign_in, safe_next, settings
+from portal.auth.oidc import OidcProvider, SignInError
+from portal.auth.views import USER, open_session, refuse_sign_in, safe_next, settings, start_sign_in
 from portal.ops import metrics
 
 bp = Blueprint("pro", __name__)
@@ -36,20 +36,8 @@ def _provider() -> OidcProvider:
 
 @bp.get("/pro/login")
 def login() -> ResponseReturnValue:
-    provider = _provider()
-    target = safe_next(request.args.get("next"))
-    if target:
-        session[NEXT] = target
-    try:
-        return provider.authorize_redirect(settings().public_url + "/pro/auth/callback")
-    except ProviderUnavailable:
-        log.warning("professional sign-in could not start: the professional identity provider is unreachable")
-        metrics.sign_in("pro", "unavailable")
-        raise
-    except SignInError as exc:
-        log.warning("professional sign-in could not start: %s", exc.reason)
-        metrics.sign_in("pro", "unavailable")
-        raise ProviderUnavailable("pro") from exc
+    _provider()  # a professional provider is configured, or 404
+    return start_sign_in("pro", "/pro/auth/callback")
 
 
 @bp.get("/pro/auth/callback")

@@ -19,7 +19,7 @@ from redis import RedisError
 from werkzeug.exceptions import BadRequest
 
 from portal.auth import backchannel
-from portal.auth.oidc import Identity, OidcProvider, ProviderUnavailable, SignInError
+from portal.auth.oidc import Identity, OidcProvider, ProviderName, ProviderUnavailable, SignInError
 from portal.auth.session import PortalSession, ServerSessionInterface, SessionStore, SessionStoreUnavailable
 from portal.auth.tokens import TokenError
 from portal.ops import metrics
@@ -73,19 +73,25 @@ def current_user() -> dict[str, Any] | None:
 
 @bp.get("/login")
 def login() -> ResponseReturnValue:
+    return start_sign_in("patient", "/auth/callback")
+
+
+def start_sign_in(name: ProviderName, callback_path: str) -> ResponseReturnValue:
+    """Send the browser to provider `name`, keeping the page it wanted; a provider that cannot be reached gets
+    the sign-in service's own unavailable page, never a redirect to a dead host."""
     target = safe_next(request.args.get("next"))
     if target:
         session[NEXT] = target
     try:
-        return provider("patient").authorize_redirect(settings().public_url + "/auth/callback")
+        return provider(name).authorize_redirect(settings().public_url + callback_path)
     except ProviderUnavailable:
-        log.warning("sign-in could not start: the patient identity provider is unreachable")
-        metrics.sign_in("patient", "unavailable")
+        log.warning("sign-in could not start: the %s identity provider is unreachable", name)
+        metrics.sign_in(name, "unavailable")
         raise
     except SignInError as exc:
-        log.warning("sign-in could not start: %s", exc.reason)
-        metrics.sign_in("patient", "unavailable")
-        raise ProviderUnavailable("patient") from exc
+        log.warning("sign-in could not start (%s): %s", name, exc.reason)
+        metrics.sign_in(name, "unavailable")
+        raise ProviderUnavailable(name) from exc
 
 
 @bp.get("/auth/callback")

@@ -129,15 +129,19 @@ def _guarded(client: GuardedRedis) -> GuardedRedis:
     return client
 
 
+def _connection(timeout: float) -> dict[str, Any]:
+    """Every client's connection: short timeouts, a health check, no retry of its own (the breaker decides)."""
+    return {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "health_check_interval": 30,
+        "retry": _retry(),
+    }
+
+
 def url_client(url: str, timeout: float = DEFAULT_TIMEOUT) -> GuardedRedis:
     """A guarded client of the Redis at `url` (redis://, rediss://, unix://)."""
-    client = GuardedRedis.from_url(
-        url,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        health_check_interval=30,
-        retry=_retry(),
-    )
+    client = GuardedRedis.from_url(url, **_connection(timeout))
     assert isinstance(client, GuardedRedis)
     return _guarded(client)
 
@@ -170,13 +174,7 @@ def sentinel_client(
         **quick,
     )
     client = manager.master_for(  # type: ignore[no-untyped-call]
-        service,
-        redis_class=GuardedRedis,
-        socket_timeout=timeout,
-        socket_connect_timeout=timeout,
-        health_check_interval=30,
-        retry=_retry(),
-        **options,
+        service, redis_class=GuardedRedis, **_connection(timeout), **options
     )
     assert isinstance(client, GuardedRedis)
     return _guarded(client)

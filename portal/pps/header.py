@@ -6,9 +6,11 @@ becomes a warning and the rest is still read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
-from portal.pps.cda import Context, V, is_element
+from portal.pps.cda import Context, V, guard, is_element
 from portal.pps.model import (
     INS_SYSTEMS,
     Author,
@@ -264,3 +266,25 @@ def _contact(ctx: Context, participant: etree._Element) -> Contact:
         telecoms=ctx.telecoms(entity),
         addresses=ctx.addresses(entity),
     )
+
+
+@dataclass(frozen=True)
+class Header:
+    """What every CI-SIS document's header says, read once for any model: the document, the patient, the
+    people to call and the useful contacts. A part that cannot be read is empty, with a warning."""
+
+    metadata: DocumentMetadata
+    patient: Patient
+    trusted_persons: tuple[RelatedPerson, ...]
+    emergency_contacts: tuple[RelatedPerson, ...]
+    contacts: tuple[Contact, ...]
+
+
+def read_header(ctx: Context, doc: etree._Element) -> Header:
+    metadata = guard(ctx, "header", lambda: read_metadata(ctx, doc), DocumentMetadata(id=None))
+    patient = guard(ctx, "header", lambda: read_patient(ctx, doc), Patient())
+    no_informants: tuple[tuple[RelatedPerson, ...], tuple[RelatedPerson, ...]] = ((), ())
+    trusted, emergency = guard(ctx, "header", lambda: read_informants(ctx, doc), no_informants)
+    no_contacts: tuple[Contact, ...] = ()
+    contacts = guard(ctx, "header", lambda: read_contacts(ctx, doc), no_contacts)
+    return Header(metadata, patient, trusted, emergency, contacts)

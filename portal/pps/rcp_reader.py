@@ -15,18 +15,15 @@ from lxml import etree
 
 from portal.pps.cda import Context, V, guard
 from portal.pps.errors import DocumentRefused
-from portal.pps.header import read_contacts, read_informants, read_metadata, read_patient
+from portal.pps.header import read_header
 from portal.pps.model import (
     Contact,
     Diagnosis,
     Discovery,
-    DocumentMetadata,
     DocumentStatus,
     Identifier,
-    Patient,
     Phase,
     Progression,
-    RelatedPerson,
 )
 from portal.pps.narrative import NarrativeIndex, plain_text
 from portal.pps.rcp_model import (
@@ -71,20 +68,15 @@ def read_rcp(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RcpReport:
     _check_is_rcp_report(doc)
     ctx = Context(NarrativeIndex(doc))
 
-    metadata = guard(ctx, "header", lambda: read_metadata(ctx, doc), DocumentMetadata(id=None))
-    patient = guard(ctx, "header", lambda: read_patient(ctx, doc), Patient())
-    no_informants: tuple[tuple[RelatedPerson, ...], tuple[RelatedPerson, ...]] = ((), ())
-    informants = guard(ctx, "header", lambda: read_informants(ctx, doc), no_informants)
-    no_contacts: tuple[Contact, ...] = ()
-    contacts = guard(ctx, "header", lambda: read_contacts(ctx, doc), no_contacts)
+    header = read_header(ctx, doc)
     meeting = guard(ctx, "header", lambda: _meeting(ctx, doc), Meeting())
     report = RcpReport(
-        metadata=metadata,
-        patient=patient,
+        metadata=header.metadata,
+        patient=header.patient,
         meeting=meeting,
-        participants=tuple(_participant(contact) for contact in contacts),
-        trusted_persons=informants[0],
-        emergency_contacts=informants[1],
+        participants=tuple(_participant(contact) for contact in header.contacts),
+        trusted_persons=header.trusted_persons,
+        emergency_contacts=header.emergency_contacts,
     )
     body = doc.find(f"{V}component/{V}structuredBody")
     if body is None:

@@ -17,21 +17,17 @@ from lxml import etree
 
 from portal.pps.cda import Context, V, guard
 from portal.pps.errors import DocumentRefused
-from portal.pps.header import read_contacts, read_informants, read_metadata, read_patient
+from portal.pps.header import read_header
 from portal.pps.model import (
     CarePlan,
-    Contact,
     Diagnosis,
     Discovery,
-    DocumentMetadata,
     DocumentStatus,
     ItemKind,
     Paediatrics,
-    Patient,
     Phase,
     Progression,
     ReferencedDocument,
-    RelatedPerson,
     Section,
     SectionKey,
 )
@@ -77,18 +73,13 @@ def read_pps(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CarePlan:
     _check_is_cancer_pps(doc)
     ctx = Context(NarrativeIndex(doc))
 
-    metadata = guard(ctx, "header", lambda: read_metadata(ctx, doc), DocumentMetadata(id=None))
-    patient = guard(ctx, "header", lambda: read_patient(ctx, doc), Patient())
-    informants: tuple[tuple[RelatedPerson, ...], tuple[RelatedPerson, ...]] = ((), ())
-    informants = guard(ctx, "header", lambda: read_informants(ctx, doc), informants)
-    no_contacts: tuple[Contact, ...] = ()
-    contacts = guard(ctx, "header", lambda: read_contacts(ctx, doc), no_contacts)
+    header = read_header(ctx, doc)
     plan = CarePlan(
-        metadata=metadata,
-        patient=patient,
-        trusted_persons=informants[0],
-        emergency_contacts=informants[1],
-        contacts=contacts,
+        metadata=header.metadata,
+        patient=header.patient,
+        trusted_persons=header.trusted_persons,
+        emergency_contacts=header.emergency_contacts,
+        contacts=header.contacts,
     )
 
     body = doc.find(f"{V}component/{V}structuredBody")
