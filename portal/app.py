@@ -40,6 +40,7 @@ from portal.web import (
     info,
     lastseen,
     limits,
+    navigation,
     pages,
     plan,
     rcp,
@@ -184,6 +185,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
         part.init_app(app)  # the routes
     for part in (viewing, rendered, lastseen, voice, budget, errors):
         part.init_app(app)  # what pages share: who is viewing, kept pages, marks, wording, notices, error pages
+    app.jinja_env.globals["here"] = navigation.here  # this page's path, safe to repeat in a link or a form
     limits.init_app(app)
     assets.init_app(app)  # static files: hashed names, compressed, from memory
 

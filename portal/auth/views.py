@@ -61,7 +61,7 @@ def safe_next(target: str | None) -> str | None:
     """Keep `next` only when it is a path on this site: never another host, scheme or protocol-relative URL."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return None
-    if any(ord(c) < 32 for c in target) or "\\" in target:
+    if any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in target) or "\\" in target:
         return None
     return target
 

@@ -7,13 +7,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from flask import request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.auth.views import safe_next
 from portal.plain.views.common import PARIS, Lang
 from portal.web.state import state
 
-__all__ = ["PAGES", "PLAN_PAGES", "Page", "nav", "page_lang", "page_names", "page_urls", "shared_pages", "today"]
+__all__ = [
+    "PAGES",
+    "PLAN_PAGES",
+    "Page",
+    "here",
+    "nav",
+    "page_lang",
+    "page_names",
+    "page_urls",
+    "shared_pages",
+    "today",
+]
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,13 @@ PAGES: tuple[Page, ...] = (
 PLAN_PAGES: tuple[str, ...] = ("overview", "treatments", "calendar", "contacts", "support", "illness")
 #: The patient's own page of who has viewed their plan (nobody else's to read).
 ACCESS_PAGE = Page("access", "/access-log")
+
+
+def here() -> str:
+    """This page's path as pages may repeat it (in a link back, a form's `next`): a path of this site with no
+    control character, else the start page."""
+    path = request.path
+    return path if safe_next(path) == path else "/"
 
 
 def page_lang() -> Lang:

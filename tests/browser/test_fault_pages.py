@@ -19,8 +19,7 @@ from playwright.sync_api import Browser
 from werkzeug.serving import make_server
 
 from portal import create_app
-from tests.browser.conftest import new_context
-from tests.browser.test_accessibility import assert_accessible
+from tests.browser.conftest import assert_accessible, new_context
 from tests.pages import check_page
 
 pytestmark = pytest.mark.browser

@@ -17,8 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
+from lxml import html as lxml_html
+from werkzeug.test import TestResponse
 
 from portal import create_app
+from tests.pages import check_page, csp_nonce
 
 ISSUER = "https://idp.test"
 PRO_ISSUER = "https://pro-idp.test"
@@ -239,9 +242,35 @@ def app() -> Flask:
     return flask_app
 
 
+class CheckingClient(FlaskClient):
+    """A test client that checks every whole page the portal answers, as a reviewer would: valid HTML5, one h1
+    that starts the title, unique ids, a language, landmarks, labelled controls, scripts with this answer's CSP
+    nonce (tests.pages.check_page). Fragments (htmx) and files are not pages; `checks = False` turns it off for a
+    test that sends deliberately broken requests."""
+
+    checks = True
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        response: TestResponse = super().open(*args, **kwargs)
+        if self.checks and _is_whole_page(response):
+            check_page(
+                response.get_data(as_text=True), nonce=csp_nonce(response.headers.get("Content-Security-Policy"))
+            )
+        return response
+
+
+def _is_whole_page(response: TestResponse) -> bool:
+    """A page of ours: HTML from `<!doctype html>` on, and not the few words werkzeug writes under a redirect."""
+    if response.mimetype != "text/html" or 300 <= response.status_code < 400:
+        return False
+    return response.get_data()[:15].lower() == b"<!doctype html>"
+
+
 def make_client(app: Flask) -> FlaskClient:
-    """A test client that talks to the portal as a browser would, over https at its public host."""
+    """A test client that talks to the portal as a browser would, over https at its public host, and checks every
+    page it gets (`CheckingClient`)."""
     app.config.update(SERVER_NAME="portal.test", PREFERRED_URL_SCHEME="https")
+    app.test_client_class = CheckingClient
     return app.test_client()
 
 
@@ -276,3 +305,9 @@ def start_sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/log
 def sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/login") -> Any:
     params = start_sign_in(client, provider, path)
     return client.get(f"/auth/callback?code=abc&state={params['state']}")
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of this browser's session, as a page's forms carry it."""
+    page = lxml_html.document_fromstring(client.get("/no-such-page").get_data(as_text=True))
+    return str(page.xpath("//input[@name='csrf_token']/@value")[0])

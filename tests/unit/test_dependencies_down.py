@@ -17,7 +17,7 @@ from portal.store.breaker import CircuitBreaker, CircuitOpen, State
 from portal.web.health import READY_SECONDS, Readiness
 from tests.pages import check_page
 from tests.unit.conftest import ISSUER, PRO_ISSUER, STORE, FakeProvider, base_env, make_client
-from tests.unit.people.test_pro_sign_in import pro_client, pro_provider, sign_in_pro
+from tests.unit.professionals import pro_client, pro_provider, sign_in_pro
 
 DISCOVERY = ISSUER + "/.well-known/openid-configuration"
 SIGN_IN_DOWN_FR = "Le service de connexion est indisponible pour le moment"

@@ -11,7 +11,7 @@ import responses
 from synthetic.cases import case
 from synthetic.documents import pps_document
 from tests.unit.conftest import STORE
-from tests.unit.test_pages import PATIENT, document, searchset
+from tests.unit.fhir import PATIENT, document, searchset
 
 DATES = {1: "2026-01-05T10:00:00+01:00", 2: "2026-02-20T10:00:00+01:00", 3: "2026-05-04T10:00:00+02:00"}
 

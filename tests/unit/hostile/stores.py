@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.unit.test_pages import PATIENT, searchset
+from tests.unit.fhir import PATIENT, searchset
 
 PATIENT_SEARCH = json.dumps(searchset(PATIENT)).encode()
 #: The modes of HostileStore that a page meets.

@@ -16,9 +16,9 @@ from portal.store.cache import Answer, cache_key
 from portal.store.scope import page_scope
 from portal.store.stale import StaleCopies
 from tests.unit.conftest import STORE, FakeProvider
+from tests.unit.fhir import PATIENT, searchset
 from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, h1, portal, readable, signed_in_client
 from tests.unit.store.conftest import BASE, SUBJECT_SYSTEM, fixture_json
-from tests.unit.test_pages import PATIENT, searchset
 from tests.unit.web.plans import pps_entry, synthetic
 
 #: 1 March 2026, 13:05 UTC: 14:05 in Paris.

@@ -18,7 +18,7 @@ from portal.store import FhirClient, StoreUnavailable, pdsm
 from portal.store.stale import StaleCopies
 from tests.pages import check_page
 from tests.unit.conftest import STORE, SUBJECT_SYSTEM, FakeProvider, base_env, make_client, sign_in
-from tests.unit.test_pages import PATIENT, searchset
+from tests.unit.fhir import PATIENT, searchset
 from tests.unit.web.plans import pps_entry, synthetic
 
 ACCESS_UNAVAILABLE_FR = "Nous ne pouvons pas vérifier votre accès pour le moment"

@@ -36,7 +36,7 @@ from portal.pps.hl7time import HL7Time
 from portal.pps.model import CarePlan, ItemKind, ItemStatus
 from portal.store.resources import DocumentEntry, PatientRecord
 from tests.unit.conftest import STORE, SUBJECT_SYSTEM, FakeProvider, base_env, make_client, sign_in
-from tests.unit.test_pages import document, searchset
+from tests.unit.fhir import document, searchset
 
 PARTS = ("treatments", "calendar", "contacts", "support", "illness")
 CAREGIVER_SUB = "sub-of-a-neighbour"

@@ -14,7 +14,7 @@ from werkzeug.routing import Rule
 
 from portal import create_app
 from tests.pages import csp_nonce
-from tests.unit.conftest import PRO_ISSUER, base_env, make_client, sign_in
+from tests.unit.conftest import PRO_ISSUER, base_env, csrf_token, make_client, sign_in
 from tests.unit.security.hostile_idp import HostileProvider
 
 ARGUMENTS = {"IntegerConverter": "1", "UUIDConverter": str(uuid.UUID(int=1)), "FloatConverter": "1.0"}
@@ -34,11 +34,6 @@ def every_request(app: Flask) -> Iterator[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         for method in sorted((rule.methods or set()) - {"HEAD"}):
             yield method, url_of(rule)
-
-
-def csrf_token(client: FlaskClient) -> str:
-    page = html.document_fromstring(client.get("/no-such-page").get_data(as_text=True))
-    return str(page.xpath("//input[@name='csrf_token']/@value")[0])
 
 
 def assert_security_headers(answer: Any, what: str) -> None:

@@ -10,10 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from tests.unit.conftest import base_env, make_client, sign_in
+from tests.unit.conftest import base_env, csrf_token, make_client, sign_in
 from tests.unit.security.conftest import refusal_reason
 from tests.unit.security.hostile_idp import HostileProvider
-from tests.unit.security.test_headers import csrf_token
 
 PROVIDER_ONLY = {"/auth/backchannel-logout"}
 

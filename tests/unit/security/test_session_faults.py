@@ -24,7 +24,7 @@ from portal.ops import redis_link
 from portal.store.breaker import CircuitBreaker, State
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in
-from tests.unit.test_pages import PATIENT, searchset
+from tests.unit.fhir import PATIENT, searchset
 from tests.unit.web.plans import pps_entry, synthetic
 
 COOKIE = "__Host-portal-session"

@@ -12,9 +12,8 @@ from lxml import html
 from portal import ROOT, create_app
 from portal.auth import session as session_module
 from tests.pages import check_page, csp_nonce
-from tests.unit.conftest import base_env, make_client, sign_in
+from tests.unit.conftest import base_env, csrf_token, make_client, sign_in
 from tests.unit.security.hostile_idp import HostileProvider
-from tests.unit.security.test_headers import csrf_token
 
 SCRIPT = ROOT / "portal" / "static" / "js" / "session-timeout.js"
 

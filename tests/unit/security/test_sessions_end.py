@@ -24,8 +24,8 @@ from werkzeug.test import EnvironBuilder
 from portal import create_app
 from portal.auth import session as session_module
 from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in
+from tests.unit.fhir import PATIENT, searchset
 from tests.unit.security.hostile_idp import OP_SESSION, HostileProvider
-from tests.unit.test_pages import PATIENT, searchset
 from tests.unit.web.plans import pps_entry, synthetic
 
 COOKIE = "__Host-portal-session"

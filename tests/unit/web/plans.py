@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from synthetic import GeneratedDocument, build_documents
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import STORE, FakeProvider, sign_in
-from tests.unit.test_pages import PATIENT, document, searchset
+from tests.unit.fhir import PATIENT, document, searchset
 
 
 @cache

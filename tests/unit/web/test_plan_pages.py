@@ -10,7 +10,7 @@ import responses
 from flask.testing import FlaskClient
 
 from tests.unit.conftest import STORE, FakeProvider
-from tests.unit.test_pages import PATIENT, searchset
+from tests.unit.fhir import PATIENT, searchset
 from tests.unit.web.plans import open_page, serve, signed_in, synthetic, text
 
 PLAN_PAGES = ["/", "/treatments", "/calendar", "/care-team", "/support", "/illness", "/glossary"]
