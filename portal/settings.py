@@ -1,8 +1,5 @@
-"""Every setting of the portal, in one place: its type, default and meaning, read from `PORTAL_*` variables.
-
-This is the first step of `create_app`: a missing or invalid value stops the start with one readable line
-naming the variable and saying what it expects (see `SettingsError`).
-"""
+"""Every setting of the portal, in one place: its type, default and meaning, read from `PORTAL_*` variables at the first
+step of `create_app`."""
 
 from __future__ import annotations
 
@@ -19,7 +16,8 @@ PREFIX = "PORTAL_"
 
 
 class SettingsError(Exception):
-    """A setting is missing or invalid; the message is one line naming it."""
+    """A setting is missing or invalid: the start stops with one readable line naming the variable and saying what
+    it expects."""
 
 
 def _refuse_unknown(env: Mapping[str, str], known: list[str]) -> None:

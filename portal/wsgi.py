@@ -1,11 +1,4 @@
-"""WSGI entry point (`gunicorn portal.wsgi:app`): a configuration error is one line and exit status 3.
-
-Status 3 is gunicorn's "worker failed to boot": the master then stops too, rather than restarting the worker
-forever (`ops/gunicorn.conf.py` checks the same settings before it forks, so this is the second line of defence).
-
-Logs are JSON lines on stderr from the start (`portal.ops.logs`); tests build the app with `create_app` instead,
-so that pytest's log capture keeps working.
-"""
+"""WSGI entry point (`gunicorn portal.wsgi:app`): a configuration error is one line and exit status 3."""
 
 from __future__ import annotations
 
@@ -15,7 +8,8 @@ from portal import SettingsError, create_app
 from portal.ops import logs
 from portal.settings import Settings
 
-#: gunicorn's WORKER_BOOT_ERROR.
+#: gunicorn's WORKER_BOOT_ERROR: the master then stops too, rather than restarting the worker forever
+#: (`ops/gunicorn.conf.py` checks the same settings before it forks, so this is the second line of defence).
 BOOT_ERROR = 3
 
 try:
@@ -25,5 +19,7 @@ except SettingsError as exc:
     print(f"portal: cannot start: {exc}", file=sys.stderr)
     raise SystemExit(BOOT_ERROR) from None
 
+# JSON lines on stderr from the start; tests build the app with `create_app` instead, so that pytest's log capture
+# keeps working.
 logs.configure(settings.log_level)
 app = create_app(settings)

@@ -1,22 +1,5 @@
-"""Access: from the signed-in person to the patients whose plan they may see, in which capacity, and which
-documents and parts of the plan they may see (access step of the data path, between auth and store).
-
-- A person signed in at the patient provider sees their own plan (the store links their `sub` to a Patient)
-  and the plan of each patient whose RelatedPerson carries that same `sub`, while that link is active, its
-  period covers now, and it says in which capacity: legal representative (RoleClass GUARD) or caregiver
-  (CAREGIVER). A link without one of these markers grants nothing.
-- A professional signed in at the professional provider sees (as a preview of the patient's view) the
-  patients of the CareTeams listing them — Practitioner or PractitionerRole with their RPPS number — while
-  the team is active and both the team's and their participation's periods cover now.
-- A RelatedPerson may limit what is shared (extension `SHARED_PARTS_EXTENSION`, see README): the plan such a
-  viewer receives is built from those parts only (`plan_for`), and never the original files, the versions or
-  the documents page.
-
-Everything is decided from the store's answers on each request (they are cached for a few seconds by the
-store client), so an ended link or team stops access without any action in the portal. Those answers never come
-from a last good copy: when the store cannot confirm who may see whom, `AccessUnavailable` (the page says access
-cannot be checked now) rather than an older answer that may still hold a revoked link.
-"""
+"""Access step of the data path (between auth and store): the patients a signed-in person may see, in which capacity,
+and which parts of each plan."""
 
 from __future__ import annotations
 
@@ -45,7 +28,12 @@ MARKERS = (("GUARD", Viewer.REPRESENTATIVE), ("CAREGIVER", Viewer.CAREGIVER))
 
 
 class AccessUnavailable(StoreUnavailable):
-    """The store cannot confirm now whom this person may see: nobody's plan is shown (fail closed)."""
+    """The store cannot confirm now whom this person may see: nobody's plan is shown (fail closed).
+
+    Who may see whom is decided from the store's answers on each request (cached within the store client's TTL), so
+    an ended link or team stops access without any action in the portal. Those answers never come from a last good
+    copy: the page says access cannot be checked now rather than honour an older answer that may hold a revoked link.
+    """
 
 
 @dataclass(frozen=True)
@@ -60,6 +48,9 @@ class Grant:
 
     @property
     def limited(self) -> bool:
+        """Whether the RelatedPerson limits what is shared (extension `SHARED_PARTS_EXTENSION`, see README): such a
+        viewer gets a plan built from those parts only (`plan_for`), and never the original files, the versions or
+        the documents page."""
         return self.shared_parts is not None
 
     def shows(self, page: str) -> bool:
@@ -102,16 +93,18 @@ def _capacity(link: RelatedPersonLink) -> Viewer | None:
 
 
 def link_in_force(link: RelatedPersonLink, now: dt.datetime) -> bool:
-    """A RelatedPerson grants access while active, within its period, for a patient, in a known capacity."""
+    """A RelatedPerson grants access while active, within its period, for a patient, in a known capacity: legal
+    representative (RoleClass GUARD) or caregiver (CAREGIVER). A link without one of these markers grants nothing."""
     return link.active and link.period.covers(now) and link.patient_id is not None and _capacity(link) is not None
 
 
 def patient_side_grants(
     client: FhirClient, subject_system: str, sub: str, now: dt.datetime, *, pool: Executor
 ) -> tuple[Grant, ...]:
-    """Everybody a person signed in at the patient provider may see: themself first, then the patients
-    they help or represent (each once, in the store's order). The RelatedPerson search runs on `pool` beside the
-    Patient search, so a page waits for one round trip, not two."""
+    """Everybody a person signed in at the patient provider may see: themself first (the Patient the store links
+    to their `sub`), then each patient whose RelatedPerson carries that same `sub` and is in force (each once, in the
+    store's order). The RelatedPerson search runs on `pool` beside the Patient search, so a page waits for one round
+    trip, not two."""
     grants: list[Grant] = []
     # The context (the page's store deadline) goes with the search to the other thread.
     related = pool.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
@@ -150,7 +143,9 @@ def patient_side_grants(
 
 
 def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime) -> tuple[Grant, ...]:
-    """The patients a professional may preview: those of the CareTeams that list them now."""
+    """The patients a professional may preview (as the patient would see their plan): those of the CareTeams
+    listing them — Practitioner or PractitionerRole with their RPPS number — while the team is active and both the
+    team's and their participation's periods cover now."""
     try:
         return _coordinator_grants(client, rpps, now)
     except AccessUnavailable:

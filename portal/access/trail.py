@@ -1,9 +1,4 @@
-"""The access trail: the log line of each record at once, its AuditEvent through a bounded queue to the store.
-
-The same view again within `coalesce_seconds` shares one summary AuditEvent that counts the repeats and gives
-their first and last time. Failed writes are retried with a growing pause, then counted and logged, never lost
-silently. Time comes from `clock`; with `background=False` the owner sends the queue itself with `drain()`.
-"""
+"""The access trail: the log line of each record at once, its AuditEvent through a bounded queue to the store."""
 
 from __future__ import annotations
 
@@ -98,6 +93,8 @@ class AuditTrail:
     # --- the page's side: never waits ---------------------------------------------------------------------
 
     def record(self, record: AccessRecord) -> None:
+        """Log the record now and queue its AuditEvent. The same view again within `coalesce_seconds` shares one
+        summary AuditEvent that counts the repeats and gives their first and last time."""
         line = log_line(record, self.pseudonym)
         log.info(line)
         key = self.pseudonym(line)
@@ -282,6 +279,7 @@ class AuditTrail:
                 self._failed(pending, StoreUnavailable("batch create AuditEvent: not stored", status=status))
 
     def _failed(self, pending: _Pending, exc: Exception) -> None:
+        """Retry a failed write with a growing pause, then count and log it: never lost silently."""
         pending.attempts += 1
         with self._changed:
             # A store that rejects the resource will reject it again: no retry.

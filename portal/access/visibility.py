@@ -1,10 +1,4 @@
-"""Visibility: which documents a viewer may see (access step of the data path, between store and pages).
-
-One rule, applied everywhere a document can reach a person: the plan pages, the documents page, downloads, the
-generated PDF, the calendar file and the portable copy. It reads only what the store says about a document
-(its status and its visibility labels, TRE_A07 StatutVisibiliteDocument), so it is a pure function of the
-viewer's kind and the `DocumentEntry`: tested once as a matrix, trusted by every caller.
-"""
+"""Visibility: which documents a viewer may see (access step of the data path, between store and pages)."""
 
 from __future__ import annotations
 
@@ -41,7 +35,13 @@ HIDING_LABELS: dict[Viewer, frozenset[str]] = {
 
 
 def may_see(viewer: Viewer, entry: DocumentEntry) -> bool:
-    """Whether this kind of viewer may see this document at all (any page, download or export)."""
+    """Whether this kind of viewer may see this document at all (any page, download or export).
+
+    The one rule everywhere a document can reach a person: the plan pages, the documents page, downloads, the PDF,
+    the calendar file and the portable copy. It reads only what the store says (the status and the visibility labels,
+    TRE_A07 StatutVisibiliteDocument), so it is a pure function of the viewer's kind and the entry: tested once as a
+    matrix, trusted by every caller.
+    """
     if entry.status not in SHOWN_STATUSES:
         return False
     return not HIDING_LABELS[viewer].intersection(entry.security_labels)

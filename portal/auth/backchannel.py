@@ -1,10 +1,5 @@
-"""Back-channel logout (OpenID Connect Back-Channel Logout 1.0): a provider tells the portal, server to server,
-that a person signed out there, and the portal ends their sessions here, in every worker.
-
-Start of the data path, like sign-in: the logout token is checked as strictly as an ID token (see
-`portal.auth.tokens`), then its `jti` must be new (a replayed token is refused), then the sessions holding that
-provider session (`oidc_sid`) or, failing a `sid`, that person (`oidc_sub`) are deleted from the shared store.
-"""
+"""Back-channel logout (OpenID Connect Back-Channel Logout 1.0), at the start of the data path like sign-in: a provider
+tells the portal, server to server, that a person signed out there, and their sessions end here, in every worker."""
 
 from __future__ import annotations
 
@@ -71,7 +66,12 @@ def make_replay_guard(settings: Settings) -> ReplayGuard:
 
 
 def end_sessions(logout_token: str, providers: Iterable[OidcProvider], store: SessionStore, guard: ReplayGuard) -> int:
-    """Check the logout token and end the sessions it names; return how many ended, or raise TokenError."""
+    """Check the logout token and end the sessions it names; return how many ended, or raise TokenError.
+
+    The token is checked as strictly as an ID token (`portal.auth.tokens`), then its `jti` must be new (a replayed
+    token is refused); then the sessions holding that provider session (`oidc_sid`) or, failing a `sid`, that person
+    (`oidc_sub`) are deleted from the shared store.
+    """
     issuer = unverified_claims(logout_token).get("iss")
     provider = next((p for p in providers if p.config.issuer == issuer), None)
     if provider is None:

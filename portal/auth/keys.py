@@ -1,11 +1,4 @@
-"""The signing keys of one identity provider (its JWKS), at the start of the data path: every token is checked here.
-
-The key set is fetched once and reused. When a token names a key we do not have, or a token without `kid` fits
-none of our keys, the provider has rotated its keys: the set is fetched again. How soon depends on who handed us
-the token. An ID token comes from the token endpoint, over TLS, in answer to our own request: refetch at once
-(concurrent sign-ins share one fetch). A back-channel logout token can be posted by anyone: refetch at most once per
-`refetch_interval` seconds, so made-up `kid`s cannot make the portal hammer the provider.
-"""
+"""The signing keys of one identity provider (its JWKS), at the start of the data path: every token is checked here."""
 
 from __future__ import annotations
 
@@ -34,7 +27,9 @@ class NoUsableKey(Exception):
 
 
 class ProviderKeys:
-    """The key set of one provider, fetched lazily by `fetch` (which returns the JWKS document)."""
+    """The key set of one provider, fetched lazily by `fetch` (which returns the JWKS document) and reused until
+    a token names a key we do not have, or a token without `kid` fits none of ours: the provider has rotated its
+    keys, and `refresh` fetches them again."""
 
     def __init__(
         self,
@@ -79,9 +74,11 @@ class ProviderKeys:
     def refresh(self, seen_generation: int, *, trusted: bool) -> bool:
         """Fetch the key set again because a token did not fit the keys of `seen_generation`.
 
-        True when there are newer keys to try: fetched now, or by a concurrent caller since that generation.
-        `trusted` (the token came from the provider's own endpoint) fetches at once; otherwise at most once per
-        `refetch_interval`. Network errors propagate: the provider is unavailable, not lying.
+        True when there are newer keys to try: fetched now, or by a concurrent caller since that generation
+        (concurrent sign-ins share one fetch). `trusted` (an ID token, from the provider's token endpoint over TLS in
+        answer to our own request) fetches at once; otherwise (a back-channel logout token, which anyone can post) at
+        most once per `refetch_interval`, so made-up `kid`s cannot make the portal hammer the provider. Network
+        errors propagate: the provider is unavailable, not lying.
         """
         with self._lock:
             if self.generation != seen_generation:

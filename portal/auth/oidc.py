@@ -1,11 +1,4 @@
-"""OpenID Connect relying party: the first step of the data path, for patients and for professionals.
-
-authlib does the protocol (code flow, PKCE S256, state, client_secret_basic); the ID token is checked by our own
-`portal.auth.tokens` (an allow-list of algorithms, the one key its `kid` designates, a rate-limited JWKS refetch,
-every claim with its own refusal reason). On top: long state and nonce, an issuer that must match the
-configuration, an `acr` at or above the required eIDAS level, a userinfo `sub` equal to the ID token's, and one
-error type whose `kind` tells the page to show. The same keys check back-channel logout tokens.
-"""
+"""OpenID Connect relying party: the first step of the data path, for patients and for professionals."""
 
 from __future__ import annotations
 
@@ -100,7 +93,12 @@ class PortalOAuthApp(FlaskOAuth2App):  # type: ignore[misc]
 
 
 class OidcProvider:
-    """One identity provider the portal trusts, registered with authlib under `config.name`."""
+    """One identity provider the portal trusts, registered with authlib under `config.name`.
+
+    authlib does the protocol (code flow, PKCE S256, state, client_secret_basic); the ID token is checked by our own
+    `portal.auth.tokens` (an allow-list of algorithms, the one key its `kid` designates, a rate-limited JWKS refetch,
+    every claim with its own refusal reason). The same keys check back-channel logout tokens.
+    """
 
     def __init__(self, oauth: OAuth, config: ProviderConfig, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config
@@ -234,7 +232,8 @@ class OidcProvider:
         return response
 
     def complete(self) -> Identity:
-        """Finish the sign-in on the callback request, or raise SignInError."""
+        """Finish the sign-in on the callback request, or raise SignInError: on top of the ID token's checks, an
+        `acr` at or above the required eIDAS level and a userinfo `sub` equal to the ID token's."""
         error = request.args.get("error")
         if error == "access_denied":
             raise SignInError("cancelled", "the person cancelled at the provider")

@@ -1,11 +1,5 @@
-"""Sign-in of professionals (care coordinators) at the professional provider — Pro Santé Connect in
-production: `/pro/login` and `/pro/auth/callback` (first step of the data path, for the coordinator preview).
-
-The same OpenID Connect relying party as for patients (`portal.auth.oidc`), with the professional provider's
-assurance level (`PORTAL_PRO_OIDC_ACR_VALUES`, default eidas1). The person is known by their RPPS number, read
-from the claim named by `PORTAL_PRO_RPPS_CLAIM` (default `SubjectNameID`, as Pro Santé Connect sends it);
-a sign-in without one is refused. What they may see is decided later, per request, by `portal.access`.
-"""
+"""Sign-in of professionals (care coordinators) at the professional provider, Pro Santé Connect in production:
+`/pro/login` and `/pro/auth/callback` (first step of the data path, for the coordinator preview)."""
 
 from __future__ import annotations
 
@@ -42,6 +36,10 @@ def login() -> ResponseReturnValue:
 
 @bp.get("/pro/auth/callback")
 def callback() -> ResponseReturnValue:
+    """The same relying party as for patients, at the professional provider's assurance level
+    (`PORTAL_PRO_OIDC_ACR_VALUES`). The person is known by their RPPS number, read from the claim named by
+    `PORTAL_PRO_RPPS_CLAIM` (`SubjectNameID`, as Pro Santé Connect sends it); a sign-in without one is refused.
+    What they may see is decided later, per request, by `portal.access`."""
     provider = _provider()
     try:
         identity = provider.complete()

@@ -1,28 +1,5 @@
-"""Sessions: before sign-in, a small signed cookie; after it, a random identifier whose data stays on the server.
-
-Why not Flask's signed-cookie session once signed in: tokens must never reach the browser, the identifier must
-be renewed at sign-in, and a back-channel logout must be able to end a session the browser still holds. Signed-in
-sessions live in a bounded in-process store (one process) or in Redis (`PORTAL_REDIS_URL`, every worker).
-
-Two rules keep an ended session ended and the stores small:
-- Nothing is stored on the server before sign-in. What an anonymous browser needs (the CSRF token of the language
-  form, the sign-in state, the page it wanted, the news that its session ended) travels in a signed cookie, so
-  anonymous traffic cannot evict anybody or grow anything.
-- A session is created only once (at sign-in, under a new identifier) and afterwards written only where it still
-  exists: its data when a request changed it, its last-seen time otherwise. A request still running when the
-  person signs out (or is signed out by the provider, or times out) cannot bring the session back.
-
-A store keeps an entry a little longer than the idle timeout (`EXPIRED_GRACE_SECONDS`): the idle check itself
-is done here, on the last-seen time, and finding the stale entry is what lets the start page say "your session
-ended". A store also knows since when it holds sessions (`born`): a session it does not know although it was
-born more recently than any session could have timed out was lost (a restart without Redis, a Redis emptied),
-and the start page says so ("signed out because of a technical problem").
-
-When Redis does not answer (`SessionStoreUnavailable`, at once while its breaker is open, see
-`portal.ops.redis_link`), nothing is written and the browser keeps its cookie: the request gets the portal's own
-"we cannot keep you signed in right now" page (`SessionsUnavailable`), and the person is still signed in once
-Redis answers again. Static files, `/healthz` and `/readyz` never look at the session at all.
-"""
+"""Sessions: before sign-in, a small signed cookie; after it, a random identifier whose data stays on the server (in the
+process's memory, or in Redis for every worker)."""
 
 from __future__ import annotations
 
@@ -61,14 +38,19 @@ SESSIONLESS_PATHS = ("/static/", "/healthz", "/readyz")
 
 
 class SessionStoreUnavailable(Exception):
-    """The session store (Redis) did not answer: nothing is known about the session, nothing was written."""
+    """The session store (Redis) did not answer: nothing is known about the session, nothing was written.
+
+    Raised at once while the Redis breaker is open (`portal.ops.redis_link`). The browser keeps its cookie: the
+    request gets `SessionsUnavailable`, and the person is still signed in once Redis answers again.
+    """
 
 
 class SessionsUnavailable(Exception):
     """This request needs its session and the store cannot give it now: the portal's own 503 page."""
 
 
-#: Seconds a timed-out session is still kept, only to tell its browser that it ended.
+#: Seconds a timed-out session is still kept, only to tell its browser that it ended (the idle check itself is done
+#: here, on the last-seen time, not by the store's expiry).
 EXPIRED_GRACE_SECONDS = 600
 #: With Sentinel, how long a sign-in waits at most for a replica to hold its new session.
 REPLICA_WAIT_MS = 100
@@ -95,7 +77,13 @@ class StoredSession:
 
 
 class SessionStore(Protocol):
-    """Where signed-in sessions live, by session identifier. Writes are conditional (see the module's rules)."""
+    """Where signed-in sessions live, by session identifier.
+
+    Writes are conditional: a session is created only once (at sign-in, under a new identifier) and afterwards
+    written only where it still exists (its data when a request changed it, its last-seen time otherwise), so a
+    request still running when the person signs out (or is signed out by the provider, or times out) cannot bring
+    the session back.
+    """
 
     def load(self, sid: str) -> StoredSession | None: ...
 
@@ -116,7 +104,9 @@ class SessionStore(Protocol):
     def delete_where(self, key: str, value: str) -> int: ...
 
     def born(self, now: float) -> float:
-        """Since when this store holds sessions (epoch seconds): what it was holding before then is lost."""
+        """Since when this store holds sessions (epoch seconds): what it was holding before then is lost. A session
+        it does not know although it was born more recently than any session could have timed out was lost (a
+        restart without Redis, a Redis emptied), and the start page says so."""
         ...
 
 
@@ -356,7 +346,12 @@ def make_store(settings: Settings, idle_seconds: int) -> SessionStore:
 
 class PortalSession(CallbackDict[str, Any], SessionMixin):
     """The session of one browser: anonymous (held in a signed cookie) until `regenerate()` at sign-in makes it
-    a server-side session under a new identifier."""
+    a server-side session under a new identifier.
+
+    Nothing is stored on the server before sign-in: what an anonymous browser needs (the CSRF token of the language
+    form, the sign-in state, the page it wanted, the news that its session ended) travels in the signed cookie, so
+    anonymous traffic cannot evict anybody or grow anything.
+    """
 
     def __init__(self, data: dict[str, Any] | None = None, *, sid: str = "", server: bool = False) -> None:
         def on_update(_: CallbackDict[str, Any]) -> None:
@@ -427,7 +422,11 @@ def _changed(session: PortalSession) -> bool:
 
 class ServerSessionInterface(SessionInterface):
     """Flask session interface: the anonymous signed cookie, or a `SessionStore` entry with idle and absolute
-    lifetimes."""
+    lifetimes.
+
+    Not Flask's signed-cookie session once signed in: tokens must never reach the browser, the identifier must be
+    renewed at sign-in, and a back-channel logout must be able to end a session the browser still holds.
+    """
 
     def __init__(
         self,

@@ -1,9 +1,5 @@
-"""Checks of the tokens an identity provider signs: the ID token at sign-in and the logout token of a back-channel
-logout. First step of the data path: nothing a token says is believed before these checks pass.
-
-Signature first (an allowed algorithm, the one key its header designates, see `portal.auth.keys`), then the
-claims, each refusal with its own reason for the log. The reasons name claims, never their values.
-"""
+"""Checks of the tokens an identity provider signs, the ID token at sign-in and the logout token of a back-channel
+logout: first step of the data path, where nothing a token says is believed before these checks pass."""
 
 from __future__ import annotations
 
@@ -32,7 +28,8 @@ BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 class TokenError(Exception):
-    """The token is refused; `reason` goes to the log."""
+    """The token is refused; `reason` goes to the log: one for each check (the signature first, then each claim),
+    naming claims, never their values."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

@@ -1,9 +1,5 @@
 """Sign-in routes: `/login`, `/auth/callback`, `POST /logout`, `POST /auth/backchannel-logout` (from the
-provider) and `POST /session/keep-alive` (the "stay signed in" button of the idle-timeout dialog).
-
-The callback keeps nothing from before sign-in but the page the person wanted, renews the session identifier,
-and stores the identity on the server side only (see `portal.auth.session`).
-"""
+provider) and `POST /session/keep-alive` (the "stay signed in" button of the idle-timeout dialog)."""
 
 from __future__ import annotations
 
@@ -125,7 +121,8 @@ def refuse_sign_in(exc: SignInError, provider_name: str) -> ResponseReturnValue:
 
 def open_session(identity: Identity, **extra: str) -> str | None:
     """Sign `identity` in: a new session id (never the one from before sign-in) holding who they are, plus
-    `extra` facts (the RPPS number of a professional). Returns where they were going before sign-in."""
+    `extra` facts (the RPPS number of a professional), on the server side only. Nothing from before sign-in is kept
+    but where they were going, which it returns."""
     target = session.get(NEXT)
     session.clear()
     assert isinstance(session, PortalSession)

@@ -1,14 +1,5 @@
-"""The `portal` command: tools for integrators and tests around the `pps` step (no web server needed).
-
-`portal check FILE [--schematrons DIR]` names the CI-SIS model a file follows (CANCER-PPS or CANCER-FRCP), runs
-its structural checks and, with the official ANS schematrons, their rules; exit 0 conformant, 1 not, 2 when the
-rules cannot be run.
-`portal pps check FILE` reads one document and reports what it found, or says in one line why it is refused.
-`portal pps preview FILE [--lang fr|en] [-o OUT]` renders the patient's pages for one document as one HTML file.
-`portal pps diff OLD NEW [--lang fr|en] [--json]` prints what changed between two versions, one sentence per line,
-or the typed changes as JSON (kind, group, item, before, after).
-`portal pps ics FILE` writes the calendar file of one document; `portal pps pdf FILE -o OUT` its accessible PDF.
-"""
+"""The `portal` command (`portal check`, `portal pps check|preview|diff|ics|pdf`): tools for integrators and tests
+around the `pps` step, no web server needed."""
 
 from __future__ import annotations
 

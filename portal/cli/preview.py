@@ -1,9 +1,5 @@
-"""`portal pps preview`: the patient's pages for one CDA file, as one self-contained HTML document.
-
-For integrators ("how will this document look to the patient?") and tests. It renders the very templates and
-view models of the web pages (`templates/plan/parts/`, `portal.plain.views`) inside a bare Flask app that has
-the translations but no sign-in, no store and no script; the CSS is inlined because the file is opened from disk.
-"""
+"""`portal pps preview`: the patient's pages for one CDA file, as one self-contained HTML document, for integrators
+("how will this document look to the patient?") and tests."""
 
 from __future__ import annotations
 
@@ -59,7 +55,11 @@ class Section:
 
 
 def preview_app() -> Flask:
-    """A bare app with the portal's templates and translations: enough to render pages, nothing to serve."""
+    """A bare app with the portal's templates and translations: enough to render pages, nothing to serve.
+
+    It renders the very templates and view models of the web pages (`templates/plan/parts/`, `portal.plain.views`),
+    with no sign-in, no store and no script.
+    """
     app = Flask("portal.cli.preview", template_folder=str(ROOT / "templates"), static_folder=None)
     app.jinja_env.undefined = StrictUndefined
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
@@ -117,7 +117,7 @@ def render_plan(plan: CarePlan, lang: Lang = "fr", today: dt.date | None = None)
             nav=[{"key": k, "href": pages[k], "current": False} for k, _ in SECTIONS],
             pages=pages,
             anchors={key: "" for key, _ in SECTIONS},
-            css=CSS.read_text(encoding="utf-8"),
+            css=CSS.read_text(encoding="utf-8"),  # inlined: the file is opened from disk
             patient_name=soften_name(plan.patient.name.display),
             pdf_only=plan.is_pdf_only,
             summary=views["overview"],

@@ -1,10 +1,4 @@
-"""Documents handed over by the portal: checked whole before the first byte leaves (store → browser).
-
-A document is fetched from the store (bounded by the size limit, checked against `attachment.size` and the
-SHA-1 `attachment.hash` by `portal.store.pdsm.fetch_binary`), then its media type must be on an allowlist and
-agree with what the store announced and with the file's first bytes. Only then is it sent, in chunks. A file
-that fails any check is refused as a whole: a partial or doubtful file is never presented as complete.
-"""
+"""Documents handed over by the portal: checked whole before the first byte leaves (store → browser)."""
 
 from __future__ import annotations
 
@@ -109,7 +103,11 @@ def _looks_like(kind: str, data: bytes) -> bool:
 def checked_file(client: FhirClient, attachment: Attachment, max_bytes: int, title: str | None) -> CheckedFile:
     """Fetch and check one attachment; raise RefusedFile when it is not whole, too large or of a refused type.
 
-    A document the store does not have (StoreNotFound) propagates: the page answers like any missing one.
+    `pdsm.fetch_binary` bounds the fetch by the size limit and checks it against `attachment.size` and the SHA-1
+    `attachment.hash`; then the media type must be on the allowlist and agree with what the store announced and with
+    the file's first bytes. A file that fails any check is refused as a whole: a partial or doubtful file is never
+    presented as complete. A document the store does not have (StoreNotFound) propagates: the page answers like any
+    missing one.
     """
     announced = media_type(attachment.content_type)
     if announced and announced not in ALLOWED_TYPES:

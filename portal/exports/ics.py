@@ -1,15 +1,5 @@
-"""The calendar file (iCalendar, RFC 5545) of a care plan: its dated planned items, for the person's own calendar.
-
-Data path: care-plan model → events → bytes. Times are Europe/Paris, with its VTIMEZONE. Each event's UID is
-derived from what the item *is* — the plan's setId, the item's kind, type code and place — never from its
-position, so the same appointment in the next version of the plan keeps its UID and a calendar that imports
-the new file updates the event instead of adding a second one.
-
-Titles are discreet by default ("Rendez-vous – <lieu>"; the end of a treatment or of a support is "Fin d'une
-période de soins", never an appointment): a phone's lock screen shows them to anyone nearby. Treatment names
-appear only when the person asks for them. An event is timed when the plan gives a time, all-day otherwise; a
-reminder (VALARM) is added only when the person chooses one.
-"""
+"""The calendar file (iCalendar, RFC 5545) of a care plan: its dated planned items, for the person's own calendar
+(care-plan model → events → bytes)."""
 
 from __future__ import annotations
 
@@ -67,7 +57,11 @@ def _norm(text: str | None) -> str:
 
 
 def item_identity(item: ProgrammeItem) -> str:
-    """What an item is, independent of its dates and position: kind, type code (or words) and place."""
+    """What an item is, independent of its dates and position: kind, type code (or words) and place.
+
+    With the plan's setId it makes each event's UID, so the same appointment in the next version of the plan keeps
+    its UID and a calendar that imports the new file updates the event instead of adding a second one.
+    """
     code = f"{item.type.system}|{item.type.code}" if item.type and item.type.code else _norm(item.label)
     place = _norm(item.places[0].name) if item.places else ""
     return f"{item.kind.value}|{code}|{place}"
@@ -147,7 +141,9 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
 
 
 def event_title(event: PlannedEvent, lang: Lang, show_names: bool) -> str:
-    """The event's title: discreet ("Rendez-vous – <lieu>") unless names are asked for."""
+    """The event's title: discreet ("Rendez-vous – <lieu>") unless names are asked for, because a phone's lock
+    screen shows it to anyone nearby. The end of a treatment or of a support is "Fin d'une période de soins", never
+    an appointment."""
     _ = translations(lang).gettext
     if not show_names:
         if event.moment == "end":
@@ -172,8 +168,9 @@ def calendar_file(
     now: dt.datetime | None = None,
     reminder: dt.timedelta | None = None,
 ) -> bytes:
-    """The .ics of the plan's planned events, or of the one whose UID is `only` (KeyError when none is); with
-    `reminder`, each event reminds the person that long before it starts."""
+    """The .ics of the plan's planned events, or of the one whose UID is `only` (KeyError when none is), in
+    Europe/Paris time with its VTIMEZONE; with `reminder` (only when the person chooses one), each event reminds
+    the person that long before it starts (VALARM)."""
     _ = translations(lang).gettext
     events = planned_events(plan, lang)
     if only is not None:

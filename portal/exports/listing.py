@@ -1,8 +1,5 @@
-"""The documents a viewer may see, as the documents page lists them: plain title, date, author, kind, size,
-language, and whether each file opens in the browser or downloads (plain step, for the documents page).
-
-Only already-visible entries come in (portal.access.visibility decides); this module only words them.
-"""
+"""The documents a viewer may see, as the documents page lists them: plain title, date, author, kind, size, language,
+and whether each file opens in the browser or downloads (plain step, for the documents page)."""
 
 from __future__ import annotations
 
@@ -125,7 +122,8 @@ def _readable_first(row: FileRow) -> int:
 def document_rows(
     pps: Sequence[DocumentEntry], related: Sequence[DocumentEntry], lang: Lang
 ) -> tuple[DocumentRow, ...]:
-    """Rows for the PPS versions (newest first) and then the related documents (RCP reports…)."""
+    """Rows for the PPS versions (newest first) and then the related documents (RCP reports…). Only entries
+    already visible to the viewer come in (`portal.access.visibility` decides); this only words them."""
     _ = translations(lang).gettext
     rows: list[DocumentRow] = []
     for entry in pps:

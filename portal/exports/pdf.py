@@ -1,9 +1,5 @@
-"""The "my care plan" PDF: the print view rendered by WeasyPrint as a tagged PDF/UA-1 document, A4, large type.
-
-Data path: care-plan model → print view HTML (portal.exports.printview) → PDF bytes. WeasyPrint fetches
-nothing: its stylesheet is read from the package and any other URL in the page is refused, so rendering a
-plan can never reach the network or the file system on the document's behalf.
-"""
+"""The "my care plan" PDF: the print view (`portal.exports.printview`) rendered by WeasyPrint as a tagged PDF/UA-1
+document, A4, large type (care-plan model → print view HTML → PDF bytes)."""
 
 from __future__ import annotations
 
@@ -22,6 +18,8 @@ STYLESHEET = STATIC / "css" / "print.css"
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    """WeasyPrint's URL fetcher, which fetches nothing: the stylesheet is read from the package and any other URL in
+    the page is refused, so rendering a plan can never reach the network or the file system on its behalf."""
     # WeasyPrint turns this into a logged warning and renders without the resource.
     raise ValueError("the care plan PDF fetches no external resource")
 

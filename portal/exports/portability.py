@@ -1,9 +1,5 @@
 """The portable copy (data portability): every visible version's original files and a FHIR Bundle of their
-metadata, in one zip (last step of the data path for the documents page).
-
-Every file is fetched and checked (portal.exports.files) before the archive is written: one file that fails
-refuses the whole copy, so a copy with a missing or damaged file is never presented as complete.
-"""
+metadata, in one zip (last step of the data path for the documents page)."""
 
 from __future__ import annotations
 
@@ -51,8 +47,9 @@ def _unique(path: str, taken: set[str]) -> str:
 def fetch_files(
     client: FhirClient, entries: Sequence[DocumentEntry], max_bytes: int, max_total_bytes: int
 ) -> list[PackedFile]:
-    """Fetch and check every file of `entries` (already visible to the viewer); RefusedFile on the first
-    failure, or when the copy would exceed `max_total_bytes`."""
+    """Fetch and check every file of `entries` (already visible to the viewer) before the archive is written;
+    RefusedFile on the first failure, or when the copy would exceed `max_total_bytes`: a copy with a missing or
+    damaged file is never presented as complete."""
     packed: list[PackedFile] = []
     taken: set[str] = set()
     total = 0

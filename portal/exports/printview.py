@@ -1,9 +1,5 @@
-"""The print view of a care plan: one HTML page for the browser's print and for the generated PDF.
-
-Data path: care-plan model → the plan pages' view models (portal.plain.views) → `templates/print/` → HTML.
-It renders with its own Jinja environment (the same templates, the same catalogues as the site) so the web
-route, the PDF and `portal pps pdf` produce the very same page, with or without a Flask app.
-"""
+"""The print view of a care plan, one HTML page for the browser's print and for the generated PDF: care-plan model →
+the plan pages' view models (`portal.plain.views`) → `templates/print/` → HTML."""
 
 from __future__ import annotations
 
@@ -35,6 +31,8 @@ class PrintStamp:
 
 @cache
 def _environment(lang: Lang) -> Environment:
+    """The print view's own Jinja environment (the same templates, the same catalogues as the site), so the web
+    route, the PDF and `portal pps pdf` produce the very same page, with or without a Flask app."""
     env = Environment(
         loader=FileSystemLoader(str(ROOT / "templates")),
         autoescape=select_autoescape(default=True),

@@ -1,7 +1,4 @@
-"""An RCP report to print and as a tagged PDF/UA-1 (exports step): the same plain view (portal.plain.views.rcp)
-and the same body template as its web page, rendered with the print view's Jinja environment, so the page, the
-PDF and a test produce the same words. Like the plan's PDF, WeasyPrint fetches nothing.
-"""
+"""An RCP report to print and as a tagged PDF/UA-1 (exports step), beside the plan's print view and PDF."""
 
 from __future__ import annotations
 
@@ -25,6 +22,8 @@ def _plain(text: str | DocText | None, _lang: str | None = None) -> Markup:
 
 
 def render_rcp_print(report: RcpReport, lang: Lang, voice: Voice | None = None) -> str:
+    """The same plain view (`portal.plain.views.rcp`) and body template as the report's web page, rendered with the
+    print view's Jinja environment, so the page, the PDF and a test produce the same words."""
     spoken = voice or Voice()
     return (
         _environment(lang)
@@ -34,6 +33,7 @@ def render_rcp_print(report: RcpReport, lang: Lang, voice: Voice | None = None) 
 
 
 def rcp_pdf(report: RcpReport, lang: Lang, voice: Voice | None = None) -> bytes:
+    """The printed report as a tagged PDF/UA-1; like the plan's PDF, WeasyPrint fetches nothing."""
     from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # see portal.exports.pdf
 
     document = HTML(string=render_rcp_print(report, lang, voice), url_fetcher=_refuse_fetch)

@@ -1,8 +1,5 @@
-"""The portal's translated sentences outside a web request (exports and the `portal` command).
-
-The web pages get `_()` from flask-babel; the calendar file, the PDF and the command line load the same
-compiled catalogues here, so one sentence has one translation wherever it appears.
-"""
+"""The portal's translated sentences outside a web request (exports and the `portal` command): the compiled catalogues
+the pages get through flask-babel, so one sentence has one translation wherever it appears."""
 
 from __future__ import annotations
 

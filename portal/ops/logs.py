@@ -1,13 +1,4 @@
-"""Structured logs, at the web edge of the data path: one JSON object per line, and one line per request.
-
-A request line holds the request id (the proxy's `X-Request-ID` when well formed, else a new one, returned in
-the answer), the route's rule (`/history/<version>`, never the path: paths carry patient and document ids),
-method, status, duration, and how many store calls the request made and their total time. Never a query string,
-an id, a name or any document content. Every other line logged during a request carries its request id.
-
-`configure()` installs the JSON handler on the root logger; `portal.wsgi` calls it (and gunicorn's
-`logconfig_dict` names `JsonFormatter`), never `create_app`, so that pytest's log capture is left alone.
-"""
+"""Structured logs, at the web edge of the data path: one JSON object per line, and one line per request."""
 
 from __future__ import annotations
 
@@ -62,7 +53,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(level: str = "info", stream: IO[str] | None = None) -> logging.Handler:
-    """Send every log line to `stream` (stderr) as JSON, from `level` up. Called again, it replaces its handler."""
+    """Send every log line to `stream` (stderr) as JSON, from `level` up. Called again, it replaces its handler.
+
+    `portal.wsgi` calls it (and gunicorn's `logconfig_dict` names `JsonFormatter`), never `create_app`, so that
+    pytest's log capture is left alone.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "portal_json", False) or isinstance(handler.formatter, JsonFormatter):
@@ -138,6 +133,9 @@ def route() -> str:
 
 
 def _log_request(status: int) -> None:
+    """The request's one line: its id, the route's rule (never the path: paths carry patient and document ids),
+    method, status, duration, and how many store calls it made and their total time. Never a query string, an id,
+    a name or any document content."""
     g.request_logged = True
     started = g.get("request_started")
     duration_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0

@@ -1,13 +1,4 @@
-"""Prometheus metrics of the portal, beside the data path: how each step is doing, never who asked for what.
-
-Request latency per route (the URL rule, never the path), store latency per kind of call and status, cache hits
-and misses, sign-in outcomes, access-log write failures. `/metrics` answers outside the Flask app (no session,
-no host check, no request log line), only with `Authorization: Bearer {PORTAL_METRICS_TOKEN}` and never through
-the reverse proxy; without that setting there is no such page.
-
-Under gunicorn each worker writes its numbers to files in `PROMETHEUS_MULTIPROC_DIR` (set by
-`ops/gunicorn.conf.py`), and any worker answers `/metrics` with the sum of all of them.
-"""
+"""Prometheus metrics of the portal, beside the data path: how each step is doing, never who asked for what."""
 
 from __future__ import annotations
 
@@ -88,7 +79,9 @@ def access_log_failed() -> None:
 
 
 def registry() -> CollectorRegistry:
-    """This process's metrics, or every gunicorn worker's when they share a folder."""
+    """This process's metrics, or every gunicorn worker's when they share a folder: under gunicorn each worker
+    writes its numbers to files in `PROMETHEUS_MULTIPROC_DIR` (set by `ops/gunicorn.conf.py`), and any worker
+    answers `/metrics` with the sum of all of them."""
     if os.environ.get(_MULTIPROCESS_DIR):
         merged = CollectorRegistry()
         multiprocess.MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
@@ -103,7 +96,8 @@ def exposition() -> bytes:
 
 class MetricsEndpoint:
     """WSGI middleware: `GET /metrics` with the right bearer token gets the metrics; every other request goes on
-    to the app. A wrong or missing token gets 401, and nothing is said about the metrics.
+    to the app. A wrong or missing token gets 401, and nothing is said about the metrics. It answers outside the
+    Flask app (no session, no host check, no request log line); without `PORTAL_METRICS_TOKEN` it is not installed.
 
     A request that came through the reverse proxy (it carries `X-Forwarded-For`) goes on to the app, which has
     no such page: Prometheus scrapes the pods directly, and the internet never reaches the metrics."""

@@ -1,17 +1,5 @@
 """The Redis a process shares with the others (sessions, back-channel logout memory, rate limits, store answers):
-one client per process, short timeouts and a fail-fast circuit breaker, beside the data path.
-
-Why: Redis answers in well under a millisecond when it is well, so a call that takes longer than
-`PORTAL_REDIS_TIMEOUT` (a few hundred milliseconds) means it is not. redis-py's defaults would wait 2 s and retry
-three times with a growing pause: under load, every thread of a worker then waits on a paused Redis and pages take
-seconds. Here a timeout is never retried, a broken connection is retried once at once (a Redis that restarted
-leaves dead connections in the pool), and after `FAILURES` failures in a row calls fail at once
-(`RedisUnavailable`) for a couple of seconds, jittered, before one trial call is let through.
-
-With Redis Sentinel (`PORTAL_REDIS_SENTINELS`, `PORTAL_REDIS_SENTINEL_SERVICE`), the client asks the sentinels
-where the primary is, and asks again after a failover (redis-py's `Sentinel`); `PORTAL_REDIS_URL` then only gives
-the password, the database and TLS (`rediss://`), its host is not used.
-"""
+one client per process, short timeouts and a fail-fast circuit breaker, beside the data path."""
 
 from __future__ import annotations
 
@@ -37,6 +25,7 @@ FAILURES = 3
 #: Seconds before a trial call, stretched by up to `JITTER` of itself so that workers do not all try at once.
 COOL_DOWN = 2.0
 JITTER = 0.5
+#: Redis answers at once when it is well: a call slower than this (`PORTAL_REDIS_TIMEOUT`) means it is not.
 DEFAULT_TIMEOUT = 0.25
 
 
@@ -45,7 +34,8 @@ class RedisUnavailable(redis.exceptions.ConnectionError):
 
 
 def _retry() -> Retry:
-    # A broken connection (Redis restarted) is tried again once, at once, on a new one; a timeout never is.
+    # A broken connection (a Redis that restarted leaves dead ones in the pool) is tried again once, at once, on a
+    # new one; a timeout never is.
     return Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
 
 
@@ -130,7 +120,11 @@ def _guarded(client: GuardedRedis) -> GuardedRedis:
 
 
 def _connection(timeout: float) -> dict[str, Any]:
-    """Every client's connection: short timeouts, a health check, no retry of its own (the breaker decides)."""
+    """Every client's connection: short timeouts, a health check, no retry of its own (the breaker decides).
+
+    redis-py's defaults would wait long and retry with a growing pause: under load, every thread of a worker then
+    waits on a paused Redis and pages take seconds.
+    """
     return {
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
@@ -154,7 +148,9 @@ def sentinel_client(
     sentinel_password: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> GuardedRedis:
-    """A guarded client of the primary that the sentinels name `service`; it follows failovers."""
+    """A guarded client of the primary that the sentinels name `service`; it follows failovers (redis-py's
+    `Sentinel` asks the sentinels again). `url` (`PORTAL_REDIS_URL`) then only gives the password, the database and
+    TLS (`rediss://`): its host is not used."""
     options: dict[str, Any] = {}
     if url:
         parts = urlsplit(url)

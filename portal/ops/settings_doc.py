@@ -1,9 +1,5 @@
-"""The configuration reference, generated from the settings' own definitions (`portal.settings.describe`).
-
-    python -m portal.ops.settings_doc > docs/configuration.md
-
-tests/unit/ops/test_configuration_doc.py fails when docs/configuration.md differs from what this prints.
-"""
+"""The configuration reference, generated from the settings' own definitions (`portal.settings.describe`):
+`python -m portal.ops.settings_doc > docs/configuration.md`."""
 
 from __future__ import annotations
 
@@ -45,6 +41,7 @@ def _code(text: str) -> str:
 
 
 def render() -> str:
+    """docs/configuration.md as it must be: tests/unit/ops/test_configuration_doc.py fails when the file differs."""
     secrets = {PREFIX + f.name.upper() for f in fields(Settings) if f.metadata["secret"]}
     rows = describe()
     required = [name for name, _type, default, _doc in rows if default == "required"]

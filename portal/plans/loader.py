@@ -1,10 +1,4 @@
-"""Loading a care plan: from a visible store entry to the parsed model (store → pps), cached per version.
-
-A PPS version never changes once issued, so its parsed model is cached by what identifies its bytes (the
-document id and the SHA-1 the store announces, or the id and date when the store gives no hash). The cache
-holds models, never people: who may see a plan is decided before this module is called (portal.access). It is
-bounded in bytes: each model is measured once, when it is read (about 100–150 KB for a full plan).
-"""
+"""Loading a care plan: from a visible store entry to the parsed model (store → pps), cached per version."""
 
 from __future__ import annotations
 
@@ -49,7 +43,13 @@ class LoadedPlan:
 
 
 class PlanLoader:
-    """Fetches and reads PPS documents, keeping recently read versions in a bounded cache."""
+    """Fetches and reads PPS documents, keeping recently read versions in a bounded cache.
+
+    A PPS version never changes once issued, so its parsed model is kept by what identifies its bytes (the document
+    id and the SHA-1 the store announces, or the id and date when the store gives no hash). The cache holds models,
+    never people: who may see a plan is decided before the loader is called (`portal.access`). It is bounded in
+    bytes, each model measured once, when it is read.
+    """
 
     def __init__(self, client: FhirClient, *, max_bytes: int, cache_bytes: int = PLAN_CACHE_BYTES) -> None:
         self.client = client

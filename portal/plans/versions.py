@@ -1,21 +1,5 @@
-"""The version chain of a patient's care plan: which versions exist for this viewer, newest first, and where
-one is missing. Between the store and `pps` steps: it orders the store entries the access step let through,
-with the document headers `pps` read (so it lives outside `portal.pps`, which knows nothing of the store).
-
-Pure: `build_chain` takes the visible store entries (DocumentEntry: status current/superseded, relatesTo
-replaces, masterIdentifier, date) each with the header of its document when it could be read (setId,
-versionNumber, RPLC parent id), and never fetches anything. The real world is tolerated, never trusted:
-
-- a metadata-only update (same masterIdentifier, same document id or same file) is one version, not two;
-- two "current" entries: the newest wins, the other is an older version (a problem is recorded);
-- a broken or circular `replaces` link changes nothing in the order (dates and version numbers decide);
-- a version the chain points to but that is not among the entries — missing in the store, or hidden from this
-  viewer: the two are indistinguishable on purpose — becomes a `MissingVersion` marker with no id at all;
-- the newest version the viewer may see is their "latest" one, whatever its store status says, so that a
-  version hidden from them (e.g. until the announcement consultation) is never betrayed by an "older" tag.
-
-Problems are logged as codes and counts, never with ids, names or dates (no health data in logs).
-"""
+"""The version chain of a patient's care plan: which versions exist for this viewer, newest first, and where one is
+missing (between the store and `pps` steps, outside `portal.pps`, which knows nothing of the store)."""
 
 from __future__ import annotations
 
@@ -41,7 +25,8 @@ log = logging.getLogger("portal.plans.versions")
 
 
 class ChainProblem(StrEnum):
-    """What did not add up while chaining versions (logged; never shown)."""
+    """What did not add up while chaining versions: logged as codes and counts, never with ids, names or dates;
+    never shown."""
 
     TWO_CURRENT = "two_current"
     METADATA_ONLY_UPDATE = "metadata_only_update"
@@ -257,7 +242,18 @@ def _missing_before(newer: _Node, older: _Node | None, nodes: list[_Node], probl
 def build_chain(items: Sequence[VersionInput], *, documents_read: bool = True) -> VersionChain:
     """Chain the versions the viewer may see (already filtered by the access step), newest first.
 
+    Pure: each item is a store entry (status current/superseded, relatesTo replaces, masterIdentifier, date) with
+    the header of its document when it could be read (setId, versionNumber, RPLC parent id); nothing is fetched.
     `documents_read=False` says no document was read on purpose (store entries alone): not a problem then.
+    The real world is tolerated, never trusted:
+
+    - a metadata-only update (same masterIdentifier, same document id or same file) is one version, not two;
+    - two "current" entries: the newest wins, the other is an older version (a problem is recorded);
+    - a broken or circular `replaces` link changes nothing in the order (dates and version numbers decide);
+    - a version the chain points to but that is not among the entries — missing in the store, or hidden from this
+      viewer: the two are indistinguishable on purpose — becomes a `MissingVersion` marker with no id at all;
+    - the newest version the viewer may see is their "latest" one, whatever its store status says, so that a
+      version hidden from them (e.g. until the announcement consultation) is never betrayed by an "older" tag.
     """
     problems: list[ChainProblem] = []
     if documents_read and any(i.metadata is None for i in items):

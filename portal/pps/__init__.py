@@ -1,9 +1,5 @@
-"""The `pps` step of the data path: CI-SIS CANCER-PPS CDA documents → the care-plan model (see model.py), and
-CANCER-FRCP RCP reports → the RCP report model (see rcp_model.py).
-
-Public entries: `read_pps(data, max_bytes=...) -> CarePlan` and `read_rcp(data, max_bytes=...) -> RcpReport`,
-raising `DocumentRefused` for anything that is not a safe, well-formed document of that model.
-"""
+"""The `pps` step of the data path: CI-SIS CANCER-PPS CDA documents → the care-plan model (`read_pps`), and
+CANCER-FRCP RCP reports → the RCP report model (`read_rcp`)."""
 
 from portal.pps.errors import DocumentRefused, PpsError
 from portal.pps.model import CarePlan

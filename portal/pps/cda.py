@@ -1,8 +1,4 @@
-"""CDA R2 data types → model values, for the `pps` step: codes, ids, times, names, addresses, organisations.
-
-`Context` carries what one reading shares: the narrative index (for `#id` references) and the warnings. Every
-method takes an element that may be None or carry a nullFlavor, and returns None rather than failing.
-"""
+"""CDA R2 data types → model values, for the `pps` step: codes, ids, times, names, addresses, organisations."""
 
 from __future__ import annotations
 
@@ -87,7 +83,10 @@ def _placeholder(text: str | None) -> str | None:
 
 
 class Context:
-    """What one reading of one document shares: narrative references and collected warnings."""
+    """What one reading of one document shares: narrative references (for `#id`) and collected warnings.
+
+    Every method takes an element that may be None or carry a nullFlavor, and returns None rather than failing.
+    """
 
     def __init__(self, narrative: NarrativeIndex) -> None:
         self.narrative = narrative

@@ -1,8 +1,5 @@
-"""The typed changes between two versions of a care plan: what `portal.pps.matching.diff` returns.
-
-Frozen dataclasses, never text (`portal.plain.changes` tells them in plain words); each says what changed, in
-which group of "what changed" it belongs (`rank`), and as a record (kind, item, before, after) for integrators.
-"""
+"""The typed changes between two versions of a care plan, as `portal.pps.matching.diff` returns them: data, never text
+(`portal.plain.changes` tells them in plain words)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""The reports `portal pps check FILE` and `portal check FILE` print, and the structural checks of each model.
-
-Structure and counts only, never the patient's identity or health details, so that a report can be pasted
-into a ticket.
-"""
+"""The reports `portal pps check FILE` and `portal check FILE` print, and the structural checks of each model."""
 
 from __future__ import annotations
 
@@ -66,7 +62,8 @@ def _time(value: HL7Time | None) -> str:
 
 
 def report(plan: CarePlan) -> str:
-    """Several lines of plain English describing what was read."""
+    """Several lines of plain English describing what was read: structure and counts only, never the patient's
+    identity or health details, so that a report can be pasted into a ticket."""
     meta = plan.metadata
     lines = [
         f"document: {meta.id or '-'}",

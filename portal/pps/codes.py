@@ -1,12 +1,5 @@
-"""The CI-SIS value sets of the CANCER-PPS model as one table: (system, code) → kind and official display.
-
-Used by the `pps` step (and by `plain`, to pick plain words per kind). The rows were written by a one-off
-script from the CI-SIS value-set files (JDV_*_CISIS.xml, IHE SVS format, in
-../shared/reference/ci-sis/jdv/); the codes and their official short displays are facts of the standard. A
-unit test proves the table covers every concept of those files with the right kind. A code may belong to
-several value sets (MED-556 "Fenêtre thérapeutique" is a treatment type and a reason for update), so a
-(system, code) maps to a set of kinds.
-"""
+"""The CI-SIS value sets of the CANCER-PPS model as one table: (system, code) → kind and official display, for the
+`pps` step (and for `plain`, to pick plain words per kind)."""
 
 from __future__ import annotations
 
@@ -92,6 +85,9 @@ VALUE_SETS: dict[CodeKind, ValueSet] = {
     CodeKind.TREATMENT_TYPE: ValueSet("1.2.250.1.213.1.1.5.478", "JDV_TypeTraitementPPS_CISIS"),
 }
 
+#: Written by a one-off script from the CI-SIS value-set files (JDV_*_CISIS.xml, IHE SVS format, in
+#: ../shared/reference/ci-sis/jdv/): the codes and their official short displays are facts of the standard. A unit
+#: test proves the table covers every concept of those files with the right kind.
 CONCEPTS: tuple[Concept, ...] = (
     Concept(CodeKind.ADDICTION, "2.16.840.1.113883.6.1", "11343-1", "Consommation de drogue non médicales"),
     Concept(CodeKind.ADDICTION, "2.16.840.1.113883.6.1", "74011-8", "Consommation tabagique"),
@@ -314,7 +310,8 @@ for _concept in CONCEPTS:
 
 
 def kinds_of(system: str | None, code: str | None) -> frozenset[CodeKind]:
-    """Every kind this (system, code) has in the value sets; empty when it is in none."""
+    """Every kind this (system, code) has in the value sets; empty when it is in none. A code may belong to several
+    (MED-556 "Fenêtre thérapeutique" is a treatment type and a reason for update)."""
     if system is None or code is None:
         return frozenset()
     return frozenset(concept.kind for concept in _BY_KEY.get((system, code), ()))

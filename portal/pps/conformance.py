@@ -1,8 +1,4 @@
-"""The official ANS conformance rules (ISO Schematron, XSLT 2) run on a CDA document, for `portal check` and tests.
-
-`Schematrons.compile(folder, work)` turns the published schemas into validators once (with SaxonC-HE, the optional
-`saxonche` package, imported only here and only when asked); `validate` gives every failed assert of one document.
-"""
+"""The official ANS conformance rules (ISO Schematron, XSLT 2) run on a CDA document, for `portal check` and tests."""
 
 from __future__ import annotations
 
@@ -84,7 +80,8 @@ def find_reference(folder: Path) -> tuple[Path, Path]:
 
 
 def _saxon() -> Any:
-    """The process's Saxon processor, created on first use; SchematronError when saxonche is not installed."""
+    """The process's Saxon processor (SaxonC-HE, from the optional `saxonche` package, imported only here and only
+    when asked), created on first use; SchematronError when saxonche is not installed."""
     global _processor
     with _lock:
         if _processor is None:

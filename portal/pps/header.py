@@ -1,8 +1,5 @@
-"""The CDA header of a PPS → metadata, patient, trusted people and useful contacts (`pps` step).
-
-Each function reads one part of the header; `reader.py` calls them one by one so that a part it cannot read
-becomes a warning and the rest is still read.
-"""
+"""The CDA header of a CI-SIS document (PPS or RCP report) → metadata, patient, trusted people and useful contacts
+(`pps` step)."""
 
 from __future__ import annotations
 
@@ -281,6 +278,7 @@ class Header:
 
 
 def read_header(ctx: Context, doc: etree._Element) -> Header:
+    """Each part read on its own, so that a part that cannot be read becomes a warning and the rest is still read."""
     metadata = guard(ctx, "header", lambda: read_metadata(ctx, doc), DocumentMetadata(id=None))
     patient = guard(ctx, "header", lambda: read_patient(ctx, doc), Patient())
     no_informants: tuple[tuple[RelatedPerson, ...], tuple[RelatedPerson, ...]] = ((), ())

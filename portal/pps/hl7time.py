@@ -1,9 +1,4 @@
-"""HL7 v3 timestamps (TS) of every precision, for the CDA reader of the `pps` step.
-
-A CDA date keeps the precision its author gave: "2019" is a year, "20190129" a day, "201901291217+0100" a
-minute with its offset from UTC. The care plan must show exactly that, so the value is kept as its parts,
-never widened to a full datetime.
-"""
+"""HL7 v3 timestamps (TS) of every precision, for the CDA reader of the `pps` step."""
 
 from __future__ import annotations
 
@@ -46,6 +41,9 @@ class Precision(IntEnum):
 @dataclass(frozen=True, slots=True, order=False)
 class HL7Time:
     """An HL7 v3 point in time (horodatage TS) with the precision it was written with.
+
+    "2019" is a year, "20190129" a day, "201901291217+0100" a minute with its offset from UTC. The care plan must
+    show exactly that, so the value is kept as its parts, never widened to a full datetime.
 
     `offset_minutes` is the offset from UTC when the author wrote one (`+0100` → 60), else None.
     `fraction` keeps the digits after the decimal point of the seconds, as written.

@@ -1,12 +1,5 @@
-"""How two versions of a care plan are compared: entries paired by what they mean, then each pair compared.
-
-`diff(old, new)` returns the typed changes of `portal.pps.changes`, most important first. No Flask, no I/O.
-It compares what the plan pages show, read through the same model accessors as the pages (`ProgrammeItem.span`,
-`.where`, `.who`, `Contact.reach`, `.address`, `.note`…), so a change a person can see is a change it reports,
-and a value no page shows is never one. Entries are matched by meaning, not by position: a programme item by
-(kind, type code, place), a contact by (role, who), a tumour by its site; so reordering is never a change, and
-`diff(a, b)` and `diff(b, a)` are mirror images (added ↔ removed).
-"""
+"""How two versions of a care plan are compared (`pps` step, no Flask, no I/O): entries paired by what they mean, then
+each pair compared."""
 
 from __future__ import annotations
 
@@ -79,7 +72,14 @@ T = TypeVar("T", bound=Hashable)
 
 
 def diff(old: CarePlan, new: CarePlan) -> tuple[Change, ...]:
-    """Every change from `old` to `new`, most important first. Empty for two versions that mean the same."""
+    """Every change from `old` to `new`, most important first. Empty for two versions that mean the same.
+
+    It compares what the plan pages show, read through the same model accessors as the pages (`ProgrammeItem.span`,
+    `.where`, `.who`, `Contact.reach`, `.address`, `.note`…), so a change a person can see is a change it reports,
+    and a value no page shows is never one. Entries are matched by meaning, not by position: a programme item by
+    (kind, type code, place), a contact by (role, who), a tumour by its site; so reordering is never a change, and
+    `diff(a, b)` and `diff(b, a)` are mirror images (added ↔ removed).
+    """
     if old.is_pdf_only and new.is_pdf_only:
         # The pages of a plan published as a PDF show what its header says of it, nothing else.
         return tuple(sorted(_header(old, new), key=lambda c: c.sort_key()))

@@ -1,11 +1,5 @@
-"""The care-plan model: what the `pps` step of the data path hands to `plain`, the web pages and the CLI.
-
-Plain frozen dataclasses, no framework import. One `CarePlan` holds everything a CI-SIS CANCER-PPS 2022.01
-document says (Programme Personnalisé de Soins en cancérologie). Every field is optional where the document
-may omit it; what the reader could not read is listed in `CarePlan.warnings`, never raised.
-
-Names are English; each docstring gives the French term of the CI-SIS model.
-"""
+"""The care-plan model, plain frozen dataclasses with no framework import: what the `pps` step of the data path hands to
+`plain`, the web pages and the CLI. Names are English; each docstring gives the French term of the CI-SIS model."""
 
 from __future__ import annotations
 
@@ -809,7 +803,9 @@ class ReferencedDocument:
 
 @dataclass(frozen=True, slots=True)
 class CarePlan:
-    """A cancer care plan (Programme Personnalisé de Soins en cancérologie), one version of one document.
+    """A cancer care plan (Programme Personnalisé de Soins en cancérologie), one version of one document: everything
+    a CI-SIS CANCER-PPS 2022.01 document says. Every field is optional where the document may omit it; what the
+    reader could not read is listed in `warnings`, never raised.
 
     `programme` holds the items of the therapeutic and follow-up programme (kinds MED-568…MED-571) and
     `support` those of supportive care and social support (MED-572, MED-573), in document order. A PDF-only

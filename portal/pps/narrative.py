@@ -1,9 +1,5 @@
-"""Narrative blocks of a CDA document as plain text, for the `pps` step of the data path.
-
-A section's `text` is what a human reader of the document sees; entries point into it with
-`<reference value="#id"/>`. This module turns narrative XML into plain text (line breaks kept, table cells
-joined with " | ") and resolves those references.
-"""
+"""Narrative blocks of a CDA document as plain text (line breaks kept, table cells joined with " | "), and the
+`<reference value="#id"/>` of entries resolved into them, for the `pps` step of the data path."""
 
 from __future__ import annotations
 
@@ -97,7 +93,8 @@ def _fold(identifier: str) -> str:
 
 
 class NarrativeIndex:
-    """Every narrative element with an `ID` attribute in one document, for resolving `#id` references."""
+    """Every narrative element with an `ID` attribute in one document, for resolving `#id` references: a section's
+    `text` is what a human reader of the document sees, and entries point into it."""
 
     def __init__(self, root: etree._Element) -> None:
         self._by_id: dict[str, etree._Element] = {}

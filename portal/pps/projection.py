@@ -1,10 +1,4 @@
-"""Projections of the care-plan model: a copy holding only the fields an allowlist names, every other field empty.
-
-Paths are dotted field names from the root (`programme.dates`); a tuple field applies the rest of the path to
-each of its elements, and a path that stops at a field keeps that field whole. A field nobody listed, including
-one added to the model later, comes out empty (its default, None, or an empty projection of a nested record), so
-what a viewer receives is built from what they were granted, never by removing what is known to be sensitive.
-"""
+"""Projections of the care-plan model: a copy holding only the fields an allowlist names, every other field empty."""
 
 from __future__ import annotations
 
@@ -25,7 +19,13 @@ class ProjectionError(Exception):
 
 
 def project(value: T, paths: Iterable[str]) -> T:
-    """A copy of the dataclass instance `value` with only the fields that `paths` name."""
+    """A copy of the dataclass instance `value` with only the fields that `paths` name.
+
+    Paths are dotted field names from the root (`programme.dates`); a tuple field applies the rest of the path to
+    each of its elements, and a path that stops at a field keeps that field whole. A field nobody listed, including
+    one added to the model later, comes out empty (its default, None, or an empty projection of a nested record), so
+    what a viewer receives is built from what they were granted, never by removing what is known to be sensitive.
+    """
     tree = _tree(tuple(sorted(set(paths))))
     projected: T = _project(value, tree, "")
     return projected

@@ -1,8 +1,5 @@
-"""The RCP report model: what a patient can be shown of a CI-SIS CANCER-FRCP 2022.01 document (fiche RCP).
-
-Plain frozen dataclasses, no framework import, reusing the care-plan model's header, diagnosis, phase and status
-types; what the reader could not read is listed in `RcpReport.warnings`, never raised.
-"""
+"""The RCP report model: what a patient can be shown of a CI-SIS CANCER-FRCP 2022.01 document (fiche RCP), as plain
+frozen dataclasses reusing the care-plan model's header, diagnosis, phase and status types."""
 
 from __future__ import annotations
 
@@ -231,7 +228,8 @@ class FileStatus:
 
 @dataclass(frozen=True, slots=True)
 class RcpReport:
-    """An RCP report (fiche de réunion de concertation pluridisciplinaire), one version of one document.
+    """An RCP report (fiche de réunion de concertation pluridisciplinaire), one version of one document. What the
+    reader could not read is listed in `warnings`, never raised.
 
     `past_treatments` are those the meeting knew of (FR-Actes-et-interventions); `history` is the case summary
     and the question put to the meeting; `exam_results` the results it looked at, as written. Optional

@@ -1,9 +1,4 @@
-"""Read a CI-SIS CANCER-FRCP 2022.01 document (fiche RCP) into an `RcpReport`, beside the PPS reader.
-
-`read_rcp(data)` parses untrusted bytes with the same hardened parser as `read_pps` (size before parse, no DTD,
-depth limit), refuses anything that is not an RCP report with one line, then reads the header and each section
-separately: a part that is missing or unreadable becomes a `ReadWarning` and the rest is still read.
-"""
+"""Read a CI-SIS CANCER-FRCP 2022.01 document (fiche RCP) into an `RcpReport`, beside the PPS reader."""
 
 from __future__ import annotations
 
@@ -62,7 +57,12 @@ T = TypeVar("T")
 
 
 def read_rcp(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RcpReport:
-    """Read one RCP report; raise DocumentRefused (one-line `reason`) when it is not one."""
+    """Read one RCP report; raise DocumentRefused (one-line `reason`) when it is not one.
+
+    The untrusted bytes go through the same hardened parser as `read_pps` (size before parse, no DTD, depth limit);
+    then the header and each section are read separately: a part that is missing or unreadable becomes a
+    `ReadWarning` and the rest is still read.
+    """
     root = parse_untrusted(data, max_bytes=max_bytes)
     doc = find_clinical_document(root)
     _check_is_rcp_report(doc)

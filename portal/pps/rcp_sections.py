@@ -1,8 +1,5 @@
-"""The sections proper to an RCP report → model values (`pps` step): reason, treatments, proposal, framework, file.
-
-`identify` names a section from its CI-SIS template, else its LOINC code. Sections an RCP report shares with the
-PPS (diagnosis, discovery, phase, document status) are read by `sections.py`.
-"""
+"""The sections proper to an RCP report → model values (`pps` step): reason, treatments, proposal, framework, file;
+the sections it shares with the PPS (diagnosis, discovery, phase, document status) are read by `sections.py`."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Read a CI-SIS CANCER-PPS 2022.01 document into a `CarePlan`: the entry point of the `pps` step.
-
-`read_pps(data)` parses untrusted bytes safely, checks that they are a cancer PPS (refusing anything else with
-one line), then reads the header and each section separately: a part that is missing or unreadable becomes a
-`ReadWarning` on the plan and the rest is still read.
-"""
+"""Read a CI-SIS CANCER-PPS 2022.01 document into a `CarePlan`: the entry point of the `pps` step."""
 
 from __future__ import annotations
 
@@ -67,7 +62,11 @@ T = TypeVar("T")
 
 
 def read_pps(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> CarePlan:
-    """Read one cancer PPS document; raise DocumentRefused (one-line `reason`) when it is not one."""
+    """Read one cancer PPS document; raise DocumentRefused (one-line `reason`) when it is not one.
+
+    The untrusted bytes are parsed safely (`portal.pps.safexml`), then the header and each section are read
+    separately: a part that is missing or unreadable becomes a `ReadWarning` on the plan and the rest is still read.
+    """
     root = parse_untrusted(data, max_bytes=max_bytes)
     doc = find_clinical_document(root)
     _check_is_cancer_pps(doc)

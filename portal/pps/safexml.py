@@ -1,9 +1,4 @@
-"""Hardened XML parsing for the `pps` step: untrusted bytes → the CDA `ClinicalDocument`, or a refusal.
-
-Nothing in a document may make the reader fetch a URL, read a local file, expand entities or run long: the
-size is checked before parsing, any DOCTYPE is refused outright (so no DTD, no entity at all), the parser has
-entity resolution, DTD loading and network off and keeps libxml2's default limits (huge_tree off).
-"""
+"""Hardened XML parsing for the `pps` step: untrusted bytes → the CDA `ClinicalDocument`, or a refusal."""
 
 from __future__ import annotations
 
@@ -62,7 +57,12 @@ def _parser() -> etree.XMLParser:
 
 
 def parse_untrusted(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree._Element:
-    """Parse untrusted bytes safely and return the root element; raise DocumentRefused with a reason."""
+    """Parse untrusted bytes safely and return the root element; raise DocumentRefused with a reason.
+
+    Nothing in a document may make the reader fetch a URL, read a local file, expand entities or run long: the size
+    is checked before parsing, any DOCTYPE is refused outright (so no DTD, no entity at all), and the parser has
+    entity resolution, DTD loading and network off and keeps libxml2's default limits (huge_tree off).
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise DocumentRefused("not bytes: the reader takes the raw file content")
     size = len(data)

@@ -1,9 +1,5 @@
-"""The ten body sections of a cancer PPS → model values (`pps` step of the data path).
-
-`identify` names a section from its LOINC code, its TA_ASIP translation and its template; one `read_*`
-function per section reads its entries. Entries the model does not know are reported as warnings, never guessed.
-The diagnosis, discovery, phase and status readers, and the entry helpers, serve RCP reports too.
-"""
+"""The ten body sections of a cancer PPS → model values (`pps` step of the data path), some readers shared with RCP
+reports. Entries the model does not know are reported as warnings, never guessed."""
 
 from __future__ import annotations
 
@@ -67,8 +63,8 @@ _REFERENCE_CODES = {
 
 
 def identify(section: etree._Element, seen: set[SectionKey]) -> SectionKey | None:
-    """Which of the ten sections this is; `seen` (the keys met so far) settles the two shared LOINC codes
-    when a document omits the TA_ASIP translation."""
+    """Which of the ten sections this is, from its LOINC code and TA_ASIP translation; `seen` (the keys met so far)
+    settles the two shared LOINC codes when a document omits the translation."""
     code = section.find(V + "code")
     loinc = code.get("code") if code is not None else None
     translations = (

@@ -1,7 +1,5 @@
-"""Store step of the data path: the FHIR R4 client and the PDSm queries (access → store → pps).
-
-Plain Python on top of requests: no Flask here, so the web layer and the command line share it.
-"""
+"""Store step of the data path (access → store → pps): the FHIR R4 client and the PDSm queries, plain Python on top of
+requests with no Flask, so the web layer and the command line share them."""
 
 from portal.store.auth import StoreAuth
 from portal.store.client import BinaryContent, FhirClient

@@ -1,9 +1,4 @@
-"""How the portal authenticates itself to the FHIR store (store step of the data path).
-
-Three modes, chosen by configuration: `none` (the demo store), `client_credentials` (an OAuth 2.0 bearer
-token for the portal as a service, kept until shortly before it expires) and `mtls` (a client certificate).
-The token is the portal's own identity, never a person's: the people are told apart by the queries.
-"""
+"""How the portal authenticates itself to the FHIR store (store step of the data path)."""
 
 from __future__ import annotations
 
@@ -52,7 +47,11 @@ class StoreAuthSettings(Protocol):
 
 @dataclass(frozen=True)
 class StoreAuth:
-    """The store credentials, from settings. Build it with `none()`, `client_credentials()` or `mtls()`."""
+    """The store credentials, from settings. Build it with `none()` (the demo store), `client_credentials()` (an
+    OAuth 2.0 bearer token for the portal as a service) or `mtls()` (a client certificate).
+
+    The credentials are the portal's own identity, never a person's: the people are told apart by the queries.
+    """
 
     kind: AuthKind = "none"
     token_url: str | None = None

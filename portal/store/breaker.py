@@ -1,17 +1,4 @@
-"""Circuit breaker of the store client (store step of the data path): stop calling a store that keeps failing.
-
-Why: when the regional store is down, every page would otherwise wait for its timeouts, and every worker
-would keep sending requests to a service that is trying to recover. After `failure_threshold` consecutive
-failures the circuit opens: calls fail at once with `CircuitOpen` (a `StoreUnavailable`, so pages show the
-same "try again later" or their last good copy). After `cool_down` seconds, stretched at random by up to `jitter`
-of itself so that the workers of a region do not all knock at once, one trial call is let through (half-open):
-its success closes the circuit, its failure opens it again for another cool-down. A store that comes back is
-thus used again within a few seconds (`PORTAL_STORE_BREAKER_COOL_DOWN`, 3 s by default).
-
-A failure is the store not answering usefully (`StoreUnavailable`: timeout, refused connection, 5xx, 429).
-An answer that says "not found" or "bad request" is a success: the store is there. One breaker per
-`FhirClient`, i.e. per store base URL; safe to share between threads.
-"""
+"""Circuit breaker of the store client (store step of the data path): stop calling a store that keeps failing."""
 
 from __future__ import annotations
 
@@ -34,7 +21,8 @@ DEFAULT_JITTER = 1 / 3
 
 
 class CircuitOpen(StoreUnavailable):
-    """The store failed repeatedly a moment ago: this call was not sent."""
+    """The store failed repeatedly a moment ago: this call was not sent. A `StoreUnavailable`, so pages show the
+    same "try again later" or their last good copy."""
 
 
 class State(enum.Enum):
@@ -45,7 +33,13 @@ class State(enum.Enum):
 
 class CircuitBreaker:
     """Closed → open after `failure_threshold` consecutive failures → half-open after `cool_down` seconds →
-    closed on the trial's success, open again on its failure."""
+    closed on the trial's success, open again on its failure.
+
+    Without it, when the regional store is down every page would wait for its timeouts, and every worker would keep
+    sending requests to a service that is trying to recover. The cool-down is stretched at random by up to `jitter`
+    of itself so that the workers of a region do not all knock at once. One breaker per `FhirClient`, i.e. per store
+    base URL; safe to share between threads.
+    """
 
     def __init__(
         self,
@@ -125,8 +119,9 @@ class CircuitBreaker:
 
     @contextmanager
     def guard(self) -> Iterator[None]:
-        """Around one call: `before_call`, then a failure on StoreUnavailable, a success on any other outcome
-        from the store (an answer, even an error status), a release on anything else."""
+        """Around one call: `before_call`, then a failure on StoreUnavailable (timeout, refused connection, 5xx,
+        429), a success on any other outcome from the store (an answer, even "not found" or "bad request": the store
+        is there), a release on anything else."""
         self.before_call()
         try:
             yield

@@ -1,14 +1,5 @@
-"""A bounded, thread-safe cache of the store's GET answers (store step of the data path).
-
-Why: a warm care-plan page must cost no store round trip within the TTL. The danger: one person's
-answer served to another. So the key is the whole request — method, absolute URL with its query
-normalised, the Accept header and the portal's store identity — and two different searches (two
-patients) can never share an entry. Bounded by TTL and by the bytes of the cached bodies.
-
-After the TTL an answer that carried an `ETag` is kept a while longer (`revalidate`), only to ask the store
-"still the same?" with `If-None-Match`: a 304 costs a round trip but no body, and the store stays the judge.
-`portal.store.redis_cache` holds the same entries in Redis, for several instances.
-"""
+"""A bounded, thread-safe cache of the store's GET answers (store step of the data path), so that a warm care-plan page
+costs no store round trip within the TTL."""
 
 from __future__ import annotations
 
@@ -77,6 +68,9 @@ def normalise_url(url: str) -> str:
 
 
 def cache_key(method: str, url: str, accept: str, identity: str) -> CacheKey:
+    """The whole request — method, absolute URL with its query normalised, the Accept header and the portal's store
+    identity — so that one person's answer is never served to another: two searches (two patients) never share an
+    entry."""
     return CacheKey(method.upper(), normalise_url(url), accept, identity)
 
 
@@ -90,7 +84,12 @@ class _Entry(NamedTuple):
 
 
 class ResponseCache:
-    """TTL + byte-bounded cache of 200 answers. Safe to share between the web server's threads."""
+    """TTL + byte-bounded cache of 200 answers. Safe to share between the web server's threads.
+
+    After the TTL an answer that carried an `ETag` is kept `revalidate` seconds longer, only to ask the store "still
+    the same?" with `If-None-Match`: a 304 costs a round trip but no body, and the store stays the judge.
+    `portal.store.redis_cache` holds the same entries in Redis, for several instances.
+    """
 
     def __init__(
         self,

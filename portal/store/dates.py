@@ -1,10 +1,4 @@
-"""FHIR date, dateTime and instant values read precisely (store step: checking what the store sends).
-
-FHIR allows partial dates (`2024`, `2024-05`, `2024-05-02`) and full times that must carry an offset
-(`2024-05-02T09:30:00+02:00`, `…Z`, fractions up to nanoseconds). We keep the precision next to an aware
-datetime so that a day-only date is never shown with an invented time, and so that values of different
-precisions still sort together (partial values start at the beginning of their period, in UTC).
-"""
+"""FHIR date, dateTime and instant values read precisely (store step: checking what the store sends)."""
 
 from __future__ import annotations
 
@@ -27,8 +21,10 @@ _DATETIME = re.compile(
 def parse_fhir_datetime(text: str) -> tuple[datetime, Precision]:
     """Read a FHIR `date`, `dateTime` or `instant`; raises ValueError when it is not one.
 
-    The datetime is always timezone-aware: a time carries its own offset, a partial date starts at
-    midnight UTC of the first day of its period.
+    FHIR allows partial dates (`2024`, `2024-05`, `2024-05-02`) and full times that must carry an offset
+    (`2024-05-02T09:30:00+02:00`, `…Z`, fractions up to nanoseconds). The precision comes next to an aware datetime,
+    so that a day-only date is never shown with an invented time and values of different precisions still sort
+    together: a time carries its own offset, a partial date starts at midnight UTC of the first day of its period.
     """
     match = _DATETIME.fullmatch(text)
     if match is None:

@@ -1,15 +1,11 @@
-"""Typed errors of the store step: what went wrong between the portal and the FHIR store.
-
-The web layer maps these to pages (404, 503…) and `/readyz`; nothing above the store sees a `requests`
-exception. Messages never hold ids, names or query values, because they may end up in a log line:
-the server's OperationOutcome text is kept apart in `diagnostics`.
-"""
+"""Typed errors of the store step: what went wrong between the portal and the FHIR store, mapped by the web layer to
+pages (404, 503…) and `/readyz`, so that nothing above the store sees a `requests` exception."""
 
 from __future__ import annotations
 
 
 class StoreError(Exception):
-    """Base of every store failure.
+    """Base of every store failure. Messages never hold ids, names or query values: they may end up in a log line.
 
     `status` is the HTTP status when the store answered; `diagnostics` holds the OperationOutcome
     diagnostics or details text when the store sent one (it may quote request values: do not log it).

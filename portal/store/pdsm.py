@@ -1,15 +1,5 @@
-"""The PDSm queries of the portal, as an IHE MHD document consumer (store step of the data path).
-
-Each function makes the FHIR calls for one need of the pages — who is this person, which PPS do they
-have, give me the file — and answers typed values from `portal.store.resources`. Whatever the store's
-search parameters did, the answers are checked again here: a store that ignored `patient=` must never
-put another person's document on a page.
-
-The searches that decide who may see whom (`find_patient`, `related_people`, `professional_references`,
-`care_teams_with`, `read_patient`) fail closed: they may be answered from the cache within its short TTL, never
-from a last good copy while the store fails, so that a link the store has revoked is never honoured from an
-older copy (the page then says access cannot be checked now).
-"""
+"""The PDSm queries of the portal, as an IHE MHD document consumer (store step of the data path): one function per need
+of the pages, answering typed values from `portal.store.resources` that are checked again here."""
 
 from __future__ import annotations
 
@@ -159,6 +149,8 @@ def _pick_attachment(entry: DocumentEntry) -> Attachment:
 
 
 def _check_subject(resource: dict[str, object], patient_id: str) -> None:
+    """Whatever the store's search parameters did: a store that ignored `patient=` must never put another person's
+    document on a page."""
     subject = opt_obj(resource, "subject", "DocumentReference")
     reference = opt_str(subject, "reference", "DocumentReference.subject") if subject else None
     if reference is None or reference_id(reference, "Patient") != patient_id:
@@ -245,6 +237,10 @@ def _context_related(resource: dict[str, object]) -> list[str]:
 
 
 # --- the people around a patient: relatives, care teams, and the access log -----------------------------
+# The searches that decide who may see whom (`find_patient` above, `read_patient`, `related_people`,
+# `professional_references`, `care_teams_with`) fail closed (`last_good=False`): answered from the cache within its
+# short TTL, never from a last good copy while the store fails, so that a link the store has revoked is never
+# honoured from an older copy (the page then says access cannot be checked now).
 
 RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
 ROLE_SYSTEM_AUDIT = "urn:pps-portal:viewer-kind"

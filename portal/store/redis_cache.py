@@ -1,16 +1,4 @@
-"""The store answer cache in Redis, shared by several instances of the portal (store step of the data path).
-
-Same behaviour as `portal.store.cache.ResponseCache`: the key is the whole request (method, normalised URL,
-Accept, the portal's store identity), so two people's searches never share an entry; an answer is fresh for the
-TTL, then kept for `revalidate` seconds more (for `If-None-Match` when it carries an ETag, and as the last good
-copy every instance may show while the store fails); the bodies held are bounded in bytes. Used when Redis is
-configured; a sick Redis is a cache miss, never a failed page.
-
-Redis key names hold a SHA-256 of the request, not the URL: a URL names a patient. The bound is kept by one Lua
-script (atomic with the write): it forgets expired entries, writes the new one and evicts the entries closest to
-expiry until the total is within `max_bytes`. The script names entry keys it builds itself, so it needs one Redis
-(or one cluster slot), not a cluster spreading the prefix.
-"""
+"""The store answer cache in Redis, shared by several instances of the portal (store step of the data path)."""
 
 from __future__ import annotations
 
@@ -33,6 +21,9 @@ logger = logging.getLogger("portal.store")
 
 DEFAULT_PREFIX = "portal:store-cache:"
 
+# One script keeps the bound in bytes, atomic with the write: it forgets expired entries, writes the new one and
+# evicts the entries closest to expiry until the total is within `max_bytes`. It names entry keys it builds itself,
+# so it needs one Redis (or one cluster slot), not a cluster spreading the prefix.
 # KEYS: index (sorted set digest → expiry), sizes (hash digest → bytes), total (bytes held).
 # ARGV: now, max_bytes, prefix of entry keys, then for a write: digest, value, size, ttl in ms, expiry.
 _SCRIPT = """
@@ -60,6 +51,7 @@ return {redis.call('ZCARD', KEYS[1]), tonumber(redis.call('GET', KEYS[3]) or '0'
 
 
 def _digest(key: CacheKey) -> str:
+    """What Redis key names hold: a SHA-256 of the request, never its URL (a URL names a patient)."""
     return hashlib.sha256(json.dumps(list(key), separators=(",", ":")).encode()).hexdigest()
 
 
@@ -84,7 +76,8 @@ def _decode(raw: bytes) -> tuple[Answer, float]:
 
 
 class RedisResponseCache:
-    """`ResponseCache`'s behaviour, in a Redis that several portal instances share."""
+    """`ResponseCache`'s behaviour, in a Redis that several portal instances share. Used when Redis is configured;
+    a sick Redis is a cache miss, never a failed page."""
 
     def __init__(
         self,

@@ -1,10 +1,5 @@
-"""Small typed views of the FHIR resources the portal reads (store step of the data path).
-
-The PDSm queries turn the store's JSON into these frozen dataclasses once, checking every field they
-use; the layers above never touch raw dicts, and a malformed resource fails here with a
-`StoreInvalidResponse` that names the field (never with a KeyError three layers up).
-Error messages name fields, never values: they may be logged.
-"""
+"""Small typed views of the FHIR resources the portal reads (store step of the data path): the PDSm queries turn the
+store's JSON into these frozen dataclasses once, checking every field they use; the layers above never touch dicts."""
 
 from __future__ import annotations
 
@@ -120,6 +115,8 @@ class DocumentEntry:
 
 
 def _invalid(path: str, problem: str) -> StoreInvalidResponse:
+    """A malformed resource fails here, naming the field (never with a KeyError three layers up); never its value,
+    because the message may be logged."""
     return StoreInvalidResponse(f"{path}: {problem}")
 
 

@@ -1,13 +1,4 @@
-"""What one page asks of the store (store step of the data path): a time budget, and a record of stale copies served.
-
-A page may make several store calls in a row (Patient, DocumentReference, Binary…). Each has its own timeout,
-but together they must not exceed the page's budget: `page_scope(budget)` sets a deadline that the client
-cuts every timeout, retry wait and body read to. When the store fails and the client answers from its last
-good copy (`portal.store.stale`), it notes here when that copy was fetched, so that the page can say so.
-
-Plain Python on `contextvars`: each request (thread or task) has its own scope; outside a scope nothing is
-limited and nothing is recorded (the command line, the tests of the client).
-"""
+"""What one page asks of the store (store step of the data path): a time budget, and a record of stale copies served."""
 
 from __future__ import annotations
 
@@ -29,7 +20,13 @@ class BudgetSpent(StoreUnavailable):
 @dataclass
 class PageScope:
     """One page's dealings with the store. `deadline` is on `clock` (monotonic seconds); `stale_since` is the
-    wall-clock time (epoch seconds) of the oldest stale copy served, None when every answer was fresh."""
+    wall-clock time (epoch seconds) of the oldest stale copy served, None when every answer was fresh.
+
+    A page may make several store calls in a row (Patient, DocumentReference, Binary…), each with its own timeout,
+    but together they must not exceed the page's budget: the client cuts every timeout, retry wait and body read to
+    `deadline`. When it answers from its last good copy (`portal.store.stale`), it notes here when that copy was
+    fetched, so that the page can say so.
+    """
 
     deadline: float | None
     clock: Callable[[], float] = time.monotonic
@@ -50,6 +47,8 @@ class PageScope:
             self.oldest_answer = fetched_at
 
 
+#: Each request (thread or task) has its own scope; outside one nothing is limited and nothing is recorded (the
+#: command line, the tests of the client).
 _current: ContextVar[PageScope | None] = ContextVar("portal_store_page_scope", default=None)
 
 

@@ -1,11 +1,4 @@
-"""The last good copy of each store answer (store step of the data path), for when the store stops answering.
-
-Why: a patient who opened their plan this morning should still see it this afternoon while the regional
-service is down, with the time it was last updated, rather than an error page. The copies are kept under the
-very keys of the response cache (`portal.store.cache.cache_key`: method, full URL with its query, Accept,
-the portal's store identity), so one person's answer can never be served for another's request; they are
-bounded in bytes and in age, and every use goes through the same checks as a fresh answer.
-"""
+"""The last good copy of each store answer (store step of the data path), for when the store stops answering."""
 
 from __future__ import annotations
 
@@ -34,7 +27,13 @@ def _size(stale: StaleAnswer) -> int:
 
 
 class StaleCopies:
-    """Last good 200 answers by cache key, kept `max_age` seconds and `max_bytes` bytes at most. Thread-safe."""
+    """Last good 200 answers by cache key, kept `max_age` seconds and `max_bytes` bytes at most. Thread-safe.
+
+    A patient who opened their plan this morning should still see it this afternoon while the regional service is
+    down, with the time it was last updated, rather than an error page. The keys are the response cache's
+    (`portal.store.cache.cache_key`), so one person's answer can never be served for another's request, and every
+    use goes through the same checks as a fresh answer.
+    """
 
     def __init__(
         self,

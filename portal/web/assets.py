@@ -1,14 +1,4 @@
-"""Static files with content-hashed names, cached for a year and sent compressed (web step, last before the browser).
-
-`asset_url("css/portal.css")` in a template gives `/static/css/portal.<hash>.css`. Flask's static route answers
-from memory: a hashed name with `Cache-Control: public, max-age=31536000, immutable` (new content is a new name,
-so a browser never needs to ask again); a plain name (`/static/css/portal.css`, still linked by some pages) with
-`no-cache` and an ETag, so a browser revalidates it. Both in brotli or gzip, as `Accept-Encoding` allows.
-
-Why not WhiteNoise: it serves files from disk, so the hashed and compressed copies would have to be written
-at install time or into the package at start. Our assets weigh about 70 KB: hashing and compressing them once
-in memory when the app starts is simpler and works on a read-only file system.
-"""
+"""Static files with content-hashed names, cached for a year and sent compressed (web step, last before the browser)."""
 
 from __future__ import annotations
 
@@ -69,7 +59,12 @@ def _content_type(name: str) -> str:
 
 
 class Assets:
-    """The hashed names of every file under a static folder, and the in-memory copies they are served from."""
+    """The hashed names of every file under a static folder, and the in-memory copies they are served from.
+
+    Not WhiteNoise: it serves files from disk, so the hashed and compressed copies would have to be written at install
+    time or into the package at start. Our assets are small: hashing and compressing them once in memory when the
+    app starts is simpler and works on a read-only file system.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.names: dict[str, str] = {}  # plain name → hashed name
@@ -108,7 +103,9 @@ def accepted_encoding(header: str, offered: Iterable[str]) -> str:
 
 
 def serve(assets: Assets, filename: str) -> Response:
-    """The static view: a hashed name is kept a year; a plain name is revalidated (ETag) on every use."""
+    """The static view: a hashed name is kept a year (new content is a new name, so a browser never needs to ask
+    again); a plain name (still linked by some pages) is revalidated (ETag) on every use. Both in brotli or gzip, as
+    `Accept-Encoding` allows."""
     hashed = filename in assets.files
     asset = assets.files.get(filename) or assets.files.get(assets.names.get(filename, ""))
     if asset is None:

@@ -1,9 +1,4 @@
-"""Each request's dealings with the store (web step of the data path): one time budget, and the stale-copy notice.
-
-Every request opens a `portal.store.scope` with `PORTAL_PAGE_TIME_BUDGET` seconds: all its store calls share
-that deadline, so a hanging store cannot hold a page longer. When the store failed and a page was built from
-last good copies, templates get `stale_notice`: one plain sentence with the time those copies were fetched.
-"""
+"""Each request's dealings with the store (web step of the data path): one time budget, and the stale-copy notice."""
 
 from __future__ import annotations
 
@@ -35,7 +30,8 @@ def stale_notice() -> str | None:
 
 
 def open_budget() -> None:
-    """At the start of a request: one store deadline for all its calls."""
+    """At the start of a request: one store deadline for all its calls (`PORTAL_PAGE_TIME_BUDGET` seconds from now),
+    so a hanging store cannot hold a page longer."""
     settings = current_app.extensions["portal.settings"]
     setattr(g, _SCOPE_KEY, scope.open_scope(settings.page_time_budget))
 

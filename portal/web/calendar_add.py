@@ -1,11 +1,5 @@
-"""Add one step of the plan to one's own calendar (web step, beside portal.web.documents which serves the file).
-
-The next-step card and every entry of the calendar page link to `GET /calendar/add?event=<uid>`: a short page
-that names the step and its day, and lets the person choose whether the title shows the treatment's name and
-whether their calendar reminds them before it (VALARM). A plain GET form then downloads that one event
-(`/documents/calendar.ics?event=<uid>&names=…&remind=…`). Works without JavaScript. The same access rule as
-the calendar file: a caregiver limited to some parts gets it only when the calendar is shared with them.
-"""
+"""Add one step of the plan to one's own calendar: `GET /calendar/add?event=<uid>` (web step, beside
+`portal.web.documents`, which serves the file)."""
 
 from __future__ import annotations
 
@@ -56,6 +50,11 @@ def event_uids(plan: CarePlan | None, lang: Lang) -> dict[str, str]:
 @bp.get("/calendar/add")
 @viewing_required("calendar")
 def add(viewing: Viewing) -> ResponseReturnValue:
+    """The page the next-step card and every entry of the calendar page link to: it names the step and its day, and
+    lets the person choose whether the title shows the treatment's name and whether their calendar reminds them
+    before it (VALARM). Its plain GET form then downloads that one event
+    (`/documents/calendar.ics?event=<uid>&names=…&remind=…`), without JavaScript. The same access rule as the
+    calendar file: a caregiver limited to some parts gets it only when the calendar is shared with them."""
     lang = page_lang()
     patient = viewing.grant.patient
     versions = visible(viewing.kind, pdsm.pps_documents(extensions.store(), patient.id))

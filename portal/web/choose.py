@@ -1,9 +1,5 @@
-"""Whose plan to open: the chooser of a person who may see several patients, the coordinator's list and the start
-and end of a preview, the page instead of a plan (`DetourNeeded`), and the banner saying whose plan is open.
-
-Routes: `GET /choose` and `POST /choose`, `POST /preview`, `POST /preview/end`. A patient a person may not see
-answers 404, exactly like one that does not exist.
-"""
+"""Whose plan to open: the chooser (`/choose`), the coordinator's list and preview (`/preview`, `/preview/end`), the
+page instead of a plan (`DetourNeeded`), and the banner saying whose plan is open."""
 
 from __future__ import annotations
 
@@ -110,7 +106,7 @@ def start_preview() -> ResponseReturnValue:
     if who is None:
         return redirect("/")
     if not who.professional or viewing.choose(request.form.get("patient", "")[:64]) is None:
-        raise NotFound()
+        raise NotFound()  # not theirs to preview, or no such patient: the same answer
     return redirect("/")
 
 

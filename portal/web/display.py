@@ -1,12 +1,5 @@
-"""Display settings, as French public sites offer them: a light, dark or system theme and larger text (web step
-of the data path; nothing here touches the plan).
-
-The choice is kept in one cookie, `portal-display`, that outlives sessions (like the language) and holds no
-personal data: two words such as `dark.large`. A plain form posts it, so it works without JavaScript; the page
-then carries the matching classes on `<html>` (`theme-dark`, `text-large`), which the CSS reads.
-
-Routes: `GET /display` (the form) and `POST /display` (remember the choice and go back where the person was).
-"""
+"""Display settings, as French public sites offer them: a light, dark or system theme and larger text, at
+`GET /display` and `POST /display` (web step of the data path; nothing here touches the plan)."""
 
 from __future__ import annotations
 
@@ -20,6 +13,8 @@ from portal.auth.views import safe_next
 
 __all__ = ["COOKIE", "Display", "bp", "current_display", "init_app"]
 
+#: The choice's one cookie: it outlives sessions (like the language) and holds no personal data, two words such as
+#: `dark.large`. Pages then carry the matching classes on `<html>` (`theme-dark`, `text-large`) for the CSS.
 COOKIE = "portal-display"
 Theme = Literal["system", "light", "dark"]
 TextSize = Literal["normal", "large"]
@@ -72,7 +67,8 @@ def form() -> ResponseReturnValue:
 
 @bp.post("/display")
 def choose() -> ResponseReturnValue:
-    """A plain form posts here (CSRF-protected like every POST); unknown values keep the default."""
+    """A plain form posts here (CSRF-protected like every POST), so it works without JavaScript; unknown values keep
+    the default. Then back where the person was."""
     chosen = parse(f"{request.form.get('theme', '')}.{request.form.get('text', '')}")
     response = redirect(safe_next(request.form.get("next")) or "/")
     secure = not current_app.extensions["portal.settings"].dev_insecure_http

@@ -1,10 +1,5 @@
 """The documents page and everything a person takes away: original files, the plan's PDF and print view, the
-calendar file and the portable copy (web step of the data path).
-
-Every route starts from the same `DocumentsContext`: the signed-in person → their Patient → the PPS versions
-and related documents the store holds → `portal.access.visibility` for this kind of viewer. A document outside that
-context — hidden or missing alike — answers the same 404 page, without asking the store about it.
-"""
+calendar file and the portable copy (web step of the data path)."""
 
 from __future__ import annotations
 
@@ -54,7 +49,12 @@ class EventLink:
 
 @dataclass(frozen=True)
 class DocumentsContext:
-    """What the viewer may see of one patient's documents: PPS versions (newest first) and related ones."""
+    """What the viewer may see of one patient's documents: PPS versions (newest first) and related ones.
+
+    Every route starts from it: the signed-in person → their Patient → the PPS versions and related documents the
+    store holds → `portal.access.visibility` for this kind of viewer. A document outside it — hidden or missing
+    alike — answers the same 404 page, without asking the store about it.
+    """
 
     viewer: Viewer
     patient: PatientRecord

@@ -1,10 +1,5 @@
-"""Health endpoints for the platform: `/healthz` (the process answers) and `/readyz` (its dependencies do).
-
-`/readyz` asks each dependency itself (the store's `GET /metadata` whatever its circuit breaker says, each identity
-provider's discovery document, Redis' PING), and reuses the answers for `READY_SECONDS`: anybody may call it,
-so callers cannot multiply the load on the store and the providers. Neither endpoint looks at the session
-(`portal.auth.session.SESSIONLESS_PATHS`): a sick Redis never makes them wait.
-"""
+"""Health endpoints for the platform: `/healthz` (the process answers) and `/readyz` (its dependencies do), neither
+looking at the session (`portal.auth.session.SESSIONLESS_PATHS`), so a sick Redis never makes them wait."""
 
 from __future__ import annotations
 
@@ -27,7 +22,12 @@ READY_SECONDS = 5.0
 
 
 class Readiness:
-    """The checks of /readyz, asked at most once per `ttl` seconds (on `clock`), whoever asks and how often."""
+    """The checks of /readyz, asked at most once per `ttl` seconds (on `clock`), whoever asks and how often.
+
+    Each check asks the dependency itself (the store's `GET /metadata` whatever its circuit breaker says, each
+    identity provider's discovery document, Redis' PING). Anybody may call /readyz, so callers cannot multiply the
+    load on the store and the providers.
+    """
 
     def __init__(
         self,

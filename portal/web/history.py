@@ -1,7 +1,5 @@
-"""The versions of a plan: `/history` (the list and the compare form), `/history/<version id>` (one version,
-read-only, as on its own day) and `/history/compare?from=…&to=…` (a plain GET form; with htmx, the same partial
-swapped in place). A version the person may not see answers 404, exactly like one that does not exist.
-"""
+"""The versions of a plan: `/history` (the list and the compare form), `/history/<version id>` (one version) and
+`/history/compare?from=…&to=…` (a plain GET form; with htmx, the same partial swapped in place)."""
 
 from __future__ import annotations
 
@@ -73,6 +71,8 @@ def history(viewing: Viewing) -> ResponseReturnValue:
 @bp.get("/history/<version_id>")
 @viewing_required("history")
 def version(viewing: Viewing, version_id: str) -> ResponseReturnValue:
+    """One version, read-only, as on its own day. A version the person may not see answers 404, exactly like one
+    that does not exist."""
     context = load_plan(viewing)
     read = extensions.plans().versions(context.documents, context.patient)
     found = read.chain.find(version_id)

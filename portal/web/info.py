@@ -1,7 +1,4 @@
-"""Public information pages: accessibility statement, legal notice, privacy. No sign-in, no personal data.
-
-The accessibility contact comes from the `PORTAL_ACCESSIBILITY_CONTACT` setting (an e-mail address).
-"""
+"""Public information pages: accessibility statement, legal notice, privacy. No sign-in, no personal data."""
 
 from __future__ import annotations
 
@@ -12,6 +9,7 @@ bp = Blueprint("info", __name__)
 
 
 def _contact() -> str:
+    """The accessibility contact: the `PORTAL_ACCESSIBILITY_CONTACT` setting (an e-mail address)."""
     settings = current_app.extensions["portal.settings"]
     contact: str = settings.accessibility_contact
     return contact

@@ -1,14 +1,5 @@
-""" "New since your last visit": which version of a plan each person last saw, kept in their own browser.
-
-Web step of the data path, without a server database: the portal keeps no state of its own (architecture.md),
-so the memory lives in one long-lived cookie, signed with the app's secret (itsdangerous) so that nobody can
-forge it. It maps a keyed hash of (person, patient) — never a raw id — to a keyed hash of the version id
-they last saw: the cookie says nothing to whoever reads it, two people sharing a browser each keep their own
-entry, a caregiver's entry for a patient is not the patient's, and it outlives sign-outs (it is not the
-session). At most `MAX_ENTRIES` pairs are kept, the most recent first, so the cookie stays small.
-
-The class is pure (no Flask); the functions below it read and write the cookie in a request.
-"""
+""" "New since your last visit": which version of a plan each person last saw, kept in their own browser (web step of
+the data path, without a server database)."""
 
 from __future__ import annotations
 
@@ -40,7 +31,16 @@ Records = tuple[tuple[str, str], ...]
 
 
 class LastSeen:
-    """Reads and writes the last-seen cookie's value with one secret (the app's SECRET_KEY)."""
+    """Reads and writes the last-seen cookie's value with one secret (the app's SECRET_KEY); pure (no Flask), the
+    functions below it read and write the cookie in a request.
+
+    The portal keeps no state of its own (architecture.md), so the memory lives in one long-lived cookie, signed
+    (itsdangerous) so that nobody can forge it. It maps a keyed hash of (person, patient) — never a raw id — to a
+    keyed hash of the version id they last saw: the cookie says nothing to whoever reads it, two people sharing a
+    browser each keep their own entry, a caregiver's entry for a patient is not the patient's, and it outlives
+    sign-outs (it is not the session). At most `max_entries` pairs are kept, the most recent first, so the cookie
+    stays small.
+    """
 
     def __init__(self, secret: str, *, max_entries: int = MAX_ENTRIES) -> None:
         self._hash_key = hashlib.sha256(b"portal.lastseen.hash\x00" + secret.encode()).digest()

@@ -1,10 +1,4 @@
-"""Rate limits on the doors of sign-in (`/login` and the callbacks), at the web edge of the data path.
-
-Each of these requests costs a round trip to an identity provider, so a flood of them from one address is cut
-short with a 429 page (`PORTAL_RATE_LIMIT_SIGN_IN`). Counters live in memory (one process) or in the shared
-Redis, counted by every worker; while that Redis does not answer, each process counts in its own memory (one
-warning line), and goes back to Redis once it answers again.
-"""
+"""Rate limits on the doors of sign-in (`/login` and the callbacks), at the web edge of the data path."""
 
 from __future__ import annotations
 
@@ -20,6 +14,10 @@ SIGN_IN_ENDPOINTS = frozenset({"auth.login", "auth.callback", "pro.login", "pro.
 
 
 def init_app(app: Flask) -> Limiter:
+    """Each of these requests costs a round trip to an identity provider, so a flood of them from one address is
+    cut short with a 429 page (`PORTAL_RATE_LIMIT_SIGN_IN`). Counters live in memory (one process) or in the shared
+    Redis, counted by every worker; while that Redis does not answer, each process counts in its own memory (one
+    warning line), and goes back to Redis once it answers again."""
     settings: Settings = app.extensions["portal.settings"]
     options: dict[str, object] = {}
     if settings.redis_enabled:

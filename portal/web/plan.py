@@ -1,8 +1,5 @@
-"""The pages of a plan built from its content: overview, treatments, calendar, care team, support, illness; and
-the glossary, which needs no plan. Each page: who is viewing (portal.web.viewing) → the current version they may
-see, built from what they were granted (portal.plans, portal.access) → its view model (portal.plain.views) → a
-template. Every page works without JavaScript; htmx only turns glossary links into a popover.
-"""
+"""The pages of a plan built from its content (overview, treatments, calendar, care team, support, illness), and the
+glossary, which needs no plan."""
 
 from __future__ import annotations
 
@@ -85,7 +82,12 @@ Build = Callable[[Any, Lang, dt.date], Any]
 def render_plan(viewing: Viewing, page: str, template: str, build: Build, **extra: Any) -> ResponseReturnValue:
     """Load the plan and render one page with its view model; the no-plan and PDF-only cases share a layout.
     The page this session was just shown is answered from memory while its store answers are fresh
-    (portal.web.rendered.from_memory_first)."""
+    (portal.web.rendered.from_memory_first).
+
+    Who is viewing (portal.web.viewing) → the current version they may see, built from what they were granted
+    (portal.plans, portal.access) → its view model (portal.plain.views) → a template. Every page works without
+    JavaScript; htmx only turns glossary links into a popover.
+    """
     context = load_plan(viewing)
     lang = page_lang()
     plan = context.loaded.plan if context.loaded else None

@@ -1,11 +1,5 @@
 """RCP reports (fiche RCP, CI-SIS CANCER-FRCP) in plain words (web step): `GET /rcp/<doc_id>` shows one report the
-viewer may see as a page, `GET /rcp/<doc_id>/report.pdf` as a tagged PDF, and `GET /rcp` opens the latest one.
-
-The report is found among the viewer's related documents (portal.web.documents: the same visibility and the same
-rule for limited caregivers, who never get documents), its structured file is fetched and checked whole like any
-download, then read by `portal.pps.rcp_reader` and worded by `portal.plain.views.rcp`. A report hidden from the
-viewer, another patient's, or one without a readable structured file answers 404, like a missing one.
-"""
+viewer may see as a page, `GET /rcp/<doc_id>/report.pdf` as a tagged PDF, and `GET /rcp` opens the latest one."""
 
 from __future__ import annotations
 
@@ -46,6 +40,10 @@ class Found:
 
 
 def _read(viewing: Viewing, doc_id: str) -> Found:
+    """The report, found among the viewer's related documents (the same visibility as the documents page, and the
+    same rule for limited caregivers, who never get documents); its structured file is fetched and checked whole like
+    any download, then read. A report hidden from the viewer, another patient's, or one without a readable structured
+    file answers 404, like a missing one."""
     context = documents.documents_for(viewing)
     entry = next((e for e in _reports(context) if e.id == doc_id), None)
     attachment = None

@@ -1,25 +1,5 @@
 """Rendered plan pages, kept a short while for the session they were rendered for (web step of the data path,
-between the template and the answer).
-
-Why: a warm plan page spends about 6 ms of CPU on its view model and template, the bare `/healthz` about
-0.3 ms (docs/performance.md). People read a page, go to the next, come back, reload: the same page again, built
-from the same store answers. Such a page is answered from memory.
-
-The rules (each pinned by tests/unit/web/test_rendered_pages.py):
-
-- One session only. The key is a keyed hash of everything the browser sent that a page depends on (its cookies:
-  the session id, a secret only that browser holds, the language and the last-seen marks), the signed-in
-  subject, the patient chosen, the path, the language and the day in Paris. An entry also names the session and
-  the subject it was rendered for, and is answered to no one else.
-- Never older than a page rebuilt now would be: it expires when the oldest store answer it was built from stops
-  being reused (`PORTAL_STORE_CACHE_TTL` after the store sent or confirmed it, portal.store.scope). A page built
-  from a last good copy (the store failing) or from an answer of unknown age is not kept.
-- In this process's memory only, bounded in bytes (`PORTAL_PAGE_CACHE_BYTES`), never in Redis: a rendered page
-  holds health data in clear, and stays where the parsed plans already are.
-- Answered exactly as if rendered: a new CSP nonce takes the old one's place, and the request state the render
-  left (the viewing, the access note, the last-seen cookie) is this request's again, so the visit is recorded
-  and remembered the same way.
-"""
+between the template and the answer)."""
 
 from __future__ import annotations
 
@@ -72,7 +52,13 @@ def _size(page: RenderedPage) -> int:
 
 
 class RenderedPages:
-    """A byte-bounded map from keyed hashes to rendered pages, each gone at its own expiry. Thread-safe."""
+    """A byte-bounded map from keyed hashes to rendered pages, each gone at its own expiry. Thread-safe.
+
+    People read a page, go to the next, come back, reload: the same page again, built from the same store answers,
+    so it is answered from memory rather than built again. In this process's memory only (`PORTAL_PAGE_CACHE_BYTES`),
+    never in Redis: a rendered page holds health data in clear, and stays where the parsed plans already are. Its
+    rules are pinned by tests/unit/web/test_rendered_pages.py.
+    """
 
     def __init__(self, secret: str, *, max_bytes: int, clock: Callable[[], float] = time.time) -> None:
         self._hash_key = hashlib.sha256(b"portal.web.rendered\x00" + secret.encode()).digest()
@@ -125,6 +111,9 @@ def _who() -> tuple[str, str] | None:
 
 
 def _key(pages: RenderedPages, sid: str, subject: str) -> bytes:
+    """A keyed hash of everything the browser sent that a page depends on (its cookies: the session id, a secret
+    only that browser holds, the language and the last-seen marks), the signed-in subject, the patient chosen, the
+    path, the language and the day in Paris: one session's pages only."""
     user = session.get("user") or {}
     return pages.key(
         request.headers.get("Cookie", ""),
@@ -141,7 +130,12 @@ def _key(pages: RenderedPages, sid: str, subject: str) -> bytes:
 
 def from_memory() -> str | None:
     """This session's page for this request, if one is kept and still fresh, its request state replayed; None:
-    render it."""
+    render it.
+
+    A page is answered only to the session and subject it was rendered for, and exactly as if rendered: a new CSP
+    nonce takes the old one's place, and the request state the render left (the viewing, the access note, the
+    last-seen cookie) is this request's again, so the visit is recorded and remembered the same way.
+    """
     pages = _pages()
     who = _who()
     if pages is None or who is None:
@@ -166,7 +160,11 @@ def from_memory_first(view: Callable[P, R]) -> Callable[P, R | str]:
 
 
 def keep(html: str) -> None:
-    """Keep the page just rendered for this session, if everything it was built from may still be reused."""
+    """Keep the page just rendered for this session, if everything it was built from may still be reused.
+
+    Never older than a page rebuilt now would be: it expires when the oldest store answer it was built from stops
+    being reused (`PORTAL_STORE_CACHE_TTL` after the store sent or confirmed it, `portal.store.scope`).
+    """
     pages = _pages()
     who = _who()
     page_scope = scope.current()

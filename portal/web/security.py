@@ -1,13 +1,5 @@
 """Guards on every request and headers on every answer: the edge of the data path, between the web layer and
-the browser.
-
-Requests: a Host other than the public URL's and PORTAL_TRUSTED_HOSTS gets 400; every state-changing request
-must come from our own origin (the `Origin` header, when the browser sends one) and carry the CSRF token, both
-checked in one place below; only a provider's server-to-server call (back-channel logout) is exempt.
-
-Answers: a CSP with a per-request nonce, HSTS, no referrer, no powerful browser features, no framing, no
-cross-origin embedding, and `Cache-Control: no-store` on every page (they all may show health data).
-"""
+the browser."""
 
 from __future__ import annotations
 
@@ -98,9 +90,11 @@ def _edge() -> Edge:
 
 
 def check_request() -> None:
-    """Before anything else runs: an unknown Host, a state-changing request from another origin or without the
-    CSRF token is refused (400). Flask's TRUSTED_HOSTS would refuse before there is a URL adapter, so its 400
-    could not render our page: the same check (werkzeug's host_is_trusted) runs here instead."""
+    """Before anything else runs: a Host other than the public URL's and PORTAL_TRUSTED_HOSTS, a state-changing
+    request from another origin (its `Origin` header, when the browser sends one) or without the CSRF token is
+    refused (400); only a provider's server-to-server call (back-channel logout) is exempt. Flask's TRUSTED_HOSTS
+    would refuse before there is a URL adapter, so its 400 could not render our page: the same check (werkzeug's
+    host_is_trusted) runs here instead."""
     edge = _edge()
     if not host_is_trusted(request.host.lower(), list(edge.trusted_hosts)):
         log.warning("request for an unknown host refused")
@@ -129,7 +123,7 @@ def write_headers(response: Response) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     if not request.path.startswith("/static/"):
-        response.headers["Cache-Control"] = "no-store"
+        response.headers["Cache-Control"] = "no-store"  # every page may show health data
 
 
 def init_app(app: Flask, form_targets: list[str]) -> None:

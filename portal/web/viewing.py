@@ -1,11 +1,5 @@
 """Who is viewing whose plan: the signed-in person, their grants, the patient they chose and in which capacity,
-resolved once per request into the request state. `viewing_required(page)` is the one way into a page of a plan.
-
-A person signed in at the patient provider sees their own plan and those of the patients they help or represent
-(portal.access); with several, they choose, and the choice stays in their session while it is allowed. A
-professional chooses a patient of their care teams to preview. The grants are asked of the store on every
-request, so what a person may see follows the store, never an old decision kept in the session.
-"""
+resolved once per request into the request state. `viewing_required(page)` is the one way into a page of a plan."""
 
 from __future__ import annotations
 
@@ -169,7 +163,8 @@ def person() -> Person | None:
 
 
 def grants(who: Person) -> tuple[Grant, ...]:
-    """Everybody this person may see now, asked of the store once per request."""
+    """Everybody this person may see now, asked of the store once per request: what a person may see follows the
+    store, never an old decision kept in the session."""
     found = state().grants
     if found is None:
         if who.professional:
@@ -185,7 +180,12 @@ def grants(who: Person) -> tuple[Grant, ...]:
 
 
 def current() -> Viewing | Detour:
-    """Who is viewing whose plan now, or why nobody's plan is shown."""
+    """Who is viewing whose plan now, or why nobody's plan is shown.
+
+    A person signed in at the patient provider sees their own plan and those of the patients they help or represent;
+    with several, they choose, and the choice stays in their session while it is allowed. A professional chooses a
+    patient of their care teams to preview.
+    """
     resolved = state().viewing
     if resolved is not None:
         return resolved
@@ -287,8 +287,8 @@ def _prefetch(hint: object) -> tuple[str, Future[Any]] | None:
 def warm_up(_app: Flask, **_extra: Any) -> None:
     """Just signed in (portal.auth.views.signed_in): find whose plan this person will see, note it as the
     session's hint, and start asking for its documents while the browser follows the redirect. The first page
-    then waits for two store round trips at most, like any later one (bench/roundtrips.py). Nothing here
-    decides what is shown: the page asks again. A store that fails now only leaves the page to say so."""
+    then waits for no more store round trips than any later one (bench/roundtrips.py). Nothing here decides what
+    is shown: the page asks again. A store that fails now only leaves the page to say so."""
     try:
         found = current()
     except (StoreError, ValueError) as exc:  # a sign-in never fails for a warm-up

@@ -1,9 +1,5 @@
 """The voice of the pages for the person viewing (web step; the wording itself is in portal.plain.voice), and
-what the "nothing to show" page says to someone whose link to a patient has ended.
-
-Templates get `voice` (second or third person, and the patient's first name) and `say(second, third)`, and on
-the "nothing linked" page `ended_link()`, asked of the store only when that page calls it.
-"""
+what the "nothing to show" page says to someone whose link to a patient has ended."""
 
 from __future__ import annotations
 
@@ -70,6 +66,8 @@ def ended_link() -> EndedLink | None:
 
 
 def _context() -> dict[str, object]:
+    """What templates get: `voice` (second or third person, and the patient's first name), `say(second, third)`,
+    and `ended_link`, asked of the store only when the "nothing linked" page calls it."""
     voice = current_voice()
     say: Callable[[str, str], str] = voice.say
     return {"voice": voice, "say": say, "ended_link": ended_link}
