@@ -118,6 +118,31 @@ class Page:
         return lxml.html.document_fromstring(self.html)
 
 
+#: Elements that end a line of text: the words on either side of them never run together.
+BLOCKS = (
+    *("p", "div", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer"),
+    *("summary", "br", "ul", "ol", "dl", "td", "th", "tr", "option", "label", "button", "legend", "title", "nav"),
+)
+
+
+def readable_text(page: Page) -> str:
+    """What a person reads on the page, whitespace folded: its text (screen-reader-only words too, each block
+    apart from the next), its title and the labels given to assistive technology; never scripts or styles."""
+    doc = page.document
+    for element in doc.iter("script", "style", "template"):
+        element.drop_tree()
+    for element in doc.iter(*BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    attributes = [
+        value
+        for element in doc.iter()
+        if isinstance(element.tag, str)
+        for name in ("aria-label", "title", "placeholder", "alt")
+        if (value := element.get(name))
+    ]
+    return " ".join(" ".join([doc.text_content(), *attributes]).split())
+
+
 #: An address to read, and whether htmx asks it (a fragment: the glossary popover).
 Link = tuple[str, bool]
 

@@ -26,7 +26,7 @@ import responses
 
 from synthetic import build_documents
 from tests.unit.conftest import FakeProvider
-from tests.unit.web.reader_pages import Page, reachable_pages, signed_in_as
+from tests.unit.web.reader_pages import Page, reachable_pages, readable_text, signed_in_as
 
 #: Who reads, and the patient they read about.
 READERS = {"helene": ("germaine", "Germaine"), "emma": ("leo", "Léo")}
@@ -86,21 +86,6 @@ def document_words(patient: str) -> tuple[str, ...]:
             if POSSESSIVE.search(words):
                 found.add(words)
     return tuple(sorted(found, key=len, reverse=True))
-
-
-def readable_text(page: Page) -> str:
-    """What a person reads on the page: its text (screen-reader-only words too), title and labels for
-    assistive technology; never scripts."""
-    doc = page.document
-    for element in doc.iter("script", "style", "template"):
-        element.drop_tree()
-    attributes = [
-        value
-        for element in doc.iter()
-        for name in ("aria-label", "title", "placeholder", "alt")
-        if (value := element.get(name))
-    ]
-    return " ".join(" ".join([doc.text_content(), *attributes]).split())
 
 
 def findings(page: Page, patient: str) -> Iterator[str]:
