@@ -1,7 +1,8 @@
 """The words of the glossary (French and English), read by `glossary` in the `plain` step.
 
-Rules: definitions of one or two short sentences, at most 20 words, kind to an anxious reader; every id is ASCII
-and unique (it is an HTML anchor). Forms written like abbreviations (RCP, IRM, PET-scan, G-CSF, 3C) are matched
+Rules: definitions of one or two short sentences, at most 20 words, kind to an anxious reader, true for whoever
+reads them (the patient or someone who helps them: never "your"); every id is ASCII and unique (it is an HTML
+anchor). Forms written like abbreviations (RCP, IRM, PET-scan, G-CSF, 3C) are matched
 case-sensitively in text (see `terms`); `abbreviation` marks entries whose main term is one (shown with `abbr`).
 """
 
@@ -22,6 +23,9 @@ class Row:
     fr_aliases: tuple[str, ...] = ()
     en_aliases: tuple[str, ...] = ()
     abbreviation: bool = False
+    #: False for words so common in our own sentences ("traitement", "équipe de soins") that linking them in
+    #: running text would be noise: such an entry is linked only from a label that names it (`glossary_id`).
+    in_text: bool = True
 
 
 ENTRIES: tuple[Row, ...] = (
@@ -1156,5 +1160,94 @@ ENTRIES: tuple[Row, ...] = (
         ("CLIC",),
         ("CLIC",),
         abbreviation=True,
+    ),
+    # --- The words of the plan's own categories and roles (linked from the labels that name them) ----------
+    Row(
+        "traitement",
+        "Traitement",
+        "Ce qui agit contre la maladie elle-même : des médicaments, une opération ou des rayons.",
+        "Treatment",
+        "What works on the illness itself: drugs, an operation or rays.",
+        in_text=False,
+    ),
+    Row(
+        "soin-associe",
+        "Soin associé",
+        "Un soin qui va avec le traitement, comme la contraception ou un bilan pour les personnes âgées.",
+        "Added care",
+        "Care that goes with the treatment, such as contraception or a check for older people.",
+        ("soins associés", "mesure associée", "mesures associées"),
+        (),
+    ),
+    Row(
+        "accompagnement-social",
+        "Accompagnement social et professionnel",
+        "Une aide pour les droits, l'argent, le logement ou le travail, pendant et après la maladie.",
+        "Social and work support",
+        "Help with rights, money, housing or work, during and after the illness.",
+        ("aide sociale et emploi", "aide sociale et au travail", "accompagnement socioprofessionnel"),
+        (),
+    ),
+    Row(
+        "hopital-de-reference",
+        "Hôpital de référence",
+        "L'hôpital ou la clinique qui mène les soins du cancer et fait le lien avec les autres soignants.",
+        "Main hospital",
+        "The hospital or clinic that leads the cancer care and links with the other carers.",
+        ("hôpital ou clinique de référence", "établissement de référence"),
+        ("main hospital or clinic",),
+    ),
+    Row(
+        "equipe-de-soins",
+        "Équipe de soins",
+        "Les médecins, infirmières, infirmiers et autres soignants qui suivent la personne.",
+        "Care team",
+        "The doctors, nurses and other carers who look after the patient.",
+        in_text=False,
+    ),
+    Row(
+        "soins-de-proximite",
+        "Soins de proximité",
+        "Les soignants près de la maison, comme le médecin traitant ou la pharmacie.",
+        "Local care",
+        "The carers near home: the GP, the pharmacist, the community nurse.",
+        ("soins près du domicile",),
+        ("care near home",),
+    ),
+    Row(
+        "coordination-ville-hopital",
+        "Coordination ville-hôpital",
+        "Une équipe qui fait le lien entre l'hôpital et les soignants près du domicile.",
+        "Home and hospital link",
+        "A team that links the hospital with the carers near home.",
+        ("lien entre la ville et l'hôpital",),
+        ("link between home and hospital",),
+    ),
+    Row(
+        "soutien-information",
+        "Soutien et information",
+        "Un lieu ou une association qui écoute, informe et aide les malades et leurs proches.",
+        "Support and information",
+        "A place or a charity that listens to, informs and helps patients and their families.",
+        ("structure de soutien",),
+        (),
+    ),
+    Row(
+        "voie-orale",
+        "Par la bouche",
+        "Un médicament que l'on avale : un comprimé, une gélule ou un sirop.",
+        "By mouth",
+        "A medicine that is swallowed: a tablet, a capsule or a syrup.",
+        ("voie orale",),
+        ("oral",),
+    ),
+    Row(
+        "mode-administration",
+        "Mode d'administration",
+        "La façon de recevoir un médicament : par la bouche, en piqûre ou en perfusion.",
+        "Route (how a medicine is given)",
+        "How a medicine is given: by mouth, as an injection or as a drip.",
+        ("autre façon de le prendre",),
+        ("another way to take it",),
     ),
 )

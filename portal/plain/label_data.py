@@ -173,12 +173,14 @@ CONCEPT_WORDS: dict[tuple[CodeKind, str, str], Words] = {
         "Des comprimés ou des gélules à avaler, souvent à la maison.",
         "By mouth",
         "Tablets or capsules to swallow, often at home.",
+        "voie-orale",
     ),
     (_K.ROUTE, EDQM, "20062000"): _w(
         "Autre façon de le prendre",
         "L'équipe de soins dira comment ce produit se prend.",
         "Another way to take it",
         "The care team will say how this medicine is given.",
+        "mode-administration",
     ),
     # --- Reasons for update: the explanation is the sentence the overview shows ---------------------------
     (_K.UPDATE_REASON, SNOMED_CT, "263855007"): _w(
@@ -427,6 +429,7 @@ CONCEPT_WORDS: dict[tuple[CodeKind, str, str], Words] = {
         "L'hôpital ou la clinique qui mène les soins.",
         "Main hospital or clinic",
         "The hospital or clinic that leads the care.",
+        "hopital-de-reference",
     ),
     (_K.CARE_STRUCTURE, TA_ASIP, "ORG-055"): _w(
         "Lieu d'accueil pour dormir",
@@ -439,13 +442,14 @@ CONCEPT_WORDS: dict[tuple[CodeKind, str, str], Words] = {
         "Une équipe qui relie l'hôpital et les soins près du domicile.",
         "Link between home and hospital",
         "A team that links the hospital with care near home.",
+        "coordination-ville-hopital",
     ),
     (_K.CARE_STRUCTURE, TA_ASIP, "ORG-057"): _w(
         "Aide sociale et emploi",
         "Un service qui aide pour les droits, l'argent et le travail.",
         "Social and work support",
         "A service that helps with rights, money and work.",
-        "assistant-social",
+        "accompagnement-social",
     ),
     (_K.CARE_STRUCTURE, TA_ASIP, "ORG-059"): _w(
         "Lieu du traitement",
@@ -472,6 +476,7 @@ CONCEPT_WORDS: dict[tuple[CodeKind, str, str], Words] = {
         "Un lieu pour parler, s'informer et trouver du soutien.",
         "Support and information",
         "A place to talk, learn and find support.",
+        "soutien-information",
     ),
     (_K.CARE_STRUCTURE, TA_ASIP, "GEN-092.06.01"): _w(
         "Autre hôpital ou clinique",
@@ -653,12 +658,14 @@ ROLE_WORDS: dict[str, Words] = {
         "L'hôpital ou la clinique qui mène les soins.",
         "Main hospital",
         "The hospital or clinic that leads the care.",
+        "hopital-de-reference",
     ),
     "353": _w(
         "Équipe de soins",
         "Une personne de l'équipe de soins.",
         "Care team",
         "A member of the care team.",
+        "equipe-de-soins",
     ),
     "ORG-190": _w(
         "Centre de coordination en cancérologie (3C)",
@@ -672,6 +679,7 @@ ROLE_WORDS: dict[str, Words] = {
         "Des soignants près du domicile, comme la pharmacie ou le cabinet infirmier.",
         "Local care",
         "Carers near home, such as the pharmacist or the nurse.",
+        "soins-de-proximite",
     ),
     "ORG-188": _w(
         "Médiateur de santé",
@@ -692,6 +700,7 @@ ROLE_WORDS: dict[str, Words] = {
         "Une équipe qui relie l'hôpital et les soins près du domicile.",
         "Link between home and hospital",
         "A team that links the hospital with care near home.",
+        "coordination-ville-hopital",
     ),
     "ORG-191": _w(
         "Réseau régional de cancérologie",
@@ -705,13 +714,14 @@ ROLE_WORDS: dict[str, Words] = {
         "Un service qui aide pour les droits, l'argent et le travail.",
         "Social and work support",
         "A service that helps with rights, money and work.",
-        "assistant-social",
+        "accompagnement-social",
     ),
     "ORG-181": _w(
         "Soutien et information",
         "Un lieu pour parler, s'informer et trouver du soutien.",
         "Support and information",
         "A place to talk, learn and find support.",
+        "soutien-information",
     ),
     "CORRE": _w(
         "Contact",
@@ -777,6 +787,7 @@ ITEM_KIND_WORDS: dict[ItemKind, Words] = {
         "Un soin pour combattre la maladie.",
         "Treatment",
         "Care that fights the illness.",
+        "traitement",
     ),
     ItemKind.SIDE_EFFECT_MANAGEMENT: _w(
         "Prévenir les effets indésirables",
@@ -790,6 +801,7 @@ ITEM_KIND_WORDS: dict[ItemKind, Words] = {
         "Un soin en plus du traitement, adapté à chaque personne.",
         "Added care",
         "Care in addition to the treatment, suited to each person.",
+        "soin-associe",
     ),
     ItemKind.FOLLOW_UP: _w(
         "Suivi",
@@ -810,7 +822,7 @@ ITEM_KIND_WORDS: dict[ItemKind, Words] = {
         "Une aide pour la vie de tous les jours, les droits ou le travail.",
         "Social and work support",
         "Help with daily life, rights or work.",
-        "assistant-social",
+        "accompagnement-social",
     ),
 }
 
