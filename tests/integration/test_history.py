@@ -50,7 +50,7 @@ def test_camille_sees_three_versions_and_what_changed(running: Running) -> None:
     assert older.xpath("//*[@id='older-version-title']")  # type: ignore[attr-defined]
     compare = page(session, running, "/history/compare?from=doc-camille-pps-v1&to=doc-camille-pps-v3")
     changes = [" ".join(li.text_content().split()) for li in compare.xpath("//ul[@class='change-list']/li")]  # type: ignore[attr-defined]
-    assert changes[0].startswith("Your plan now marks the end of your active treatments")
+    assert changes[0].startswith("The plan now marks the end of the active treatments")
     assert len(changes) > 3
     partial = get(
         session,

@@ -58,7 +58,7 @@ def test_documents_page_lists_every_version_and_the_rcp_report_in_french(signed_
     assert "Version en cours" in words and "Version précédente" in words
     assert "Dr Jeanne EXEMPLAIRE" in words
     assert "89 ko" in words and "en français" in words  # Babel formats the size and names the language
-    assert "Ouvrir dans votre navigateur" in words and "Télécharger sur votre appareil" in words
+    assert "L’ouvrir sur cet écran" in words and "Télécharger sur votre appareil" in words
     assert answer.headers["Cache-Control"] == "no-store"
 
 
@@ -189,7 +189,7 @@ def test_a_file_of_the_wrong_size_is_refused(
     caplog.set_level(logging.INFO)
     words = refused(signed_in("camille").get("/documents/doc-camille-pps-v3/2", headers={"Accept-Language": "en"}))
     assert "The file we received is not the one your care team shared." in words
-    assert "Nothing was downloaded." in words
+    assert "The file did not arrive." in words
     assert any("document refused reason=integrity" in r.getMessage() for r in caplog.records)
     no_health_data_logged(caplog)
 

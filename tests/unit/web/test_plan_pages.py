@@ -155,7 +155,7 @@ def test_a_pdf_only_plan_shows_its_header_and_says_it_is_a_document(
     signed_in(client, provider)
     for path in ("/", "/treatments", "/illness"):
         doc, _ = open_page(client, path, "en")
-        assert "Your plan is available as a document" in text(doc.find(".//main")), path
+        assert "Your plan comes as a document" in text(doc.find(".//main")), path
     doc, _ = open_page(client, "/", "en")
     assert "Last updated" in text(doc.xpath("//dl[@class='summary-list']")[0])
 
