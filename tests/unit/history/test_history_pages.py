@@ -45,7 +45,9 @@ def test_history_lists_versions_newest_first_with_the_latest_tagged(camille: Fla
 def test_history_in_french(camille: FlaskClient) -> None:
     doc, _ = open_page(camille, "/history", "fr")
     assert text(doc.find(".//h1")) == "Versions de votre programme"
-    assert doc.xpath("//select[@id='compare-from']") and doc.xpath("//label[@for='compare-to']")
+    # One radio button a version and a side, each with its label: the names stay whole on a phone.
+    assert len(doc.xpath("//form[@class='compare-form']//input[@type='radio'][@name='from']")) == 3
+    assert doc.xpath("//input[@name='to'][@checked]/@id") and doc.xpath("//label[@for='compare-to-1']")
 
 
 def test_an_older_version_opens_read_only_with_a_banner(camille: FlaskClient) -> None:

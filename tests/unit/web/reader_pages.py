@@ -162,7 +162,10 @@ def _links(page: Page) -> Iterator[Link]:
             fields = element.xpath(".//select | .//input[@name]")
             values = []
             for field in fields:
-                if field.tag == "select":
+                if field.get("type") in ("radio", "checkbox"):
+                    if field.get("checked") is not None:
+                        values.append(f"{field.get('name')}={field.get('value')}")
+                elif field.tag == "select":
                     chosen = field.xpath("./option[@selected]") or field.xpath("./option")
                     values.append(f"{field.get('name')}={chosen[0].get('value') if chosen else ''}")
                 elif field.get("type") in (None, "search", "text", "hidden"):
