@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import responses
 from flask import Flask
+from flask.signals import before_render_template
 from flask.testing import FlaskClient
+from jinja2 import Template
 
 from portal import create_app
 from portal.lastseen import COOKIE
+from portal.plain.changes import change_sentences
+from portal.pps.diff import diff
 from tests.unit.conftest import FakeProvider, base_env
+from tests.unit.history.plans import synthetic
 from tests.unit.history.store import serve_versions
 from tests.unit.web.plans import open_page, signed_in, text
 
@@ -164,3 +171,21 @@ def test_a_tampered_last_seen_cookie_is_ignored(
     client.set_cookie(COOKIE, "W1siYWJjIiwiZGVmIl1d.forged", domain="portal.test")
     doc, _ = open_page(client, "/", "en")
     assert not notice(doc)
+
+
+def test_the_overview_box_lists_what_changed_grouped_when_given_the_sentences(app: Flask, camille: FlaskClient) -> None:
+    """The overview's "what changed" box is ready for the sentences of what changed since the last visit: when the
+    route passes them (`new_since.changes`), they show under the same headings as on the compare page."""
+    told = change_sentences(diff(synthetic("breast", 1), synthetic("breast", 3)), "en")
+
+    def given(_sender: Flask, template: Template, context: dict[str, Any], **_extra: Any) -> None:
+        if template.name == "plan/overview.html":
+            context["new_since"] = {"href": "/history/compare?from=v1&to=v3", "changes": told}
+
+    with before_render_template.connected_to(given, app):
+        doc, _ = open_page(camille, "/", "en")
+    box = doc.xpath("//section[.//h2[@id='changed-title']]")
+    assert box, "no what-changed box"
+    headings = [text(h) for h in box[0].xpath(".//li[@class='change-group']/h3")]
+    assert headings == [g.heading for g in told.groups]
+    assert any("→" in text(p) for p in box[0].find_class("before-after"))
