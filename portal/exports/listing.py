@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
 from babel.units import format_unit
 
 from portal.exports.files import ALLOWED_TYPES, INLINE_TYPES, media_type
 from portal.exports.texts import translations
-from portal.plain.views.common import PARIS, Lang
+from portal.plain.views.common import PARIS, Lang, format_day
 from portal.store.resources import Attachment, DocumentEntry
 
 __all__ = ["DocumentRow", "FileRow", "document_rows", "file_size", "language_name"]
@@ -74,7 +73,7 @@ def _day(moment: dt.datetime | None, lang: Lang) -> str | None:
     if moment is None:
         return None
     local = moment.astimezone(PARIS) if moment.tzinfo is not None else moment
-    return format_date(local.date(), "long", locale=lang)
+    return format_day(local.date(), lang)
 
 
 def _file_kind(attachment: Attachment, lang: Lang) -> str:

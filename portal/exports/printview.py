@@ -7,13 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from portal.exports.texts import translations
 from portal.paths import ROOT
 from portal.plain.views import contacts_view, overview_view, support_view, treatments_view
-from portal.plain.views.common import Lang
+from portal.plain.views.common import Lang, format_day
 from portal.pps.model import CarePlan
 
 __all__ = ["PrintStamp", "render_print"]
@@ -70,7 +69,7 @@ def render_print(
             treatments=treatments_view(plan, lang, today) if structured else None,
             support=support_view(plan, lang, today) if structured else None,
             contacts=contacts_view(plan, lang),
-            valid_on=format_date(today, "long", locale=lang),
+            valid_on=format_day(today, lang),
             portal_url=stamp.portal_url,
             stylesheet=stylesheet,
             script=script,

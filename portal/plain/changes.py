@@ -1,18 +1,25 @@
 """What changed, in plain words: the `plain` step that turns `portal.pps.changes` into short sentences.
 
-`change_sentences(changes, lang)` gives one sentence per change ("Radiotherapy: now starts on 10 March
-instead of 3 March."), in French or English, most important first (the diff's order: stop of treatments,
+`change_sentences(changes, lang)` gives one sentence per change ("Radiotherapy: now starts on 10 March 2026
+instead of 3 March 2026."), in French or English, most important first (the diff's order: stop of treatments,
 the illness, treatments added or removed, dates, then the rest). No Flask: the sentences come from the
 project's catalogue (`translations/`) through Babel's own `Translations`, so the CLI and the pages say the
 same thing, and `pybabel extract` finds every `gettext` call here. Dates keep their precision and are shown
 in Europe/Paris time. Each sentence is whole, with named placeholders, under 20 words.
+
+The sentences speak of "the plan" and "the illness", never "your": the patient, a caregiver and a legal
+representative read the same words. A change whose two values can both be shown also carries them (`before`,
+`after`) with a short `lead` that says what changed without them, so that a page can show "3 March 2026 →
+10 March 2026". `ChangeSentences.groups` puts the sentences under headings, in the order that matters to the
+person: treatments, the illness, dates, whom to call, support, and the plan document last.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import IntEnum
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
@@ -20,12 +27,14 @@ from babel.support import NullTranslations, Translations
 from portal.plain.labels import (
     KIND_VALUE_SETS,
     Lang,
+    PlainLabel,
     item_kind_label,
     label,
     morphology_label,
     phase_label,
     progression_label,
     rhythm_text,
+    rhythm_words,
     role_label,
     status_label,
     topography_label,
@@ -85,7 +94,16 @@ from portal.pps.model import (
     TreatmentStop,
 )
 
-__all__ = ["TRANSLATIONS_DIR", "ChangeSentence", "catalogue", "change_sentences"]
+__all__ = [
+    "TRANSLATIONS_DIR",
+    "ChangeGroup",
+    "ChangeSentence",
+    "ChangeSentences",
+    "GroupOfChanges",
+    "catalogue",
+    "change_group",
+    "change_sentences",
+]
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
 """The project's catalogues (compiled .mo files), shared with the web pages."""
@@ -93,14 +111,118 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
 _SUPPORT = (ItemKind.SUPPORTIVE_CARE, ItemKind.SOCIAL_SUPPORT)
 
 
+class ChangeGroup(IntEnum):
+    """The headings of "what changed", in the order that matters to the person reading."""
+
+    TREATMENTS = 0  # the end of the active treatments, a treatment or follow-up added, removed, stopped or changed
+    ILLNESS = 1  # the phase, the progression, the tumour and their dates
+    DATES = 2  # a treatment, follow-up or support moved, or its dates confirmed
+    CONTACTS = 3  # whom to call: contacts, the people close to the patient, how to reach a professional or place
+    SUPPORT = 4  # supportive care and social support
+    PLAN = 5  # the plan document: its status, reason, author, keeper, title, team meeting
+
+
+def change_group(change: Change) -> ChangeGroup:
+    """The heading a change goes under (the typed change's rank says how much it matters; this says where)."""
+    if isinstance(change, ItemContactChanged):
+        return ChangeGroup.CONTACTS
+    if isinstance(change, ItemRescheduled) or (
+        isinstance(change, ItemDetailChanged) and change.detail == ItemDetail.FORECAST
+    ):
+        return ChangeGroup.DATES
+    return _GROUP_OF_RANK[change.rank]
+
+
+_GROUP_OF_RANK: dict[Rank, ChangeGroup] = {
+    Rank.STOP_OF_TREATMENTS: ChangeGroup.TREATMENTS,
+    Rank.ILLNESS: ChangeGroup.ILLNESS,
+    Rank.DIAGNOSIS: ChangeGroup.ILLNESS,
+    Rank.PROGRAMME: ChangeGroup.TREATMENTS,
+    Rank.SCHEDULE: ChangeGroup.DATES,
+    Rank.DETAIL: ChangeGroup.TREATMENTS,
+    Rank.SUPPORT: ChangeGroup.SUPPORT,
+    Rank.CONTACTS: ChangeGroup.CONTACTS,
+    Rank.DOCUMENT: ChangeGroup.PLAN,
+}
+
+
+def _group_heading(group: ChangeGroup, lang: Lang) -> str:
+    t = catalogue(lang)
+    match group:
+        case ChangeGroup.TREATMENTS:
+            return t.gettext("Treatments and follow-up")
+        case ChangeGroup.ILLNESS:
+            return t.gettext("The illness")
+        case ChangeGroup.DATES:
+            return t.gettext("Dates")
+        case ChangeGroup.CONTACTS:
+            return t.gettext("Who to call")
+        case ChangeGroup.SUPPORT:
+            return t.gettext("Support")
+        case _:
+            return t.gettext("The plan document")
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeSentence:
     """One change told in one sentence. `detail` is the document's own name for the entry, when it adds
-    something (e.g. "Radiothérapie du sein gauche (15 séances)"), in the document's language."""
+    something (e.g. "Radiothérapie du sein gauche (15 séances)"), in the document's language.
+
+    When both values of the change can be shown, `before` and `after` hold them (as the pages write them) and
+    `lead` says what changed without them ("Radiotherapy: the start date has changed."); `text` is the whole
+    sentence either way. `values_from_document` says the values are the document's own words (its language).
+    """
 
     text: str
     rank: Rank
     detail: str | None = None
+    group: ChangeGroup = ChangeGroup.PLAN
+    lead: str | None = None
+    before: str | None = None
+    after: str | None = None
+    values_from_document: bool = False
+
+    @property
+    def shows_values(self) -> bool:
+        """Whether a page shows this change as its lead and "before → after"."""
+        return self.lead is not None and self.before is not None and self.after is not None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOfChanges:
+    """One heading of "what changed" and its sentences, most important first."""
+
+    group: ChangeGroup
+    heading: str
+    sentences: tuple[ChangeSentence, ...]
+
+
+class ChangeSentences(tuple[ChangeSentence, ...]):
+    """The sentences of a comparison, in the diff's order, that also know their headings (`groups`)."""
+
+    lang: Lang
+
+    def __new__(cls, sentences: Iterable[ChangeSentence], lang: Lang) -> ChangeSentences:
+        found = super().__new__(cls, sentences)
+        found.lang = lang
+        return found
+
+    @property
+    def groups(self) -> tuple[GroupOfChanges, ...]:
+        """The sentences under their headings, in the order of `ChangeGroup`. The document's own name for an
+        entry is given once, with the first sentence about it: the next ones name it in plain words only."""
+        named: set[str] = set()
+        grouped: dict[ChangeGroup, list[ChangeSentence]] = {}
+        for sentence in sorted(self, key=lambda found: found.group):  # stable: the diff's order within a group
+            detail = sentence.detail
+            if detail is not None and detail in named:
+                sentence = replace(sentence, detail=None)
+            elif detail is not None:
+                named.add(detail)
+            grouped.setdefault(sentence.group, []).append(sentence)
+        return tuple(
+            GroupOfChanges(group, _group_heading(group, self.lang), tuple(told)) for group, told in grouped.items()
+        )
 
 
 @functools.cache
@@ -109,10 +231,10 @@ def catalogue(lang: Lang) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS_DIR), [lang], domain="messages")
 
 
-def change_sentences(changes: Sequence[Change], lang: Lang) -> tuple[ChangeSentence, ...]:
+def change_sentences(changes: Sequence[Change], lang: Lang) -> ChangeSentences:
     """The sentences of `changes`, in their order (the diff's, most important first); silent ones skipped."""
     told = (_sentence(change, lang) for change in changes)
-    return tuple(s for s in told if s is not None)
+    return ChangeSentences((s for s in told if s is not None), lang)
 
 
 # --- words for the parts of a sentence ----------------------------------------------------------------------
@@ -167,7 +289,7 @@ def _relative_name(person: RelatedPerson, lang: Lang) -> str:
     relation = label(person.relationship, lang)
     if relation is not None:
         return relation.text
-    return catalogue(lang).gettext("A person close to you")
+    return catalogue(lang).gettext("A close relative or friend")
 
 
 def _professional_name(professional: HealthProfessional | None, lang: Lang) -> str | None:
@@ -207,8 +329,18 @@ def _sentence(change: Change, lang: Lang) -> ChangeSentence | None:
         detail = _item_detail(item, name)
         text = _item_sentence(t, change, item, name, lang)
     else:
+        name = ""
         text = _plan_sentence(t, change, lang)
-    return ChangeSentence(text, change.rank, detail) if text else None
+    if not text:
+        return None
+    told = ChangeSentence(text, change.rank, detail, change_group(change))
+    values = _values(t, change, name, lang)
+    if values is None:
+        return told
+    lead, before, after, from_document = values
+    if not before or not after or before == after:
+        return told
+    return replace(told, lead=lead, before=before, after=after, values_from_document=from_document)
 
 
 def _item_sentence(t: NullTranslations, change: Change, item: ProgrammeItem, name: str, lang: Lang) -> str | None:
@@ -234,11 +366,11 @@ def _item_sentence(t: NullTranslations, change: Change, item: ProgrammeItem, nam
         case RouteChanged():
             route = _code_words(item.route, lang, CodeKind.ROUTE) or item.route_text
             if route:
-                return t.gettext("%(name)s: how you receive it is now: %(route)s.") % {
+                return t.gettext("%(name)s: it is now given this way: %(route)s.") % {
                     "name": name,
                     "route": _lower_first(route),
                 }
-            return t.gettext("%(name)s: how you receive it is no longer given.") % {"name": name}
+            return t.gettext("%(name)s: the plan no longer says how it is given.") % {"name": name}
         case ItemDetailChanged():
             return _item_detail_sentence(t, change, item, name, lang)
         case ItemContactChanged():
@@ -252,13 +384,13 @@ def _item_detail_sentence(
     values = {"name": name}
     match change.detail:
         case ItemDetail.TEAM_NAME if item.label:
-            return t.gettext("%(name)s: your care team now calls it “%(words)s”.") % {**values, "words": item.label}
+            return t.gettext("%(name)s: the care team now calls it “%(words)s”.") % {**values, "words": item.label}
         case ItemDetail.TEAM_NAME:
-            return t.gettext("%(name)s: your care team no longer gives it a name of its own.") % values
+            return t.gettext("%(name)s: the care team no longer gives it a name of its own.") % values
         case ItemDetail.SIDE_EFFECTS:
             return t.gettext("%(name)s: the side effects to watch have changed.") % values
         case ItemDetail.COMMENT:
-            return t.gettext("%(name)s: your care team changed its note.") % values
+            return t.gettext("%(name)s: the care team changed its note.") % values
         case ItemDetail.REASONS:
             return t.gettext("%(name)s: the reasons for it have changed.") % values
         case ItemDetail.PEOPLE:
@@ -312,13 +444,13 @@ def _plan_sentence(t: NullTranslations, change: Change, lang: Lang) -> str | Non
         case PhaseChanged(new=new):
             words = phase_label(new.code if new else None, lang)
             if words is None:
-                return t.gettext("Your plan no longer gives the phase of your illness.")
-            return t.gettext("The phase of your illness is now: %(phase)s.") % {"phase": _lower_first(words.text)}
+                return t.gettext("The plan no longer gives the phase of the illness.")
+            return t.gettext("The phase of the illness is now: %(phase)s.") % {"phase": _lower_first(words.text)}
         case ProgressionChanged(new=new):
             words = progression_label(new, lang)
             if words is None:
-                return t.gettext("Your plan no longer notes a progression of the illness.")
-            return t.gettext("Your plan now notes a change in the illness: %(what)s.") % {
+                return t.gettext("The plan no longer notes a progression of the illness.")
+            return t.gettext("The plan now notes a change in the illness: %(what)s.") % {
                 "what": _lower_first(words.text)
             }
         case IllnessFactChanged():
@@ -327,8 +459,8 @@ def _plan_sentence(t: NullTranslations, change: Change, lang: Lang) -> str | Non
             return _diagnosis(t, change, lang)
         case IllnessNoteChanged(note=note):
             if note in (IllnessNote.TUMOUR_NAME, IllnessNote.OTHER_STAGES):
-                return t.gettext("The medical details of your illness have changed.")
-            return t.gettext("Your care team changed its note on your illness.")
+                return t.gettext("The medical details of the illness have changed.")
+            return t.gettext("The care team changed its note on the illness.")
         case DateChanged():
             return _dated(t, change, lang)
         case ContactAdded(contact=contact):
@@ -346,20 +478,20 @@ def _plan_sentence(t: NullTranslations, change: Change, lang: Lang) -> str | Non
         case RelativeAdded(person=person, trusted=trusted):
             name = {"name": _relative_name(person, lang)}
             if trusted:
-                return t.gettext("%(name)s is now your trusted person.") % name
+                return t.gettext("%(name)s is now the trusted person.") % name
             return t.gettext("%(name)s is now the person to call if needed.") % name
         case RelativeRemoved(person=person, trusted=trusted):
             name = {"name": _relative_name(person, lang)}
             if trusted:
-                return t.gettext("%(name)s is no longer your trusted person.") % name
+                return t.gettext("%(name)s is no longer the trusted person.") % name
             return t.gettext("%(name)s is no longer the person to call if needed.") % name
         case RelativeDetailChanged():
             return _contact_detail(t, change, _relative_name(change.person, lang), None)
         case DocumentStatusChanged(new=new):
             words = status_label(new, lang)
             if words is None:
-                return t.gettext("Your plan no longer gives its status.")
-            return t.gettext("The status of your plan is now: %(status)s.") % {"status": _lower_first(words.text)}
+                return t.gettext("The plan no longer gives its status.")
+            return t.gettext("The status of the plan is now: %(status)s.") % {"status": _lower_first(words.text)}
         case UpdateReasonChanged():
             return _update_reason(t, change, lang)
         case DocumentDetailChanged():
@@ -369,38 +501,38 @@ def _plan_sentence(t: NullTranslations, change: Change, lang: Lang) -> str | Non
 
 def _stop(t: NullTranslations, old: TreatmentStop | None, new: TreatmentStop | None, lang: Lang) -> str:
     if new is None:
-        return t.gettext("Your plan no longer marks the end of your active treatments.")
+        return t.gettext("The plan no longer marks the end of the active treatments.")
     new_date, old_date = _date(new.date, lang), _date(old.date if old else None, lang)
     if old is not None and new.date == old.date:
-        return t.gettext("Your care team changed its note on the end of your active treatments.")
+        return t.gettext("The care team changed its note on the end of the active treatments.")
     if old is not None and new_date and old_date:
-        return t.gettext("The end of your active treatments is now on %(new)s instead of %(old)s.") % {
+        return t.gettext("The active treatments now end on %(new)s instead of %(old)s.") % {
             "new": new_date,
             "old": old_date,
         }
     if new_date:
-        return t.gettext("Your plan now marks the end of your active treatments, on %(date)s.") % {"date": new_date}
-    return t.gettext("Your plan now marks the end of your active treatments.")
+        return t.gettext("The plan now marks the end of the active treatments, on %(date)s.") % {"date": new_date}
+    return t.gettext("The plan now marks the end of the active treatments.")
 
 
 def _added(t: NullTranslations, item: ProgrammeItem, name: str, lang: Lang) -> str:
     words = _lower_first(name)
     if item.kind in _SUPPORT:
-        return t.gettext("New support for you: %(name)s.") % {"name": words}
+        return t.gettext("New support: %(name)s.") % {"name": words}
     start, end = item.span
     start_text = _date(start, lang)
     if start_text and start == end:
-        return t.gettext("New in your plan: %(name)s, on %(date)s.") % {"name": words, "date": start_text}
+        return t.gettext("New in the plan: %(name)s, on %(date)s.") % {"name": words, "date": start_text}
     if start_text:
-        return t.gettext("New in your plan: %(name)s, from %(date)s.") % {"name": words, "date": start_text}
-    return t.gettext("New in your plan: %(name)s.") % {"name": words}
+        return t.gettext("New in the plan: %(name)s, from %(date)s.") % {"name": words, "date": start_text}
+    return t.gettext("New in the plan: %(name)s.") % {"name": words}
 
 
 def _removed(t: NullTranslations, item: ProgrammeItem, name: str) -> str:
     words = _lower_first(name)
     if item.kind in _SUPPORT:
-        return t.gettext("Support no longer in your plan: %(name)s.") % {"name": words}
-    return t.gettext("No longer in your plan: %(name)s.") % {"name": words}
+        return t.gettext("Support no longer in the plan: %(name)s.") % {"name": words}
+    return t.gettext("No longer in the plan: %(name)s.") % {"name": words}
 
 
 def _rescheduled(t: NullTranslations, change: ItemRescheduled, name: str, lang: Lang) -> str | None:
@@ -436,13 +568,13 @@ def _rescheduled(t: NullTranslations, change: ItemRescheduled, name: str, lang: 
 def _illness_fact(t: NullTranslations, change: IllnessFactChanged) -> str:
     if change.fact == IllnessFact.SCREENING:
         if change.new is None:
-            return t.gettext("Your plan no longer says how the illness was found.")
+            return t.gettext("The plan no longer says how the illness was found.")
         if change.new:
-            return t.gettext("Your plan now says screening found the illness.")
-        return t.gettext("Your plan now says screening did not find the illness.")
+            return t.gettext("The plan now says screening found the illness.")
+        return t.gettext("The plan now says screening did not find the illness.")
     if change.new:
-        return t.gettext("Your plan now says this is care for a child.")
-    return t.gettext("Your plan no longer says this is care for a child.")
+        return t.gettext("The plan now says this is care for a child.")
+    return t.gettext("The plan no longer says this is care for a child.")
 
 
 def _dated(t: NullTranslations, change: DateChanged, lang: Lang) -> str:
@@ -450,21 +582,21 @@ def _dated(t: NullTranslations, change: DateChanged, lang: Lang) -> str:
     values = {"date": when or ""}
     match change.fact:
         case DatedFact.FOUND if when:
-            return t.gettext("Your plan now says the illness was found on %(date)s.") % values
+            return t.gettext("The plan now says the illness was found on %(date)s.") % values
         case DatedFact.FOUND:
-            return t.gettext("Your plan no longer says when the illness was found.")
+            return t.gettext("The plan no longer says when the illness was found.")
         case DatedFact.STAGED if when:
-            return t.gettext("Your plan now says the stage was set on %(date)s.") % values
+            return t.gettext("The plan now says the stage was set on %(date)s.") % values
         case DatedFact.STAGED:
-            return t.gettext("Your plan no longer says when the stage was set.")
+            return t.gettext("The plan no longer says when the stage was set.")
         case DatedFact.PHASE_START if when:
-            return t.gettext("Your plan now says this phase began on %(date)s.") % values
+            return t.gettext("The plan now says this phase began on %(date)s.") % values
         case DatedFact.PHASE_START:
-            return t.gettext("Your plan no longer says when this phase began.")
+            return t.gettext("The plan no longer says when this phase began.")
         case _ if when:
-            return t.gettext("The team meeting about your care (RCP) is now dated %(date)s.") % values
+            return t.gettext("The team meeting about the care (RCP) is now dated %(date)s.") % values
         case _:
-            return t.gettext("Your plan no longer gives the date of the team meeting (RCP).")
+            return t.gettext("The plan no longer gives the date of the team meeting (RCP).")
 
 
 def _diagnosis(t: NullTranslations, change: DiagnosisChanged, lang: Lang) -> str:
@@ -472,11 +604,11 @@ def _diagnosis(t: NullTranslations, change: DiagnosisChanged, lang: Lang) -> str
         site = topography_label(change.new or change.old, lang)
         where = _lower_first(site.text) if site else None
         if where and change.new is not None:
-            return t.gettext("Your plan now describes another tumour: %(site)s.") % {"site": where}
+            return t.gettext("The plan now describes another tumour: %(site)s.") % {"site": where}
         if where:
-            return t.gettext("Your plan no longer describes this tumour: %(site)s.") % {"site": where}
+            return t.gettext("The plan no longer describes this tumour: %(site)s.") % {"site": where}
     elif change.part in (DiagnosisPart.SITE_WORDS, DiagnosisPart.TNM_EDITION):
-        return t.gettext("The medical details of your illness have changed.")
+        return t.gettext("The medical details of the illness have changed.")
     elif change.new is not None:
         if change.part == DiagnosisPart.LATERALITY:
             words = side_label(change.new, lang)
@@ -496,7 +628,7 @@ def _diagnosis(t: NullTranslations, change: DiagnosisChanged, lang: Lang) -> str
                 }
             if new and new != old:
                 return t.gettext("The stage of the illness is now %(new)s.") % {"new": new}
-    return t.gettext("The description of your illness has changed.")
+    return t.gettext("The description of the illness has changed.")
 
 
 def _contact_detail(
@@ -530,11 +662,11 @@ def _contact_detail(
         case ContactDetail.ORGANISATION:
             return t.gettext("%(name)s: no workplace is given any more.") % values
         case ContactDetail.RELATIONSHIP if new:
-            return t.gettext("%(name)s: the link with you is now: %(link)s.") % {**values, "link": new[0]}
+            return t.gettext("%(name)s: the family link is now: %(link)s.") % {**values, "link": new[0]}
         case ContactDetail.RELATIONSHIP:
-            return t.gettext("%(name)s: the link with you is no longer given.") % values
+            return t.gettext("%(name)s: the family link is no longer given.") % values
         case _:
-            return t.gettext("%(name)s: your care team changed its note.") % values
+            return t.gettext("%(name)s: the care team changed its note.") % values
 
 
 def _update_reason(t: NullTranslations, change: UpdateReasonChanged, lang: Lang) -> str:
@@ -542,40 +674,222 @@ def _update_reason(t: NullTranslations, change: UpdateReasonChanged, lang: Lang)
         change.old is not None and change.new is not None and change.old.key == change.new.key
     )
     if same_reason and change.new is not None:
-        return t.gettext("Your care team changed its note on this update.")
+        return t.gettext("The care team changed its note on this update.")
     sentence = update_reason_sentence(change.new, lang)
     if sentence:
         return sentence
     if change.comment:
-        return t.gettext("Your care team changed its note on this update.")
-    return t.gettext("Your plan no longer says why it changed.")
+        return t.gettext("The care team changed its note on this update.")
+    return t.gettext("The plan no longer says why it changed.")
 
 
 def _document_detail(t: NullTranslations, change: DocumentDetailChanged, lang: Lang) -> str:
     new = change.new[0] if change.new else None
     match change.detail:
         case DocumentDetail.PATIENT_NAME if new:
-            return t.gettext("The name on your plan is now %(name)s.") % {"name": soften_name(new)}
+            return t.gettext("The name on the plan is now %(name)s.") % {"name": soften_name(new)}
         case DocumentDetail.PATIENT_NAME:
-            return t.gettext("Your plan no longer gives your name.")
+            return t.gettext("The plan no longer gives a name.")
         case DocumentDetail.AUTHOR if new:
             name = person_name(change.person, lang) or new
-            return t.gettext("This version of your plan was written by %(name)s.") % {"name": name}
+            return t.gettext("This version of the plan was written by %(name)s.") % {"name": name}
         case DocumentDetail.AUTHOR:
-            return t.gettext("Your plan no longer says who wrote it.")
+            return t.gettext("The plan no longer says who wrote it.")
         case DocumentDetail.CUSTODIAN if new:
-            return t.gettext("Your plan is now kept by %(name)s.") % {"name": new}
+            return t.gettext("The plan is now kept by %(name)s.") % {"name": new}
         case DocumentDetail.CUSTODIAN:
-            return t.gettext("Your plan no longer says who keeps it.")
+            return t.gettext("The plan no longer says who keeps it.")
         case DocumentDetail.TITLE if new:
-            return t.gettext("The title of your plan is now: %(title)s.") % {"title": new}
+            return t.gettext("The title of the plan is now: %(title)s.") % {"title": new}
         case DocumentDetail.TITLE:
-            return t.gettext("Your plan no longer has a title.")
+            return t.gettext("The plan no longer has a title.")
         case DocumentDetail.STATUS_NOTE:
-            return t.gettext("Your care team changed its note on your plan.")
+            return t.gettext("The care team changed its note on the plan.")
         case DocumentDetail.ABOUT_YOU:
-            return t.gettext("Your care team changed what it wrote about you.")
+            return t.gettext("The care team changed what it wrote about the person cared for.")
         case DocumentDetail.LINKED_DOCUMENTS:
-            return t.gettext("The documents linked to your plan have changed.")
+            return t.gettext("The documents linked to the plan have changed.")
         case _:
-            return t.gettext("The text about your personal data has changed.")
+            return t.gettext("The text about personal data has changed.")
+
+
+# --- before → after ---------------------------------------------------------------------------------------------
+
+#: What `_values` gives: the lead ("Radiotherapy: the start date has changed."), the value before and after, and
+#: whether the values are the document's own words.
+Values = tuple[str, str | None, str | None, bool]
+
+
+def _label_text(found: PlainLabel | None) -> str | None:
+    return found.text if found is not None else None
+
+
+def _joined(values: Iterable[str | None]) -> str | None:
+    return ", ".join(v for v in values if v) or None
+
+
+def _values(t: NullTranslations, change: Change, name: str, lang: Lang) -> Values | None:
+    """The two values of a change that has both, with the lead that says what changed; None for the others."""
+    named = {"name": name}
+    match change:
+        case ItemRescheduled():
+            return _moved(t, change, named, lang)
+        case TreatmentStopChanged(old=old, new=new) if old is not None and new is not None:
+            lead = t.gettext("The end date of the active treatments has changed.")
+            return lead, _date(old.date, lang), _date(new.date, lang), False
+        case PhaseChanged(old=old, new=new):
+            before = _label_text(phase_label(old.code if old else None, lang))
+            after = _label_text(phase_label(new.code if new else None, lang))
+            return t.gettext("The phase of the illness has changed."), before, after, False
+        case ProgressionChanged(old=old, new=new):
+            before, after = _label_text(progression_label(old, lang)), _label_text(progression_label(new, lang))
+            return (
+                t.gettext("What the plan says about the progression of the illness has changed."),
+                before,
+                after,
+                False,
+            )
+        case DiagnosisChanged():
+            return _diagnosis_values(t, change, lang)
+        case DateChanged():
+            return _dated_lead(t, change.fact), _date(change.old, lang), _date(change.new, lang), False
+        case RhythmChanged(old=old, new=new):
+            before_words, after_words = rhythm_words(old.rhythm, lang), rhythm_words(new.rhythm, lang)
+            from_document = bool(
+                (before_words and before_words.from_document) or (after_words and after_words.from_document)
+            )
+            before, after = rhythm_text(old.rhythm, lang), rhythm_text(new.rhythm, lang)
+            return t.gettext("%(name)s: the rhythm has changed.") % named, before, after, from_document
+        case RouteChanged(old=old, new=new):
+            before = _code_words(old.route, lang, CodeKind.ROUTE) or old.route_text
+            after = _code_words(new.route, lang, CodeKind.ROUTE) or new.route_text
+            return t.gettext("%(name)s: the way it is given has changed.") % named, before, after, False
+        case ItemDetailChanged(detail=ItemDetail.TEAM_NAME, old=old, new=new):
+            return t.gettext("%(name)s: the care team gave it another name.") % named, old.label, new.label, True
+        case ItemDetailChanged(detail=ItemDetail.PEOPLE, old=old, new=new):
+            before = _joined(_professional_name(p, lang) for p in old.who)
+            after = _joined(_professional_name(p, lang) for p in new.who)
+            return t.gettext("%(name)s: the people who take care of it have changed.") % named, before, after, False
+        case ItemContactChanged():
+            return _item_contact_values(t, change, named, lang)
+        case ContactDetailChanged() | RelativeDetailChanged():
+            who = (
+                _contact_name(change.contact, lang)
+                if isinstance(change, ContactDetailChanged)
+                else _relative_name(change.person, lang)
+            )
+            return _contact_values(t, change, {"name": who})
+        case DocumentStatusChanged(old=old, new=new):
+            before, after = _label_text(status_label(old, lang)), _label_text(status_label(new, lang))
+            return t.gettext("The status of the plan has changed."), before, after, False
+        case DocumentDetailChanged():
+            return _document_values(t, change)
+    return None
+
+
+def _moved(t: NullTranslations, change: ItemRescheduled, named: dict[str, str], lang: Lang) -> Values | None:
+    if change.single_day and change.old_start == change.old_end:
+        lead = t.gettext("%(name)s: the date has changed.") % named
+        return lead, _date(change.old_start, lang), _date(change.new_start, lang), False
+    if change.start_moved:
+        lead = t.gettext("%(name)s: the start date has changed.") % named
+        return lead, _date(change.old_start, lang), _date(change.new_start, lang), False
+    lead = t.gettext("%(name)s: the end date has changed.") % named
+    return lead, _date(change.old_end, lang), _date(change.new_end, lang), False
+
+
+def _diagnosis_values(t: NullTranslations, change: DiagnosisChanged, lang: Lang) -> Values | None:
+    match change.part:
+        case DiagnosisPart.LATERALITY:
+            before, after = _label_text(side_label(change.old, lang)), _label_text(side_label(change.new, lang))
+            return t.gettext("The side of the illness has changed."), before, after, False
+        case DiagnosisPart.MORPHOLOGY:
+            old, new = morphology_label(change.old, lang), morphology_label(change.new, lang)
+            before = old.text if old else (change.old.text if change.old else None)
+            after = new.text if new else (change.new.text if change.new else None)
+            return t.gettext("The type of tumour has changed."), before, after, old is None or new is None
+        case DiagnosisPart.STAGE | DiagnosisPart.TNM:
+            before, after = (change.old.text if change.old else None), (change.new.text if change.new else None)
+            return t.gettext("The stage of the illness has changed."), before, after, True
+    return None
+
+
+def _dated_lead(t: NullTranslations, fact: DatedFact) -> str:
+    match fact:
+        case DatedFact.FOUND:
+            return t.gettext("The date the illness was found has changed.")
+        case DatedFact.STAGED:
+            return t.gettext("The date the stage was set has changed.")
+        case DatedFact.PHASE_START:
+            return t.gettext("The date this phase began has changed.")
+        case _:
+            return t.gettext("The date of the team meeting (RCP) has changed.")
+
+
+def _shown(detail: ContactDetail, values: tuple[str, ...]) -> str | None:
+    """Contact values as the pages write them: phones in pairs, addresses and names not in capitals."""
+    if detail == ContactDetail.PHONE:
+        return _joined(phone_text(value) for value in values)
+    if detail in (ContactDetail.ADDRESS, ContactDetail.ORGANISATION):
+        return _joined(soften_name(value) for value in values)
+    return _joined(values)
+
+
+def _item_contact_values(
+    t: NullTranslations, change: ItemContactChanged, named: dict[str, str], lang: Lang
+) -> Values | None:
+    who = _professional_name(change.performer, lang) or _place_name(change.place)
+    values = {**named, "who": who or ""}
+    before, after = _shown(change.detail, change.old_values), _shown(change.detail, change.new_values)
+    match change.detail:
+        case ContactDetail.PHONE if who:
+            lead = t.gettext("%(name)s: the phone number of %(who)s has changed.") % values
+        case ContactDetail.PHONE:
+            lead = t.gettext("%(name)s: the phone number has changed.") % values
+        case ContactDetail.ORGANISATION if who:
+            lead = t.gettext("%(name)s: the workplace of %(who)s has changed.") % values
+        case ContactDetail.ADDRESS if who:
+            lead = t.gettext("%(name)s: the address of %(who)s has changed.") % values
+        case ContactDetail.ADDRESS:
+            lead = t.gettext("%(name)s: the address has changed.") % values
+        case _:
+            return None
+    return lead, before, after, False
+
+
+def _contact_values(
+    t: NullTranslations, change: ContactDetailChanged | RelativeDetailChanged, named: dict[str, str]
+) -> Values | None:
+    before, after = _shown(change.detail, change.old_values), _shown(change.detail, change.new_values)
+    match change.detail:
+        case ContactDetail.PHONE:
+            lead = t.gettext("%(name)s: the phone number has changed.") % named
+        case ContactDetail.EMAIL:
+            lead = t.gettext("%(name)s: the e-mail address has changed.") % named
+        case ContactDetail.WEB:
+            lead = t.gettext("%(name)s: the website has changed.") % named
+        case ContactDetail.ADDRESS:
+            lead = t.gettext("%(name)s: the address has changed.") % named
+        case ContactDetail.ORGANISATION:
+            lead = t.gettext("%(name)s: the workplace has changed.") % named
+        case ContactDetail.RELATIONSHIP:
+            return t.gettext("%(name)s: the family link has changed.") % named, before, after, True
+        case _:
+            return None
+    return lead, before, after, False
+
+
+def _document_values(t: NullTranslations, change: DocumentDetailChanged) -> Values | None:
+    before = soften_name(change.old[0]) if change.old else None
+    after = soften_name(change.new[0]) if change.new else None
+    match change.detail:
+        case DocumentDetail.PATIENT_NAME:
+            return t.gettext("The name on the plan has changed."), before, after, False
+        case DocumentDetail.AUTHOR:
+            return t.gettext("The person who wrote the plan has changed."), before, after, False
+        case DocumentDetail.CUSTODIAN:
+            return t.gettext("The place that keeps the plan has changed."), before, after, False
+        case DocumentDetail.TITLE:
+            old, new = (change.old[0] if change.old else None), (change.new[0] if change.new else None)
+            return t.gettext("The title of the plan has changed."), old, new, True
+    return None

@@ -20,7 +20,8 @@ __all__ = ["GLOSSARY", "GlossaryEntry", "Lang", "glossary_entry", "glossary_sort
 class GlossaryEntry:
     """One glossary word: `term` and `definition` per language, other spellings in `aliases`.
 
-    `abbreviation` entries (RCP, IRM, PSA…) are matched case-sensitively in text and shown with `abbr`.
+    `abbreviation` entries (RCP, IRM, PSA…) are matched case-sensitively in text and shown with `abbr`;
+    `in_text` False entries are never looked for in text, only linked from a label that names them.
     """
 
     id: str
@@ -28,6 +29,7 @@ class GlossaryEntry:
     definition: dict[Lang, str]
     aliases: dict[Lang, tuple[str, ...]]
     abbreviation: bool = False
+    in_text: bool = True
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -47,6 +49,7 @@ def _build() -> tuple[GlossaryEntry, ...]:
             definition={"fr": row.fr_definition, "en": row.en_definition},
             aliases={"fr": row.fr_aliases, "en": row.en_aliases},
             abbreviation=row.abbreviation,
+            in_text=row.in_text,
         )
         for row in ENTRIES
     )

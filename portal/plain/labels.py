@@ -232,7 +232,7 @@ def role_group(role_code: str | ContactRole) -> str:
 
 
 def role_group_label(group: str, lang: Lang) -> PlainLabel:
-    """The heading of a contact group ("Your hospital team", "Your GP and local care"…)."""
+    """The heading of a contact group ("The hospital team", "The GP and local care"…)."""
     return _plain(data.ROLE_GROUP_WORDS.get(group, data.ROLE_GROUP_WORDS["support"]), lang)
 
 

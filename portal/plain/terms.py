@@ -66,6 +66,8 @@ def _patterns(lang: Lang) -> _Patterns:
     words: dict[str, GlossaryEntry] = {}
     abbreviations: dict[str, GlossaryEntry] = {}
     for entry in GLOSSARY:
+        if not entry.in_text:
+            continue  # linked only from the labels that name it
         for form in _forms(entry, lang):
             if _is_abbreviated(form):
                 abbreviations.setdefault(form, entry)

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app, request
@@ -19,7 +20,17 @@ from portal.web.state import state
 if TYPE_CHECKING:
     from portal.web.viewing import Viewing
 
-__all__ = ["COOKIE", "MAX_AGE_SECONDS", "MAX_ENTRIES", "LastSeen", "Records", "new_since", "remember", "set_cookie"]
+__all__ = [
+    "COOKIE",
+    "MAX_AGE_SECONDS",
+    "MAX_ENTRIES",
+    "LastSeen",
+    "NewSince",
+    "Records",
+    "new_since",
+    "remember",
+    "set_cookie",
+]
 
 COOKIE = "portal-seen"
 MAX_ENTRIES = 16
@@ -116,9 +127,18 @@ def remember(viewing: Viewing, version_id: str) -> None:
     )
 
 
-def new_since(viewing: Viewing, documents: Sequence[DocumentEntry]) -> dict[str, str] | None:
-    """On the overview: a link to what changed when the latest version is not the one this person saw last (None
-    when it is, when nothing was remembered, or in a preview); the latest version is remembered as seen."""
+@dataclass(frozen=True)
+class NewSince:
+    """The latest version is not the one this person saw last: where to read what changed, and which version they
+    saw (None when they may no longer see it: then only the history page is offered, never its id)."""
+
+    href: str
+    before: str | None
+
+
+def new_since(viewing: Viewing, documents: Sequence[DocumentEntry]) -> NewSince | None:
+    """On the overview: whether the latest version is new to this person (None when it is the one they saw, when
+    nothing was remembered, or in a preview); the latest version is remembered as seen."""
     latest = latest_entry(documents)
     if latest is None or viewing.preview:
         return None
@@ -127,8 +147,8 @@ def new_since(viewing: Viewing, documents: Sequence[DocumentEntry]) -> dict[str,
     found = None
     if seen is not None and seen != tracker.token(latest.id):
         before = tracker.find(seen, [e.id for e in documents])
-        # A version they saw but may no longer see: the history page, never its id.
-        found = {"href": f"/history/compare?from={before}&to={latest.id}" if before else "/history"}
+        href = f"/history/compare?from={before}&to={latest.id}" if before else "/history"
+        found = NewSince(href, before)
     remember(viewing, latest.id)
     return found
 

@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from portal import access
 from portal.auth.views import current_user
+from portal.plain.changes import change_sentences
 from portal.plain.views import (
     Linker,
     calendar_view,
@@ -24,11 +25,13 @@ from portal.plain.views import (
     support_view,
     treatments_view,
 )
-from portal.plain.views.common import Lang
+from portal.plain.views.common import Lang, doc_lang
 from portal.plain.views.glossary import find_item
 from portal.plans.loader import LoadedPlan
 from portal.plans.versions import latest_entry
+from portal.pps.diff import diff
 from portal.pps.errors import PpsError
+from portal.store import StoreError
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.web import extensions, lastseen, recording, rendered
 from portal.web.navigation import nav, page_lang, page_urls, today
@@ -117,14 +120,31 @@ def render_plan(viewing: Viewing, page: str, template: str, build: Build, **extr
 @rendered.from_memory_first
 @viewing_required("overview")
 def overview(viewing: Viewing) -> ResponseReturnValue:
-    """`/` for a signed-in person (portal.web.pages.home): says whether the plan changed since their last visit."""
+    """`/` for a signed-in person (portal.web.pages.home): says what changed since their last visit."""
     return render_plan(
-        viewing,
-        "overview",
-        "plan/overview.html",
-        overview_view,
-        new_since=lambda context: lastseen.new_since(viewing, context.documents),
+        viewing, "overview", "plan/overview.html", overview_view, new_since=lambda context: _new_since(context)
     )
+
+
+def _new_since(context: PlanContext) -> dict[str, Any] | None:
+    """What the overview's box says changed since the person's last visit: the link to the comparison, and the
+    changes themselves when the version they saw can still be read (as they may see it)."""
+    found = lastseen.new_since(context.viewing, context.documents)
+    if found is None:
+        return None
+    told: dict[str, Any] = {"href": found.href}
+    seen = next((e for e in context.documents if e.id == found.before), None)
+    if seen is not None and context.loaded is not None:
+        try:
+            older = extensions.plans().load(seen, context.patient).plan
+        except (StoreError, PpsError):
+            return told  # the link still leads to what changed
+        newer = context.loaded.plan
+        lang = page_lang()
+        told["changes"] = change_sentences(diff(access.plan_for(context.viewing.grant, older), newer), lang)
+        document_lang = doc_lang(newer)
+        told["detail_lang"] = None if document_lang == lang else document_lang
+    return told
 
 
 @bp.get("/treatments")

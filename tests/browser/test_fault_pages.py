@@ -26,7 +26,10 @@ pytestmark = pytest.mark.browser
 
 COOKIE = "portal-session"
 TITLES = {
-    "/login": ("Le service de connexion est indisponible pour le moment", "The sign-in service is unavailable for now"),
+    "/login": (
+        "Le service de connexion est indisponible pour le moment",
+        "The sign-in service is not working right now",
+    ),
     "redis": (
         "Nous ne pouvons pas garder votre session ouverte pour le moment",
         "We cannot keep you signed in right now",

@@ -197,3 +197,40 @@ def test_every_theme_passes_axe_and_keeps_body_text_at_7_to_1(
             assert low == [], f"{theme} {path}: text under 7:1 at {low}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("percent", sorted(TEXT_SIZES))
+def test_the_compare_form_and_what_changed_fit_a_320_px_phone(browser: Browser, running: Running, percent: int) -> None:
+    """The versions to compare were two drop-downs (once 11 px text in 19 px boxes, wider than a phone; restyled,
+    they still cut a version's name, its year included, at 320 px). They are radio buttons now: at 320 CSS px, at
+    the default text size and at 150 %, each choice is at least 16 px text in a 44 px row, its whole name shows
+    (it wraps, never cut), and nothing on the page, what changed included, runs past the screen."""
+    context = new_context(browser, "fr")
+    page = context.new_page()
+    try:
+        sign_in(page, running, "camille")
+        page.set_viewport_size({"width": 320, "height": 640})
+        set_text_size(page, percent)
+        for path in ("/history", "/history/compare?from=doc-camille-pps-v1&to=doc-camille-pps-v3"):
+            page.goto(running.portal_url + path)
+            choices: list[dict[str, Any]] = page.eval_on_selector_all(
+                "form.compare-form .choice",
+                "els => els.map(e => { const r = e.getBoundingClientRect(); const l = e.querySelector('label');"
+                " return {font: parseFloat(getComputedStyle(l).fontSize), h: r.height, right: r.right,"
+                " cut: l.scrollWidth > l.clientWidth, text: l.textContent}; })",
+            )
+            assert len(choices) == 6, path  # three versions, on each side
+            for box in choices:
+                assert box["font"] >= 16, f"{path}: {box['text']!r} is {box['font']} px text"
+                assert box["h"] >= 44, f"{path}: {box['text']!r} is {box['h']} px tall"
+                assert box["right"] <= 320 and not box["cut"], f"{path}: {box['text']!r} does not fit: {box}"
+            widest: float = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('main *')].map(e => e.getBoundingClientRect().right))"
+            )
+            assert widest <= 320, f"{path}: something in the page ends at {widest} px"
+        assert page.locator(".change-group h3").count() >= 2
+        assert page.locator(".before-after").count() >= 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"compare-320-{percent}.png"), full_page=True)
+    finally:
+        context.close()

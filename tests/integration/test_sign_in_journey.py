@@ -53,7 +53,7 @@ def test_the_same_page_in_english(running: Running) -> None:
     doc = check_page(page.text)
     assert doc.get("lang") == "en"
     assert doc.findtext(".//h1") == f"Hello {bernard['name']}"
-    assert "We found 2 versions of your care plan." in doc.text_content()
+    assert "We found 2 versions of the care plan." in doc.text_content()
 
 
 def test_someone_with_nothing_linked_gets_a_plain_page(running: Running) -> None:

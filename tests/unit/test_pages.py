@@ -74,7 +74,7 @@ def test_home_lists_the_patients_care_plans_without_hidden_ones(
     items = [" ".join(li.text_content().split()) for li in doc.xpath("//ol[@class='plan-list']/li")]
     assert len(items) == 2
     assert "Version en cours" in items[0] and "2 octobre 2026" in items[0]
-    assert "Ancienne version" in items[1] and "1 septembre 2026" in items[1]
+    assert "Ancienne version" in items[1] and "1er septembre 2026" in items[1]
     assert answer.headers["Cache-Control"] == "no-store"
     searched = [c.request.url for c in mock.calls if "/Patient?" in (c.request.url or "")]
     assert searched and "sub-123" in searched[0]
@@ -92,7 +92,7 @@ def test_home_in_english(client: FlaskClient, provider: FakeProvider, mock: resp
     answer = client.get("/", headers={"Accept-Language": "en"})
     doc = check_page(answer.get_data(as_text=True))
     assert doc.findtext(".//h1") == "Hello Camille Exemple"
-    assert "We found 1 version of your care plan." in doc.text_content()
+    assert "We found 1 version of the care plan." in doc.text_content()
 
 
 def test_nobody_linked_gets_a_plain_page_not_an_error(

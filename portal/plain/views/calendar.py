@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from portal.plain.views.common import Lang, doc_lang, format_day, format_month
+from portal.plain.views.common import Lang, doc_lang, format_month, format_weekday
 from portal.plain.views.items import item_view, last_day
 from portal.pps.model import CarePlan, HL7Time, Precision, ProgrammeItem
 
@@ -61,7 +61,7 @@ class CalendarView:
 
 def _day_text(point: HL7Time, lang: Lang) -> str | None:
     day = point.to_date()
-    return format_day(day, lang) if day is not None else None
+    return format_weekday(day, lang) if day is not None else None
 
 
 def _events(

@@ -1,7 +1,9 @@
 """Shared pieces of the plan view models: the document's own words, dates at their precision, names, links.
 
-Dates follow the precision their author wrote ("mars 2026", never an invented day) and are formatted by Babel
-in the page's language; an instant written with a UTC offset is shown in Europe/Paris time.
+Dates follow the precision their author wrote ("mars 2026", never an invented day), in one long form per language
+everywhere a date is shown: "4 mai 2026" (with "1er" for the first of the month) and "4 May 2026"; a time follows
+after a comma ("4 mai 2026, 14:30"); the calendar alone puts the weekday first ("lundi 4 mai 2026"). Month names
+come from Babel; an instant written with a UTC offset is shown in Europe/Paris time.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import get_day_names, get_month_names
 
 from portal.pps.model import Address, CarePlan, HL7Time, PersonName, Precision, ProgrammeItem, Telecom
 
@@ -29,6 +31,7 @@ __all__ = [
     "format_instant",
     "format_month",
     "format_time_point",
+    "format_weekday",
     "links",
     "person_name",
     "phone_text",
@@ -80,24 +83,30 @@ def format_time_point(value: HL7Time | None, lang: Lang) -> str | None:
     assert day is not None  # precision is DAY or finer
     moment = value.to_datetime()
     if moment is None:
-        return format_date(day, "long", locale=lang)
+        return format_day(day, lang)
     return format_instant(moment, lang)
 
 
 def format_instant(moment: dt.datetime, lang: Lang) -> str:
     """A date and time in Europe/Paris ("5 mars 2026, 14:30"); a naive time is taken as already local."""
     local = moment.astimezone(PARIS) if moment.tzinfo is not None else moment
-    return f"{format_date(local.date(), 'long', locale=lang)}, {format_time(local.time(), 'short', locale=lang)}"
+    return f"{format_day(local.date(), lang)}, {local.hour:02d}:{local.minute:02d}"
 
 
 def format_month(year: int, month: int, lang: Lang) -> str:
     """ "mars 2026" / "March 2026"."""
-    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=lang)
+    return f"{get_month_names('wide', locale=lang)[month]} {year}"
 
 
 def format_day(day: dt.date, lang: Lang) -> str:
-    """A calendar day with its weekday: "jeudi 5 mars 2026" / "Thursday, March 5, 2026"."""
-    return format_date(day, "full", locale=lang)
+    """The one long form of a day: "4 mai 2026", "1er mai 2026" / "4 May 2026", "1 May 2026"."""
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {format_month(day.year, day.month, lang)}"
+
+
+def format_weekday(day: dt.date, lang: Lang) -> str:
+    """A day with its weekday, for the calendar: "lundi 4 mai 2026" / "Monday 4 May 2026"."""
+    return f"{get_day_names('wide', locale=lang)[day.weekday()]} {format_day(day, lang)}"
 
 
 @dataclass(frozen=True, slots=True)

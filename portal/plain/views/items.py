@@ -93,6 +93,9 @@ class ItemView:
     comment: DocText | None = None
     reasons: tuple[DocText, ...] = ()
     not_done: bool = False
+    #: The glossary entries of the item's kind and of how it is given, for pages to link their labels.
+    kind_glossary_id: str | None = None
+    route_glossary_id: str | None = None
 
     @property
     def page(self) -> str:
@@ -138,12 +141,14 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def _route(item: ProgrammeItem, lang: Lang, document_lang: str) -> tuple[str | None, str | None]:
+def _route(item: ProgrammeItem, lang: Lang, document_lang: str) -> tuple[str | None, str | None, str | None]:
+    """How the item is given: the words, their language when the document's, and the glossary entry they name."""
     found = label(item.route, lang, kind=CodeKind.ROUTE)
     if found is not None and found.text:
-        return found.text, document_lang if found.from_document and document_lang != lang else None
+        words_lang = document_lang if found.from_document and document_lang != lang else None
+        return found.text, words_lang, found.glossary_id
     text = doc_text(item.route_text, lang, document_lang)
-    return (text.text, text.lang) if text else (None, None)
+    return (text.text, text.lang, None) if text else (None, None, None)
 
 
 def _rhythm_lang(item: ProgrammeItem, lang: Lang, document_lang: str) -> str | None:
@@ -162,7 +167,8 @@ def item_view(
     team_name = None
     if item.label and not _same(item.label, name.text):
         team_name = doc_text(item.label, lang, document_lang)
-    route, route_lang = _route(item, lang, document_lang)
+    route, route_lang, route_glossary_id = _route(item, lang, document_lang)
+    kind = item_kind_label(item.kind, lang)
     places = tuple(
         PlaceView(place.name, tuple(line for a in place.addresses for line in address_lines(a)), links(place.telecoms))
         for place in item.where
@@ -172,7 +178,7 @@ def item_view(
     return ItemView(
         key=f"{key_prefix}-{index}",
         kind=item.kind,
-        kind_label=item_kind_label(item.kind, lang).text,
+        kind_label=kind.text,
         name=name.text,
         name_lang=name_lang,
         explanation=name.explanation,
@@ -189,6 +195,8 @@ def item_view(
         comment=doc_text(item.comment, lang, document_lang),
         reasons=reasons,
         not_done=item.negated,
+        kind_glossary_id=kind.glossary_id,
+        route_glossary_id=route_glossary_id,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from portal.plain.glossary import GlossaryEntry
+from portal.plain.glossary import GlossaryEntry, glossary_entry
 from portal.plain.terms import find_terms
 from portal.plain.views.common import DocText, Lang
 
@@ -49,10 +49,12 @@ class Linker:
         self.target = target
         self.linked: set[str] = set()
 
-    def __call__(self, text: str | DocText | None, lang: str | None = None) -> Markup:
+    def __call__(self, text: str | DocText | None, lang: str | None = None, *, entry: str | None = None) -> Markup:
         """`text` escaped, with the first occurrence on the page of each glossary term linked.
 
-        The language of the words (to find terms) is `lang`, else the DocText's own, else the page's.
+        The language of the words (to find terms) is `lang`, else the DocText's own, else the page's. `entry` is
+        the glossary entry a plain label names (`PlainLabel.glossary_id`): when the words do not contain one of
+        its terms, the whole label links to it, the first time on the page.
         """
         if text is None:
             return Markup("")
@@ -62,14 +64,20 @@ class Linker:
         words_lang = lang or self.page_lang
         if words_lang not in LANGS:
             return escape(text)
+        named = glossary_entry(entry) if entry else None
+        if named is not None and all(found.id != named.id for _, _, found in find_terms(text, words_lang)):
+            if named.id in self.linked:
+                return self(text, lang)
+            self.linked.add(named.id)
+            return self._link(text, named, words_lang, whole=True)
         parts: list[str] = []
         position = 0
-        for start, end, entry in find_terms(text, words_lang):
-            if entry.id in self.linked:
+        for start, end, found in find_terms(text, words_lang):
+            if found.id in self.linked:
                 continue
-            self.linked.add(entry.id)
+            self.linked.add(found.id)
             parts.append(escape(text[position:start]))
-            parts.append(self._link(text[start:end], entry, words_lang))
+            parts.append(self._link(text[start:end], found, words_lang))
             position = end
         parts.append(escape(text[position:]))
         return Markup("").join(parts)
@@ -78,7 +86,7 @@ class Linker:
         """Count a term as linked already (for example a heading that names it without a link)."""
         self.linked.add(entry_id)
 
-    def _link(self, words: str, entry: GlossaryEntry, lang: Lang) -> Markup:
+    def _link(self, words: str, entry: GlossaryEntry, lang: Lang, *, whole: bool = False) -> Markup:
         href = self.href.format(id=entry.id)
         htmx = ""
         if self.partial is not None:
@@ -86,6 +94,6 @@ class Linker:
                 self.partial.format(id=entry.id), self.target
             )
         inner = escape(words)
-        if entry.abbreviation:
+        if entry.abbreviation and not whole:
             inner = Markup('<abbr title="{}">{}</abbr>').format(expansion(entry, lang, words), words)
         return Markup('<a class="term" href="{}"{}>{}</a>').format(href, htmx, inner)

@@ -61,6 +61,8 @@ class RcpView:
     trial_proposed: bool | None
     framework_comment: DocText | None
     people: tuple[RcpPerson, ...]
+    #: What the phase means, in one sentence (the page says it beside the phase's plain name).
+    phase_explanation: str | None = None
 
 
 def _doc_lang(report: RcpReport) -> str:
@@ -101,6 +103,7 @@ def rcp_view(report: RcpReport, lang: Lang) -> RcpView:
     problem = doc_text(reason.problem, lang, document_lang) if reason else None
     if problem and history and problem.text in history.text:
         problem = None  # said once, in the summary
+    phase = phase_label(report.phase.code, lang) if report.phase else None
     return RcpView(
         date=format_time_point(meeting.date, lang),
         name=doc_text(meeting.name, lang, document_lang),
@@ -111,7 +114,7 @@ def rcp_view(report: RcpReport, lang: Lang) -> RcpView:
         asked_treatment=bool(reason and reason.treatment_proposal),
         problem=problem,
         tumours=tuple(tumour_view(d, lang, document_lang) for d in report.diagnoses),
-        phase=(found.text if (found := phase_label(report.phase.code, lang)) else None) if report.phase else None,
+        phase=phase.text if phase else None,
         history=history,
         past=tuple(_treatment(t, lang, document_lang) for t in report.past_treatments),
         proposed=tuple(_treatment(t, lang, document_lang) for t in (proposal.treatments if proposal else ())),
@@ -122,4 +125,5 @@ def rcp_view(report: RcpReport, lang: Lang) -> RcpView:
         trial_proposed=framework.trial_proposed if framework else None,
         framework_comment=doc_text(framework.comment, lang, document_lang) if framework else None,
         people=people,
+        phase_explanation=phase.explanation if phase else None,
     )

@@ -49,25 +49,25 @@ def test_documents_page_lists_every_version_and_the_rcp_report_in_french(signed_
     assert answer.status_code == 200
     body = page(answer)
     assert document_titles(body) == [
-        "Votre programme de soins du 27 août 2026",
-        "Votre programme de soins du 13 février 2026",
-        "Votre programme de soins du 25 novembre 2025",
+        "Programme de soins du 27 août 2026",
+        "Programme de soins du 13 février 2026",
+        "Programme de soins du 25 novembre 2025",
         "Compte rendu de la réunion d’équipe du 20 novembre 2025",
     ]
     words = texts(body)
     assert "Version en cours" in words and "Version précédente" in words
     assert "Dr Jeanne EXEMPLAIRE" in words
     assert "89 ko" in words and "en français" in words  # Babel formats the size and names the language
-    assert "Ouvrir dans votre navigateur" in words and "Télécharger sur votre appareil" in words
+    assert "L’ouvrir sur cet écran" in words and "Télécharger sur votre appareil" in words
     assert answer.headers["Cache-Control"] == "no-store"
 
 
 def test_documents_page_in_english(signed_in: SignedIn) -> None:
     body = page(signed_in("camille").get("/documents", headers={"Accept-Language": "en"}))
-    assert document_titles(body)[0] == "Your care plan of August 27, 2026"
+    assert document_titles(body)[0] == "Care plan of 27 August 2026"
     words = texts(body)
     assert "89 kB" in words and "in French" in words
-    assert "Report of the team meeting of November 20, 2025" in words
+    assert "Report of the team meeting of 20 November 2025" in words
 
 
 def test_a_version_hidden_from_the_patient_is_not_listed(signed_in: SignedIn, store: SyntheticStore) -> None:
@@ -189,7 +189,7 @@ def test_a_file_of_the_wrong_size_is_refused(
     caplog.set_level(logging.INFO)
     words = refused(signed_in("camille").get("/documents/doc-camille-pps-v3/2", headers={"Accept-Language": "en"}))
     assert "The file we received is not the one your care team shared." in words
-    assert "Nothing was downloaded." in words
+    assert "The file did not arrive." in words
     assert any("document refused reason=integrity" in r.getMessage() for r in caplog.records)
     no_health_data_logged(caplog)
 

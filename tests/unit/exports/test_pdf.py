@@ -60,8 +60,8 @@ def test_the_pdf_is_tagged_a4_and_titled_in_both_languages(tmp_path: Path, lang:
 @pytest.mark.parametrize(
     ("lang", "stamp"),
     [
-        ("fr", "Version 3 du 27 août 2026, 10:00. Cette copie est valable le 1 septembre 2026."),
-        ("en", "Version 3 of August 27, 2026, 10:00 AM. This copy is valid on September 1, 2026."),
+        ("fr", "Version 3 du 27 août 2026, 10:00. Cette copie est valable le 1er septembre 2026."),
+        ("en", "Version 3 of 27 August 2026, 10:00. This copy is valid on 1 September 2026."),
     ],
 )
 def test_the_pdf_says_its_version_the_day_it_is_valid_on_and_where_the_portal_is(

@@ -35,7 +35,7 @@ def test_diff_prints_one_sentence_per_line(tmp_path: Path) -> None:
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0].startswith("Chemotherapy: stopped on ")
-    assert "Your treatment and follow-up plan has been adjusted." in lines
+    assert "The treatment and follow-up plan has been adjusted." in lines
 
 
 def test_diff_is_french_by_default_and_empty_for_the_same_file(tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_an_official_example_with_a_reason_for_update_changed(tmp_path: Path, of
     code, out, _ = run(
         write(tmp_path, "a.xml", official), write(tmp_path, "b.xml", edited(official, reason)), "--lang", "en"
     )
-    assert code == 0 and out.strip() == "The dates in your plan have changed."
+    assert code == 0 and out.strip() == "The dates in the plan have changed."
 
 
 def test_an_official_example_with_a_date_moved(tmp_path: Path, official: bytes) -> None:
@@ -124,7 +124,7 @@ def test_an_official_example_with_a_date_moved(tmp_path: Path, official: bytes) 
     code, out, _ = run(
         write(tmp_path, "a.xml", official), write(tmp_path, "b.xml", edited(official, move)), "--lang", "en"
     )
-    assert code == 0 and "now starts on November 17, 2019 instead of November 10, 2019." in out
+    assert code == 0 and "now starts on 17 November 2019 instead of 10 November 2019." in out
 
 
 # --- issue 21: the 12 phones and 2 dates a page shows that "what changed" did not report ----------------------
@@ -199,14 +199,14 @@ def test_a_performers_or_informants_new_phone_is_reported(tmp_path: Path, offici
         (
             "72135-7 diagnosis",  # the tumour's observation: "Trouvé le" (Found on)
             "date_found",
-            "Your plan now says the illness was found on February 5, 2019.",
-            "Votre programme indique maintenant que la maladie a été trouvée le 5 février 2019.",
+            "The plan now says the illness was found on 5 February 2019.",
+            "Le programme indique maintenant que la maladie a été trouvée le 5 février 2019.",
         ),
         (
             "75620-5 stage",  # the TNM stage observation: "Stade fixé le" (Stage set on)
             "date_staged",
-            "Your plan now says the stage was set on February 5, 2019.",
-            "Votre programme indique maintenant que le stade a été fixé le 5 février 2019.",
+            "The plan now says the stage was set on 5 February 2019.",
+            "Le programme indique maintenant que le stade a été fixé le 5 février 2019.",
         ),
     ],
 )

@@ -9,8 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from portal.web.lastseen import COOKIE
+from portal.plain.changes import change_sentences
+from portal.pps.diff import diff
+from portal.web.lastseen import COOKIE, LastSeen
 from tests.unit.conftest import FakeProvider, base_env
+from tests.unit.history.plans import synthetic
 from tests.unit.history.store import serve_versions
 from tests.unit.web.plans import open_page, signed_in, text
 
@@ -35,17 +38,19 @@ def test_history_lists_versions_newest_first_with_the_latest_tagged(camille: Fla
     assert text(doc.find(".//h1")) == "Versions of your plan"
     titles = [text(h) for h in doc.xpath("//li[contains(@class,'version')]/h2")]
     assert len(titles) == 3
-    assert "4 May 2026" in titles[0] or "May 4, 2026" in titles[0]
+    assert "4 May 2026" in titles[0]
     assert "Latest version" in titles[0] and "Older version" in titles[1] and "Older version" in titles[2]
     second = text(doc.xpath("//li[contains(@class,'version')]")[1])
-    assert "Dr Alex Fictif" in second and "The dates in your plan have changed." in second
+    assert "Dr Alex Fictif" in second and "The dates in the plan have changed." in second
     assert "Team meeting (RCP)" in second and "Handed to you on" in second
 
 
 def test_history_in_french(camille: FlaskClient) -> None:
     doc, _ = open_page(camille, "/history", "fr")
     assert text(doc.find(".//h1")) == "Versions de votre programme"
-    assert doc.xpath("//select[@id='compare-from']") and doc.xpath("//label[@for='compare-to']")
+    # One radio button a version and a side, each with its label: the names stay whole on a phone.
+    assert len(doc.xpath("//form[@class='compare-form']//input[@type='radio'][@name='from']")) == 3
+    assert doc.xpath("//input[@name='to'][@checked]/@id") and doc.xpath("//label[@for='compare-to-1']")
 
 
 def test_an_older_version_opens_read_only_with_a_banner(camille: FlaskClient) -> None:
@@ -69,7 +74,8 @@ def test_an_unknown_version_is_a_404(camille: FlaskClient) -> None:
 def test_compare_without_javascript_shows_the_changes(camille: FlaskClient) -> None:
     doc, _ = open_page(camille, "/history/compare?from=v1&to=v2", "en")
     changes = [text(li) for li in doc.xpath("//ul[@class='change-list']/li")]
-    assert any(c.startswith("Radiotherapy: now starts on") for c in changes)
+    moved = [c for c in changes if c.startswith("Radiotherapy: the start date has changed.")]
+    assert moved and "Before: 23 June 2026 → Now: 30 June 2026" in moved[0], changes
     assert doc.xpath("//form[@action='/history/compare'][@method='get'][@hx-get][@hx-target='#changes']")
 
 
@@ -77,7 +83,7 @@ def test_compare_in_either_order_tells_the_change_from_older_to_newer(camille: F
     a, _ = open_page(camille, "/history/compare?from=v3&to=v1", "en")
     b, _ = open_page(camille, "/history/compare?from=v1&to=v3", "en")
     assert text(a.xpath("//div[@id='changes']")[0]) == text(b.xpath("//div[@id='changes']")[0])
-    assert "Your plan now marks the end of your active treatments" in text(b.xpath("//div[@id='changes']")[0])
+    assert "The plan now marks the end of the active treatments" in text(b.xpath("//div[@id='changes']")[0])
 
 
 def test_compare_with_htmx_answers_the_partial_only(camille: FlaskClient) -> None:
@@ -161,3 +167,21 @@ def test_a_tampered_last_seen_cookie_is_ignored(
     client.set_cookie(COOKIE, "W1siYWJjIiwiZGVmIl1d.forged", domain="portal.test")
     doc, _ = open_page(client, "/", "en")
     assert not notice(doc)
+
+
+def test_the_overview_box_lists_what_changed_since_the_last_visit_grouped(
+    client: FlaskClient, provider: FakeProvider, mock: responses.RequestsMock
+) -> None:
+    """Seen version 1 last, back at version 3: the overview's box lists what changed under the same headings as
+    the compare page, each change before → after where both exist."""
+    serve_versions(mock, numbers=(1, 2, 3))
+    signed_in(client, provider)
+    seen = LastSeen(base_env()["PORTAL_SECRET_KEY"])
+    client.set_cookie(COOKIE, seen.dump(seen.remember((), provider.sub, "pat-1", "v1")), domain="portal.test")
+    doc, _ = open_page(client, "/", "en")
+    box = doc.xpath("//section[.//h2[@id='changed-title']]")
+    assert box, "no what-changed box"
+    expected = change_sentences(diff(synthetic("breast", 1), synthetic("breast", 3)), "en")
+    headings = [text(h) for h in box[0].xpath(".//li[@class='change-group']/h3")]
+    assert headings == [g.heading for g in expected.groups]
+    assert any("→" in text(p) for p in box[0].find_class("before-after"))

@@ -18,6 +18,8 @@ class Written:
     lang: Lang
     where: str
     text: str
+    #: The message it comes from (the English msgid), for exceptions; empty for the plain step's own words.
+    source: str = ""
 
 
 def _words_tables() -> Iterator[tuple[str, label_data.Words]]:

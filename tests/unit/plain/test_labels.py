@@ -60,14 +60,14 @@ def test_a_code_in_two_value_sets_is_read_with_the_kind_asked() -> None:
     as_reason = label(window, "en", kind=CodeKind.UPDATE_REASON)
     assert as_treatment is not None and as_reason is not None
     assert as_treatment.explanation != as_reason.explanation
-    assert update_reason_sentence(window, "en") == "A break in your treatment has been planned."
+    assert update_reason_sentence(window, "en") == "A break in the treatment has been planned."
     # Without a kind, a bare code reads as a programme item.
     assert label(window, "en") == as_treatment
 
 
 @pytest.mark.parametrize(
     ("lang", "sentence"),
-    [("fr", "Les dates de votre programme ont changé."), ("en", "The dates in your plan have changed.")],
+    [("fr", "Les dates du programme ont changé."), ("en", "The dates in the plan have changed.")],
 )
 def test_calendar_change_is_told_as_a_plain_sentence(lang: Lang, sentence: str) -> None:
     assert update_reason_sentence(Code(TA_ASIP, "GEN-176", "Modification de calendrier"), lang) == sentence

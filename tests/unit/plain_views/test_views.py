@@ -30,7 +30,7 @@ def test_the_next_dated_item_comes_first_on_the_overview() -> None:
     view = overview_view(plan("camille-pps-2"), "en", MARCH_2026)
     assert view.next_item is not None
     assert view.next_item.name == "Surgery"
-    assert view.next_item.when.start == "May 19, 2026"
+    assert view.next_item.when.start == "19 May 2026"
     assert view.next_item.when.planned
     assert "Chemotherapy" in [item.name for item in view.now]
     # What comes after the next item is in date order, and never repeats it.
@@ -150,7 +150,7 @@ def test_partial_dates_are_shown_at_their_precision() -> None:
     assert format_time_point(HL7Time(2026), "fr") == "2026"
     assert format_time_point(HL7Time(2026, 3, 5), "fr") == "5 mars 2026"
     # An instant with its offset is shown in Paris time (UTC 13:30 in summer is 15:30 in Paris).
-    assert format_time_point(HL7Time(2026, 7, 1, 13, 30, offset_minutes=0), "fr") == "1 juillet 2026, 15:30"
+    assert format_time_point(HL7Time(2026, 7, 1, 13, 30, offset_minutes=0), "fr") == "1er juillet 2026, 15:30"
 
 
 def test_a_month_only_date_goes_under_its_month_without_an_invented_day() -> None:

@@ -71,7 +71,7 @@ def test_preview_of_a_pdf_only_document_says_it_is_a_document(tmp_path: Path) ->
     source.write_bytes(synthetic()["victor-pps-1"].cda)
     doc = run_preview(source, "--lang", "en")
     check_self_contained(doc)
-    assert "Your plan is available as a document" in doc.get_element_by_id("page-treatments").text_content()
+    assert "Your plan comes as a document" in doc.get_element_by_id("page-treatments").text_content()
 
 
 def test_preview_refuses_what_the_reader_refuses(tmp_path: Path) -> None:
