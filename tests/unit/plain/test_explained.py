@@ -22,8 +22,8 @@ from typing import Any
 
 import lxml.html
 import pytest
-from portal.cli.preview import render_plan
 
+from portal.cli.preview import render_plan
 from portal.plain import glossary_entry, item_kind_label, label, role_label, status_label
 from portal.plain import label_data as data
 from portal.plain.labels import KIND_VALUE_SETS, Lang, PlainLabel
