@@ -8,7 +8,7 @@ STAMP := .stamps
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 
-.PHONY: all install test-deps demo test lint typecheck messages pytest bench clean
+.PHONY: all install test-deps demo test unit lint typecheck messages pytest bench clean
 
 all: install
 
@@ -70,10 +70,17 @@ typecheck:
 
 # Browser tests leave screenshots of the key pages at 360 px (one per account) for a reviewer to look at.
 SCREENSHOTS ?= test-artifacts/screenshots
-export PORTAL_SCREENSHOTS := $(abspath $(SCREENSHOTS))
+export TEST_SCREENSHOTS := $(abspath $(SCREENSHOTS))
 
+# The whole suite, with the branch coverage of portal/ reported at the end (files fully covered left out).
 pytest:
-	$(BIN)/pytest -q; status=$$?; echo "Screenshots of the key pages at 360 px: $(PORTAL_SCREENSHOTS)"; exit $$status
+	$(BIN)/coverage run -m pytest -q; status=$$?; \
+	$(BIN)/coverage report; \
+	echo "Screenshots of the key pages at 360 px: $(TEST_SCREENSHOTS)"; exit $$status
+
+# The fast layer alone (about three minutes): unit tests, no demo servers, no browser.
+unit: install
+	$(BIN)/pytest -q tests/unit
 
 # Re-extract the catalogue and merge it into each language after changing user-visible text.
 messages: $(STAMP)/python

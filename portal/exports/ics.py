@@ -11,7 +11,7 @@ from typing import Literal
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from portal.exports.texts import translations
+from portal.plain.texts import catalogue as translations
 from portal.plain.views.common import PARIS, Lang, address_lines, doc_lang
 from portal.plain.views.items import item_view
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem

@@ -12,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 from babel.units import format_unit
 
 from portal.exports.files import ALLOWED_TYPES, INLINE_TYPES, media_type
-from portal.exports.texts import translations
+from portal.plain.texts import catalogue as translations
 from portal.plain.views.common import PARIS, Lang, format_day
 from portal.store.resources import Attachment, DocumentEntry
 

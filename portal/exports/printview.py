@@ -9,8 +9,8 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from portal.exports.texts import translations
 from portal.paths import ROOT
+from portal.plain.texts import catalogue as translations
 from portal.plain.views import contacts_view, overview_view, support_view, treatments_view
 from portal.plain.views.common import Lang, format_day
 from portal.pps.model import CarePlan

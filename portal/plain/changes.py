@@ -16,13 +16,11 @@ person: treatments, the illness, dates, whom to call, support, and the plan docu
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
-from pathlib import Path
 
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
 from portal.plain.labels import (
     KIND_VALUE_SETS,
@@ -43,6 +41,7 @@ from portal.plain.labels import (
 from portal.plain.labels import (
     laterality_label as side_label,
 )
+from portal.plain.texts import catalogue
 from portal.plain.views.common import address_lines, format_time_point, person_name, phone_text, soften_name
 from portal.pps.changes import (
     Change,
@@ -95,18 +94,13 @@ from portal.pps.model import (
 )
 
 __all__ = [
-    "TRANSLATIONS_DIR",
     "ChangeGroup",
     "ChangeSentence",
     "ChangeSentences",
     "GroupOfChanges",
-    "catalogue",
     "change_group",
     "change_sentences",
 ]
-
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
-"""The project's catalogues (compiled .mo files), shared with the web pages."""
 
 _SUPPORT = (ItemKind.SUPPORTIVE_CARE, ItemKind.SOCIAL_SUPPORT)
 
@@ -223,12 +217,6 @@ class ChangeSentences(tuple[ChangeSentence, ...]):
         return tuple(
             GroupOfChanges(group, _group_heading(group, self.lang), tuple(told)) for group, told in grouped.items()
         )
-
-
-@functools.cache
-def catalogue(lang: Lang) -> NullTranslations:
-    """The compiled catalogue of `lang` (English is the source language: a missing catalogue says it as is)."""
-    return Translations.load(str(TRANSLATIONS_DIR), [lang], domain="messages")
 
 
 def change_sentences(changes: Sequence[Change], lang: Lang) -> ChangeSentences:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.plain.changes import ChangeSentence, catalogue, change_sentences
+from portal.plain.changes import ChangeSentence, change_sentences
 from portal.plain.labels import update_reason_sentence
+from portal.plain.texts import catalogue
 from portal.plain.views.common import PARIS, Lang, doc_lang, format_day, format_time_point
 from portal.plans.loader import ReadVersions
 from portal.plans.versions import ChainVersion, MissingVersion

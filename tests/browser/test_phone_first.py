@@ -10,7 +10,7 @@ Themes: every page of a patient passes axe in the light and dark themes chosen o
 dark scheme, and body text keeps 7:1 (axe's `color-contrast-enhanced`).
 
 Screenshots of the key pages at 360 px, French, default text, one per account, go to the folder named by
-PORTAL_SCREENSHOTS (default `test-artifacts/screenshots/`), which `make test` prints at the end.
+TEST_SCREENSHOTS (default `test-artifacts/screenshots/`), which `make test` prints at the end.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tests.conftest import Running
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
+SCREENSHOTS = Path(os.environ.get("TEST_SCREENSHOTS", ROOT / "test-artifacts" / "screenshots"))
 SCREEN = PHONE["height"]
 #: Default text, and the 150 % a person with large text sets (Chromium's default font size 16 px → 24 px).
 TEXT_SIZES = {100: 16, 150: 24}

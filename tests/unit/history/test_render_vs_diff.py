@@ -22,7 +22,8 @@ import lxml.html
 import pytest
 
 from portal.cli.preview import render_plan
-from portal.plain.changes import catalogue, change_sentences
+from portal.plain.changes import change_sentences
+from portal.plain.texts import catalogue
 from portal.plain.views import contacts_view
 from portal.pps.diff import diff
 from portal.pps.model import CarePlan, Code, PersonName, RelatedPerson
