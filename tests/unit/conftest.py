@@ -307,7 +307,37 @@ def sign_in(client: FlaskClient, provider: FakeProvider, path: str = "/login") -
     return client.get(f"/auth/callback?code=abc&state={params['state']}")
 
 
+def signed_in(client: FlaskClient, provider: FakeProvider) -> FlaskClient:
+    """`client`, signed in through `provider` (as whoever `provider.sub` names)."""
+    assert sign_in(client, provider).status_code == 302
+    return client
+
+
+def signed_in_client(app: Flask, provider: FakeProvider, sub: str | None = None) -> FlaskClient:
+    """A new browser on `app`, signed in through `provider` (as `sub`, if given)."""
+    if sub is not None:
+        provider.sub = sub
+    return signed_in(make_client(app), provider)
+
+
+def is_signed_in(client: FlaskClient) -> bool:
+    """Any page shows the sign-out button to a signed-in person; a 404 page needs no store."""
+    return "Se déconnecter" in client.get("/no-such-page").get_data(as_text=True)
+
+
 def csrf_token(client: FlaskClient) -> str:
     """The CSRF token of this browser's session, as a page's forms carry it."""
     page = lxml_html.document_fromstring(client.get("/no-such-page").get_data(as_text=True))
     return str(page.xpath("//input[@name='csrf_token']/@value")[0])
+
+
+# The signed-in clients, one per viewer kind, as fixtures of every unit test. Imported last: they build on the
+# fixtures and helpers above.
+from tests.unit.viewers import (  # noqa: E402, F401
+    as_caregiver,
+    as_coordinator,
+    as_limited_caregiver,
+    as_patient,
+    as_representative,
+    viewers,
+)

@@ -18,14 +18,10 @@ from tests.unit.conftest import (
     FakeProvider,
     base_env,
     make_client,
-    sign_in,
+    signed_in,
     timeouts_given,
 )
 from tests.unit.fhir import PATIENT, document, generated_pps, searchset
-
-
-def signed_in(client: FlaskClient, provider: FakeProvider) -> None:
-    assert sign_in(client, provider).status_code == 302
 
 
 def test_start_page_invites_to_sign_in_in_french_by_default(client: FlaskClient) -> None:

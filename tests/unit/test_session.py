@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.auth import session as session_module
-from tests.unit.conftest import FakeProvider, base_env, make_client, sign_in
+from tests.unit.conftest import FakeProvider, base_env, is_signed_in, make_client, sign_in
 
 
 class Clock:
@@ -30,11 +30,6 @@ def signed_in_client(provider: FakeProvider, **settings: str) -> FlaskClient:
     client = make_client(app)
     assert sign_in(client, provider).status_code == 302
     return client
-
-
-def is_signed_in(client: FlaskClient) -> bool:
-    """Any page shows the sign-out button to a signed-in person; a 404 page needs no store."""
-    return "Se déconnecter" in client.get("/no-such-page").get_data(as_text=True)
 
 
 def test_activity_within_the_idle_timeout_keeps_the_session(provider: FakeProvider, clock: Clock) -> None:

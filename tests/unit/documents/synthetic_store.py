@@ -106,8 +106,9 @@ class SyntheticStore:
         return self._bundle(found)
 
     def _read(self, request: Any) -> Answer:
-        doc_id = urlsplit(request.url).path.rsplit("/", 1)[1]
-        resource = self.resources.get(("DocumentReference", doc_id))
+        """A read by id (`…/{type}/{id}`) of any resource the store holds."""
+        resource_type, resource_id = urlsplit(request.url).path.rsplit("/", 2)[1:]
+        resource = self.resources.get((resource_type, resource_id))
         if resource is None:
             return 404, {"Content-Type": "application/fhir+json"}, json.dumps({"resourceType": "OperationOutcome"})
         return 200, {"Content-Type": "application/fhir+json"}, json.dumps(resource)

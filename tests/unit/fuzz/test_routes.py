@@ -41,9 +41,9 @@ from portal.auth.views import SERVER_TO_SERVER_ENDPOINTS
 from portal.web.security import SAFE_METHODS
 from tests.pages import check_page
 from tests.unit.conftest import PRO_ISSUER, STORE, FakeProvider, base_env, make_client, sign_in
-from tests.unit.documents.conftest import DEMO_SUBJECT_SYSTEM, SUBS
 from tests.unit.documents.synthetic_store import SyntheticStore
 from tests.unit.fuzz.conftest import FUZZ
+from tests.unit.viewers import DEMO_SUBJECT_SYSTEM, sub_of
 
 #: Diane's identity: on Camille's pages, none of it may ever appear.
 DIANE = ("Diane", "267074900721525", "23/07/1967", "1967-07-23")
@@ -186,7 +186,7 @@ class Fuzzed:
         """A new browser, signed in as Camille in the signed-in run."""
         client = make_client(self.app)
         if self.signed_in:
-            self.provider.sub = SUBS["camille"]
+            self.provider.sub = sub_of("camille")
             assert sign_in(client, self.provider).status_code == 302
         return client
 

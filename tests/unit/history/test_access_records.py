@@ -13,9 +13,8 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.access.records import AccessRecord, Actor, Pseudonyms, log_line, to_audit_event
-from tests.unit.conftest import FakeProvider, base_env
+from tests.unit.conftest import FakeProvider, base_env, signed_in
 from tests.unit.history.store import serve_versions
-from tests.unit.web.plans import signed_in
 
 
 class Recorder:

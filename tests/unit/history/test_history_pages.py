@@ -12,10 +12,10 @@ from portal import create_app
 from portal.plain.changes import change_sentences
 from portal.pps.diff import diff
 from portal.web.lastseen import COOKIE, LastSeen
-from tests.unit.conftest import FakeProvider, base_env
+from tests.unit.conftest import FakeProvider, base_env, signed_in
 from tests.unit.history.plans import synthetic
 from tests.unit.history.store import serve_versions
-from tests.unit.web.plans import open_page, signed_in, text
+from tests.unit.web.plans import open_page, text
 
 
 @pytest.fixture

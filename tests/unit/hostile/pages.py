@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask.testing import FlaskClient
 
 from portal import create_app
 from tests.pages import check_page, csp_nonce
-from tests.unit.conftest import FakeProvider, base_env, make_client, sign_in
+from tests.unit.conftest import base_env
 
 #: The French title of the "service unavailable" page (portal.web.errors).
 UNAVAILABLE_FR = "Le service est indisponible pour le moment"
@@ -21,13 +20,6 @@ def portal(**env: str) -> Flask:
     app = create_app(base_env(**env))
     app.config["TESTING"] = True
     return app
-
-
-def signed_in_client(app: Flask, provider: FakeProvider, sub: str = "sub-123") -> FlaskClient:
-    client = make_client(app)
-    provider.sub = sub
-    assert sign_in(client, provider).status_code == 302
-    return client
 
 
 def readable(answer: Any, lang: str = "fr") -> Any:

@@ -9,10 +9,10 @@ import pytest
 import responses
 from flask.testing import FlaskClient
 
-from tests.unit.conftest import FakeProvider
-from tests.unit.documents.conftest import DEMO_SUBJECT_SYSTEM, SUBS
+from tests.unit.conftest import FakeProvider, signed_in_client
 from tests.unit.documents.synthetic_store import SyntheticStore
-from tests.unit.hostile.pages import portal, readable, signed_in_client
+from tests.unit.hostile.pages import portal, readable
+from tests.unit.viewers import DEMO_SUBJECT_SYSTEM, sub_of
 
 #: Diane's identity as it would appear on a page: none of it may reach Camille's.
 DIANE = ("Diane", "Démo", "267074900721525", "23/07/1967", "23 juillet 1967", "1967-07-23")
@@ -31,7 +31,7 @@ def camille(provider: FakeProvider, store_class: type[SyntheticStore], mock: res
     store = store_class("https://store.test/fhir")
     store.install(mock)
     app = portal(PORTAL_OIDC_SUBJECT_SYSTEM=DEMO_SUBJECT_SYSTEM, PORTAL_STORE_CACHE_TTL="0")
-    return signed_in_client(app, provider, SUBS["camille"])
+    return signed_in_client(app, provider, sub_of("camille"))
 
 
 def assert_nothing_of_diane(answer: Any) -> None:
@@ -72,7 +72,7 @@ def test_a_file_swapped_for_another_patients_plan_is_not_shown(
     # Camille's entry now announces Diane's file, size and hash included: only the content can tell.
     camille_current["content"] = diane_current["content"]
     app = portal(PORTAL_OIDC_SUBJECT_SYSTEM=DEMO_SUBJECT_SYSTEM, PORTAL_STORE_CACHE_TTL="0")
-    client = signed_in_client(app, provider, SUBS["camille"])
+    client = signed_in_client(app, provider, sub_of("camille"))
     for path in PAGES[:6]:
         answer = client.get(path)
         assert answer.status_code == 503, path

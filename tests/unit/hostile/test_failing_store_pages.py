@@ -10,9 +10,9 @@ import pytest
 import requests
 import responses
 
-from tests.unit.conftest import STORE, FakeProvider
+from tests.unit.conftest import STORE, FakeProvider, signed_in_client
 from tests.unit.fhir import PATIENT, searchset
-from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable, signed_in_client
+from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable
 from tests.unit.web.plans import pps_entry, synthetic
 
 FHIR = "application/fhir+json"

@@ -15,9 +15,9 @@ from portal.store import FhirClient, StoreUnavailable
 from portal.store.cache import Answer, cache_key
 from portal.store.scope import page_scope
 from portal.store.stale import StaleCopies
-from tests.unit.conftest import STORE, FakeProvider
+from tests.unit.conftest import STORE, FakeProvider, signed_in_client
 from tests.unit.fhir import PATIENT, searchset
-from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, h1, portal, readable, signed_in_client
+from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, h1, portal, readable
 from tests.unit.store.conftest import BASE, SUBJECT_SYSTEM, fixture_json
 from tests.unit.web.plans import pps_entry, synthetic
 

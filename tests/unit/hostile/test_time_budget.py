@@ -22,8 +22,8 @@ from flask import Flask
 from portal.store import FhirClient, StoreUnavailable
 from portal.store.client import MIN_ATTEMPT_SECONDS, CappedRetry
 from portal.store.scope import BudgetSpent, page_scope
-from tests.unit.conftest import FakeProvider, timeouts_given
-from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable, signed_in_client
+from tests.unit.conftest import FakeProvider, signed_in_client, timeouts_given
+from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable
 from tests.unit.hostile.stores import MODES, SLOW_ANSWER, HostileStore, hostile_store
 
 BUDGET = 1.0

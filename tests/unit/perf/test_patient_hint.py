@@ -13,8 +13,8 @@ from portal import create_app
 from portal.web.viewing import PATIENT_HINT
 from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
+from tests.unit.viewers import DEMO_SUBJECT_SYSTEM
 
-DEMO_SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
 CAMILLE_SUB = "p-7c1e0b52a4"
 
 

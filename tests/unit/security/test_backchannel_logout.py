@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.auth import session as session_module
-from tests.unit.conftest import base_env, make_client, sign_in
+from tests.unit.conftest import base_env, is_signed_in, make_client, sign_in
 from tests.unit.security.conftest import refusal_reason
 from tests.unit.security.hostile_idp import OP_SESSION, HostileProvider, ec_key, rsa_key, unsigned
 
@@ -26,10 +26,6 @@ def signed_in(app: Flask, idp: HostileProvider, sid: str | None = OP_SESSION) ->
     assert sign_in(browser, idp).status_code == 302
     assert is_signed_in(browser)
     return browser
-
-
-def is_signed_in(browser: FlaskClient) -> bool:
-    return "Se déconnecter" in browser.get("/no-such-page").get_data(as_text=True)
 
 
 def post_logout(app: Flask, token: str) -> Any:

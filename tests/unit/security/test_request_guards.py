@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal import create_app
-from tests.unit.conftest import base_env, csrf_token, make_client, sign_in
+from tests.unit.conftest import base_env, csrf_token, make_client, signed_in_client
 from tests.unit.security.conftest import refusal_reason
 from tests.unit.security.hostile_idp import HostileProvider
 
@@ -21,12 +21,6 @@ def post_routes(app: Flask) -> list[str]:
     return sorted(r.rule for r in app.url_map.iter_rules() if "POST" in (r.methods or set()))
 
 
-def signed_in(app: Flask, hostile: HostileProvider) -> FlaskClient:
-    client = make_client(app)
-    assert sign_in(client, hostile).status_code == 302
-    return client
-
-
 def test_every_post_route_but_the_back_channel_refuses_a_request_without_csrf_token(
     app: Flask, hostile: HostileProvider, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -34,7 +28,7 @@ def test_every_post_route_but_the_back_channel_refuses_a_request_without_csrf_to
     routes = [r for r in post_routes(app) if r not in PROVIDER_ONLY]
     assert {"/logout", "/language", "/session/keep-alive"} <= set(routes)
     for route in routes:
-        client = signed_in(app, hostile)
+        client = signed_in_client(app, hostile)
         caplog.clear()
         answer = client.post(route, data={"lang": "en", "next": "/"})
         assert answer.status_code == 400, route
@@ -46,7 +40,7 @@ def test_every_post_route_refuses_another_origin_even_with_the_token(
     app: Flask, hostile: HostileProvider, caplog: pytest.LogCaptureFixture
 ) -> None:
     for route in [r for r in post_routes(app) if r not in PROVIDER_ONLY]:
-        client = signed_in(app, hostile)
+        client = signed_in_client(app, hostile)
         token = csrf_token(client)
         for origin in ("https://evil.example", "null", "http://portal.test", "https://portal.test:8443"):
             answer = client.post(route, data={"csrf_token": token}, headers={"Origin": origin})
@@ -55,7 +49,7 @@ def test_every_post_route_refuses_another_origin_even_with_the_token(
 
 
 def test_a_post_from_our_own_origin_with_the_token_goes_through(app: Flask, hostile: HostileProvider) -> None:
-    client = signed_in(app, hostile)
+    client = signed_in_client(app, hostile)
     token = csrf_token(client)
     answer = client.post(
         "/language", data={"csrf_token": token, "lang": "en", "next": "/"}, headers={"Origin": "https://portal.test"}

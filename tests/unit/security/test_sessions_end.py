@@ -23,7 +23,7 @@ from werkzeug.test import EnvironBuilder
 
 from portal import create_app
 from portal.auth import session as session_module
-from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in
+from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, signed_in_client
 from tests.unit.fhir import PATIENT, searchset
 from tests.unit.security.hostile_idp import OP_SESSION, HostileProvider
 from tests.unit.web.plans import pps_entry, synthetic
@@ -124,17 +124,11 @@ def let_go(store: HeldStore, threads: list[threading.Thread]) -> None:
 PARALLEL_PAGES = ["/treatments", "/documents/copy.zip", "/calendar", "/documents/calendar.ics"]
 
 
-def signed_in_browser(app: Flask, provider: FakeProvider) -> FlaskClient:
-    browser = make_client(app)
-    assert sign_in(browser, provider).status_code == 302
-    return browser
-
-
 @pytest.mark.parametrize("tabs", [1, 4])
 def test_sign_out_holds_while_other_requests_of_the_session_are_in_flight(
     app: Flask, provider: FakeProvider, store: HeldStore, tabs: int
 ) -> None:
-    browser = signed_in_browser(app, provider)
+    browser = signed_in_client(app, provider)
     cookie = session_cookie(browser)
     assert opens_a_plan_page(app, cookie)
     token = csrf_token(browser)
@@ -153,7 +147,7 @@ def test_a_back_channel_logout_holds_while_a_request_is_in_flight(
     idp = HostileProvider(mock)
     idp.install()
     idp.claims_patch = {"sid": OP_SESSION}
-    browser = signed_in_browser(app, idp)
+    browser = signed_in_client(app, idp)
     cookie = session_cookie(browser)
 
     threads = list(in_flight(app, cookie, PARALLEL_PAGES, store))
@@ -178,7 +172,7 @@ def test_a_timeout_holds_while_an_older_request_is_in_flight(
 ) -> None:
     clock = Clock()
     app.session_interface.clock = clock  # type: ignore[attr-defined]
-    browser = signed_in_browser(app, provider)
+    browser = signed_in_client(app, provider)
     cookie = session_cookie(browser)
 
     if limit == "absolute":
@@ -220,7 +214,7 @@ def _count_entries(app: Flask) -> Callable[[], int]:
 def test_sixty_thousand_anonymous_requests_evict_nobody_and_grow_nothing(
     app: Flask, provider: FakeProvider, store: HeldStore
 ) -> None:
-    browser = signed_in_browser(app, provider)
+    browser = signed_in_client(app, provider)
     cookie = session_cookie(browser)
     count = _count_entries(app)
     before = count()

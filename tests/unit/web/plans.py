@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from synthetic import GeneratedDocument, build_documents
 from tests.pages import check_page, csp_nonce
-from tests.unit.conftest import STORE, FakeProvider, sign_in
+from tests.unit.conftest import STORE
 from tests.unit.fhir import PATIENT, document, searchset
 
 
@@ -49,10 +49,6 @@ def open_page(client: FlaskClient, path: str, lang: str = "fr") -> tuple[Any, st
     doc = check_page(body, nonce=csp_nonce(answer.headers.get("Content-Security-Policy")))
     assert doc.get("lang") == lang
     return doc, body
-
-
-def signed_in(client: FlaskClient, provider: FakeProvider) -> None:
-    assert sign_in(client, provider).status_code == 302
 
 
 def text(element: Any) -> str:

@@ -1,107 +1,25 @@
 """Every page a person can reach, signed in on a fake store that holds the whole synthetic data set.
 
-The store (`tests.unit.documents.synthetic_store.SyntheticStore`) also answers what a caregiver's or a
-representative's sign-in asks: their RelatedPerson links, the patient read by id, and the access log's writes.
-`reachable_pages` follows every link of every page from the start page (and asks each route of the map without
-arguments), in one language, and returns the HTML pages that answered 200: what the sweeps of the voice and date
-tests read.
+`reachable_pages` follows every link of every page from the start page, as a client signed in by
+`tests.unit.viewers` (and asks each route of the map without arguments), in one language, and returns the HTML
+pages that answered 200: what the sweeps of the voice and date tests read.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-import responses
-from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import create_app
-from tests.unit.conftest import STORE, FakeProvider, base_env, make_client, sign_in
-from tests.unit.documents.conftest import DEMO_SUBJECT_SYSTEM
-from tests.unit.documents.synthetic_store import Answer, SyntheticStore
-
-#: The demo sign-ins the sweeps use (demo/accounts.json): a patient, a caregiver and a legal representative.
-SUBS = {
-    "camille": "p-7c1e0b52a4",
-    "germaine": "p-0c57a3e8b4",
-    "helene": "p-6e2b71c0d9",
-    "emma": "p-2b8d5f1e60",
-}
-
 #: Never followed: they sign the person out, start a sign-in, or change a setting rather than show a page.
-NOT_PAGES = re.compile(r"^/(logout|login|pro/login|auth/|pro/callback|backchannel|static/)")
+NOT_PAGES = re.compile(r"^/(logout|login|pro/login|auth/|pro/auth/|backchannel|static/)")
 #: Files, not pages: read by their own tests (documents, exports).
 FILES = re.compile(r"\.(pdf|ics|zip|xml)(\?|$)|^/documents/[^/]+/\d+$|^/documents/copy|^/rcp/[^/]+/pdf")
-
-
-class ReaderStore(SyntheticStore):
-    """The synthetic store, also answering RelatedPerson searches, Patient reads and AuditEvent writes."""
-
-    def install(self, mock: responses.RequestsMock) -> None:
-        super().install(mock)
-        mock.add_callback(responses.GET, STORE + "/RelatedPerson", callback=self._search_related)
-        mock.add_callback(responses.GET, re.compile(re.escape(STORE) + r"/Patient/[^/?]+$"), self._read_patient)
-        mock.add_callback(responses.GET, STORE + "/AuditEvent", callback=lambda _request: self._bundle([]))
-        mock.add_callback(responses.POST, STORE + "/AuditEvent", callback=self._created)
-        mock.add_callback(responses.POST, STORE, callback=self._batch)
-
-    def _search_related(self, request: Any) -> Answer:
-        system, _, value = self._params(request)["identifier"][0].partition("|")
-        found = [
-            r
-            for (kind, _), r in self.resources.items()
-            if kind == "RelatedPerson"
-            and any(i.get("system") == system and i.get("value") == value for i in r.get("identifier", []))
-        ]
-        return self._bundle(found)
-
-    def _read_patient(self, request: Any) -> Answer:
-        patient_id = urlsplit(request.url).path.rsplit("/", 1)[1]
-        resource = self.resources.get(("Patient", patient_id))
-        if resource is None:
-            return 404, {"Content-Type": "application/fhir+json"}, json.dumps({"resourceType": "OperationOutcome"})
-        return 200, {"Content-Type": "application/fhir+json"}, json.dumps(resource)
-
-    @staticmethod
-    def _created(_request: Any) -> Answer:
-        return 201, {"Content-Type": "application/fhir+json"}, json.dumps({"resourceType": "AuditEvent", "id": "a"})
-
-    @staticmethod
-    def _batch(request: Any) -> Answer:
-        entries = json.loads(request.body or b"{}").get("entry", [])
-        body = {
-            "resourceType": "Bundle",
-            "type": "batch-response",
-            "entry": [{"response": {"status": "201 Created"}} for _ in entries],
-        }
-        return 200, {"Content-Type": "application/fhir+json"}, json.dumps(body)
-
-
-def reader_app() -> Flask:
-    app = create_app(
-        base_env(
-            PORTAL_OIDC_SUBJECT_SYSTEM=DEMO_SUBJECT_SYSTEM, PORTAL_STORE_CACHE_TTL="60", PORTAL_PAGE_CACHE_BYTES="0"
-        )
-    )
-    app.config["TESTING"] = True
-    return app
-
-
-@contextmanager
-def signed_in_as(login: str, mock: responses.RequestsMock, provider: FakeProvider) -> Iterator[FlaskClient]:
-    """A test client of a fresh app, signed in as a demo person, on the synthetic store."""
-    ReaderStore(STORE).install(mock)
-    client = make_client(reader_app())
-    provider.sub = SUBS[login]
-    assert sign_in(client, provider).status_code == 302
-    yield client
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ from functools import cache
 import lxml.etree
 import lxml.html
 import pytest
-import responses
 
 from synthetic import build_documents
-from tests.unit.conftest import FakeProvider
-from tests.unit.web.reader_pages import Page, reachable_pages, readable_text, signed_in_as
+from tests.unit.viewers import Viewers
+from tests.unit.web.reader_pages import Page, reachable_pages, readable_text
 
 #: Who reads, and the patient they read about.
 READERS = {"helene": ("germaine", "Germaine"), "emma": ("leo", "Léo")}
@@ -101,12 +100,9 @@ def findings(page: Page, patient: str) -> Iterator[str]:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("login", sorted(READERS))
-def test_every_page_speaks_of_the_patient_in_the_third_person(
-    login: str, lang: str, mock: responses.RequestsMock, provider: FakeProvider
-) -> None:
+def test_every_page_speaks_of_the_patient_in_the_third_person(login: str, lang: str, viewers: Viewers) -> None:
     patient, name = READERS[login]
-    with signed_in_as(login, mock, provider) as client:
-        pages = reachable_pages(client, lang)
+    pages = reachable_pages(viewers.sign_in(login), lang)
     paths = {page.path for page in pages}
     # The sweep reached the plan pages, the versions, the glossary and the documents (else it proves nothing).
     assert {"/", "/treatments", "/history", "/history/compare", "/glossary", "/documents", "/care-team"} <= paths, (

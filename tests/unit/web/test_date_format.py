@@ -17,14 +17,14 @@ from functools import cache
 
 import lxml.etree
 import pytest
-import responses
 from flask import render_template_string
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.plain.views.common import format_day, format_instant, format_month, format_weekday
 from synthetic import build_documents
-from tests.unit.conftest import FakeProvider, base_env
-from tests.unit.web.reader_pages import reachable_pages, readable_text, signed_in_as
+from tests.unit.conftest import base_env
+from tests.unit.web.reader_pages import reachable_pages, readable_text
 
 MONTHS = {
     "fr": [
@@ -133,11 +133,8 @@ def test_the_sweep_sees_other_shapes(lang: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_page_shows_dates_in_the_one_form(
-    lang: str, mock: responses.RequestsMock, provider: FakeProvider
-) -> None:
-    with signed_in_as("camille", mock, provider) as client:
-        pages = reachable_pages(client, lang)
+def test_every_page_shows_dates_in_the_one_form(lang: str, as_patient: FlaskClient) -> None:
+    pages = reachable_pages(as_patient, lang)
     paths = {page.path for page in pages}
     assert {"/", "/calendar", "/treatments", "/history", "/documents", "/documents/print", "/illness"} <= paths
     assert any(path.startswith("/rcp/") for path in paths) and any(path.startswith("/history/doc-") for path in paths)

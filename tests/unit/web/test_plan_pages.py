@@ -9,9 +9,9 @@ import pytest
 import responses
 from flask.testing import FlaskClient
 
-from tests.unit.conftest import STORE, FakeProvider
+from tests.unit.conftest import STORE, FakeProvider, signed_in
 from tests.unit.fhir import PATIENT, searchset
-from tests.unit.web.plans import open_page, serve, signed_in, synthetic, text
+from tests.unit.web.plans import open_page, serve, synthetic, text
 
 PLAN_PAGES = ["/", "/treatments", "/calendar", "/care-team", "/support", "/illness", "/glossary"]
 CASES = ["camille-pps-2", "camille-pps-3", "henri-pps-2", "leo-pps-2", "nathalie-pps-2", "diane-pps-2"]

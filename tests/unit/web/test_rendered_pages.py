@@ -23,8 +23,8 @@ from portal.web.state import AccessNote, RequestState, state
 from tests.pages import check_page, csp_nonce
 from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
+from tests.unit.viewers import DEMO_SUBJECT_SYSTEM
 
-DEMO_SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
 CAMILLE, DIANE = "p-7c1e0b52a4", "p-d1a9e04c72"
 
 
