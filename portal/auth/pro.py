@@ -11,7 +11,16 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound
 
 from portal.auth.oidc import OidcProvider, SignInError
-from portal.auth.views import USER, open_session, refuse_sign_in, safe_next, settings, start_sign_in
+from portal.auth.views import (
+    USER,
+    complete_sign_in,
+    open_session,
+    refuse_sign_in,
+    safe_next,
+    settings,
+    sign_in_started_here,
+    start_sign_in,
+)
 from portal.ops import metrics
 
 bp = Blueprint("pro", __name__)
@@ -41,12 +50,13 @@ def callback() -> ResponseReturnValue:
     `PORTAL_PRO_RPPS_CLAIM` (`SubjectNameID`, as Pro Santé Connect sends it); a sign-in without one is refused.
     What they may see is decided later, per request, by `portal.access`."""
     provider = _provider()
+    started = sign_in_started_here()
     try:
-        identity = provider.complete()
+        identity = complete_sign_in(provider, started=started)
     except SignInError as exc:
         log.warning("professional sign-in failed (%s): %s", exc.kind, exc.reason)
         metrics.sign_in("pro", exc.kind)
-        return refuse_sign_in(exc, "pro")
+        return refuse_sign_in(exc, "pro", started=started)
     rpps = identity.claims.get(settings().pro_rpps_claim)
     if not isinstance(rpps, str) or not _RPPS.fullmatch(rpps.strip()):
         log.warning("professional sign-in refused: no RPPS number in claim %s", settings().pro_rpps_claim)

@@ -63,7 +63,7 @@ ANONYMOUS_MAX_AGE_SECONDS = 24 * 3600
 #: Above this size the anonymous cookie drops its oldest pending sign-ins (browsers refuse cookies over 4 KB).
 ANONYMOUS_MAX_BYTES = 3000
 #: Keys of sign-ins in progress, as authlib names them in the session.
-_SIGN_IN_STATE_PREFIX = "_state_"
+SIGN_IN_STATE_PREFIX = "_state_"
 
 
 class StoredSession:
@@ -583,7 +583,7 @@ class ServerSessionInterface(SessionInterface):
 
 def _trimmed(data: dict[str, Any], serializer: URLSafeTimedSerializer) -> dict[str, Any]:
     """The anonymous data, without its oldest sign-ins in progress while the cookie would be too large."""
-    pending = [key for key in data if key.startswith(_SIGN_IN_STATE_PREFIX)]
+    pending = [key for key in data if key.startswith(SIGN_IN_STATE_PREFIX)]
     while pending and len(serializer.dumps(data)) > ANONYMOUS_MAX_BYTES:
         data.pop(pending.pop(0))
     return data

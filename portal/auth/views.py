@@ -16,7 +16,13 @@ from werkzeug.exceptions import BadRequest
 
 from portal.auth import backchannel
 from portal.auth.oidc import Identity, OidcProvider, ProviderName, ProviderUnavailable, SignInError
-from portal.auth.session import PortalSession, ServerSessionInterface, SessionStore, SessionStoreUnavailable
+from portal.auth.session import (
+    SIGN_IN_STATE_PREFIX,
+    PortalSession,
+    ServerSessionInterface,
+    SessionStore,
+    SessionStoreUnavailable,
+)
 from portal.auth.tokens import TokenError
 from portal.ops import metrics
 from portal.settings import Settings
@@ -92,12 +98,13 @@ def start_sign_in(name: ProviderName, callback_path: str) -> ResponseReturnValue
 
 @bp.get("/auth/callback")
 def callback() -> ResponseReturnValue:
+    started = sign_in_started_here()
     try:
-        identity = provider("patient").complete()
+        identity = complete_sign_in(provider("patient"), started=started)
     except SignInError as exc:
         log.warning("sign-in failed (%s): %s", exc.kind, exc.reason)
         metrics.sign_in("patient", exc.kind)
-        return refuse_sign_in(exc, "patient")
+        return refuse_sign_in(exc, "patient", started=started)
     target = open_session(identity)
     log.info("sign-in succeeded (%s, acr=%s)", identity.provider, identity.acr)
     metrics.sign_in(identity.provider, "succeeded")
@@ -105,10 +112,27 @@ def callback() -> ResponseReturnValue:
     return redirect(safe_next(target) or "/")
 
 
-def refuse_sign_in(exc: SignInError, provider_name: str) -> ResponseReturnValue:
+def sign_in_started_here() -> bool:
+    """Whether this browser started the sign-in the callback request answers (its `state` is one we gave it)."""
+    state = request.args.get("state") or ""
+    return bool(state) and any(k.startswith(SIGN_IN_STATE_PREFIX) and k.endswith("_" + state) for k in session)
+
+
+def complete_sign_in(oidc: OidcProvider, *, started: bool) -> Identity:
+    """The identity the callback request brings, or SignInError. A callback this browser did not start is refused
+    before anything is asked of the provider."""
+    if not started:
+        reason = "callback for a sign-in this browser did not start"
+        raise SignInError("cancelled" if request.args.get("error") == "access_denied" else "invalid", reason)
+    return oidc.complete()
+
+
+def refuse_sign_in(exc: SignInError, provider_name: str, *, started: bool) -> ResponseReturnValue:
     """After a failed sign-in at either provider: nobody is signed in, and the person reads why (a provider
-    that did not answer is named as the sign-in service, never as the care-plan store)."""
-    session.pop(USER, None)
+    that did not answer is named as the sign-in service, never as the care-plan store). A callback this browser
+    did not start (a stray or forged link) signs nobody out: it only gets its error page."""
+    if started:
+        session.pop(USER, None)
     if exc.kind == "cancelled":
         return render_template("signin_cancelled.html")
     if exc.kind == "too_weak":

@@ -103,7 +103,7 @@ def assert_refused(
 def test_wrong_state_is_refused(client: FlaskClient, provider: FakeProvider, caplog: pytest.LogCaptureFixture) -> None:
     start_sign_in(client, provider)
     answer = client.get("/auth/callback?code=abc&state=not-the-state-we-sent-000000000000000")
-    assert_refused(client, answer.status_code, caplog=caplog, reason="MismatchingStateError")
+    assert_refused(client, answer.status_code, caplog=caplog, reason="sign-in this browser did not start")
     assert provider.token_requests == []  # the code is never exchanged
 
 

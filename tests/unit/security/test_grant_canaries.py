@@ -248,13 +248,8 @@ def _urls(rule: Rule) -> list[str]:
     return [rule.rule.replace(f"<{name}>", value) for name, value in values.items()]
 
 
-#: Asked last: a callback without a valid code signs the person out, as any failed sign-in does.
-SIGNS_OUT = ("auth.callback", "pro.callback")
-
-
 def get_routes(app: Flask) -> list[Rule]:
-    rules = [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or set())]
-    return sorted(rules, key=lambda rule: rule.endpoint in SIGNS_OUT)
+    return [rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or set())]
 
 
 def _pdf_text(data: bytes) -> str:
