@@ -85,7 +85,7 @@ unit: install
 # Re-extract the catalogue and merge it into each language after changing user-visible text.
 messages: $(STAMP)/python
 	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header --sort-output -o translations/messages.pot portal templates
-	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-wrap -i translations/messages.pot -d translations
 	$(BIN)/python tools/po_fill_english.py translations/en/LC_MESSAGES/messages.po
 
 # Benchmarks against the budgets of the architecture (never part of `make test`): loopback only, bounded.

@@ -14,7 +14,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -35,6 +37,11 @@ def portal_env(stack: DemoStack) -> dict[str, str]:
         "PORTAL_OIDC_SUBJECT_SYSTEM": "urn:pps-portal:demo:patient-idp-sub",
         "PORTAL_PRO_OIDC_ACR_VALUES": "eidas1",
     }
+
+
+def write_env_file(env: dict[str, str], path: Path) -> None:
+    """The demo portal's settings as a shell file, for the `portal` command against the demo (indicators)."""
+    path.write_text("".join(f"export {name}='{value}'\n" for name, value in sorted(env.items())), encoding="utf-8")
 
 
 def seed_bundle(out: Path) -> Path:
@@ -81,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     stack.start()
     portal = None
     try:
+        write_env_file(portal_env(stack), args.data / "portal.env")
         env = {**os.environ, **portal_env(stack)}
         # One worker: sessions live in process memory in this configuration (see README, "Sessions").
         portal = subprocess.Popen(
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             start_new_session=True,
         )
         wait_for(portal_url + "/healthz")
-        print_welcome(stack, portal_url)
+        print_welcome(stack, portal_url, args.data / "portal.env")
         portal.wait()
     except KeyboardInterrupt:
         print("\nStopping the demo…")
@@ -115,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_welcome(stack: DemoStack, portal_url: str) -> None:
+def print_welcome(stack: DemoStack, portal_url: str, env_file: Path) -> None:
     print()
     print(f"The PPS portal runs at {portal_url}  (Ctrl-C stops everything)")
     print(f"  patient identity provider  {stack.patient_issuer}")
@@ -125,6 +133,9 @@ def print_welcome(stack: DemoStack, portal_url: str) -> None:
     print("Demo sign-ins (all fictional people; details in demo/accounts.json):")
     for account in load_accounts():
         print(f"  {account['login']:<22} {account['password']:<20} {account['role']:<15} {account['shows']}")
+    print()
+    print("This month's indicators for the national agencies, from the views made in the demo (docs/indicators.md):")
+    print(f"  (. {env_file} && .venv/bin/portal indicators --month {datetime.now(ZoneInfo('Europe/Paris')):%Y-%m})")
     print()
     sys.stdout.flush()
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.access.indicators import export_kind
 from portal.access.records import AccessRecord, Pseudonyms, log_line, repeats_event, to_audit_event
 from portal.ops import metrics
 from portal.store import FhirClient, StoreError, StoreRejected, StoreUnavailable, pdsm
@@ -115,6 +116,8 @@ class AuditTrail:
                 if len(self._windows) > RECENT_VIEWS:
                     self._close_windows(lambda window: True, limit=1)
             self._enqueue(to_audit_event(record, self.observer), key)
+        if record.outcome == "success":  # a view, as the indicators count them (a reload within the window is none)
+            metrics.viewed(record.actor.kind, export_kind(record.page))
 
     def _enqueue(self, event: dict[str, Any], key: str | None) -> None:
         """Queue one AuditEvent for the worker (the caller holds the lock)."""

@@ -14,6 +14,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 from portal.plain.texts import catalogue as translations
 from portal.plain.views.common import PARIS, Lang, address_lines, doc_lang
 from portal.plain.views.items import item_view
+from portal.plain.voice import TO_THE_PATIENT, Voice
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem
 
 __all__ = ["PlannedEvent", "calendar_file", "event_title", "item_identity", "planned_events"]
@@ -167,10 +168,12 @@ def calendar_file(
     portal_url: str | None = None,
     now: dt.datetime | None = None,
     reminder: dt.timedelta | None = None,
+    voice: Voice = TO_THE_PATIENT,
 ) -> bytes:
     """The .ics of the plan's planned events, or of the one whose UID is `only` (KeyError when none is), in
     Europe/Paris time with its VTIMEZONE; with `reminder` (only when the person chooses one), each event reminds
-    the person that long before it starts (VALARM)."""
+    the person that long before it starts (VALARM). `voice`: whose calendar it is, for someone helping the patient
+    ("Care plan of Germaine")."""
     _ = translations(lang).gettext
     events = planned_events(plan, lang)
     if only is not None:
@@ -183,13 +186,17 @@ def calendar_file(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("My care plan"))
+    named = {"name": voice.name}
+    calendar.add("x-wr-calname", voice.say(_("My care plan"), _("Care plan of %(name)s") % named))
     calendar.add("x-wr-timezone", "Europe/Paris")
     calendar.add_component(Timezone.from_tzid("Europe/Paris", first_date=TZ_FIRST, last_date=TZ_LAST))
     description = (
-        _("Details are in your care plan: %(url)s") % {"url": portal_url}
+        voice.say(
+            _("Details are in your care plan: %(url)s") % {"url": portal_url},
+            _("Details are in the care plan of %(name)s: %(url)s") % {**named, "url": portal_url},
+        )
         if portal_url
-        else _("Details are in your care plan.")
+        else voice.say(_("Details are in your care plan."), _("Details are in the care plan of %(name)s.") % named)
     )
     for item in events:
         event = Event()

@@ -131,7 +131,7 @@ def document_rows(
             DocumentRow(
                 id=entry.id,
                 kind="pps",
-                title=_("Your care plan of %(day)s") % {"day": day} if day else _("Your care plan"),
+                title=_("Care plan of %(day)s") % {"day": day} if day else _("Care plan"),
                 store_title=entry.title,
                 status=_("Current version") if entry.status == "current" else _("Earlier version"),
                 date=day,

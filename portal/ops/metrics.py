@@ -65,12 +65,32 @@ access_log_failures = Counter(
     "Access records (who saw which care plan) that could not be written.",
 )
 
+#: The figures of the national indicators (portal.access.indicators), live: views by kind of viewer, files taken.
+PLAN_VIEWS = Counter(
+    "portal_plan_views",
+    "Pages of a care plan shown (a reload within the coalescing window counts once), per kind of viewer.",
+    ["viewer_kind"],
+)
+EXPORTS = Counter(
+    "portal_exports",
+    "Files taken away (care plan files, PDF copies, calendar files, portable copies), per kind of file.",
+    ["kind"],
+)
+
 SignInOutcome = Literal["succeeded", "cancelled", "invalid", "unavailable", "too_weak"]
 
 
 def sign_in(provider: str, outcome: SignInOutcome) -> None:
     """Count one sign-in that ended: `provider` is "patient" or "pro"."""
     SIGN_INS.labels(provider=provider, outcome=outcome).inc()
+
+
+def viewed(viewer_kind: str, export: str | None) -> None:
+    """Count one view of a care plan's page (`export` None) or one file taken away (`export`: its kind)."""
+    if export is None:
+        PLAN_VIEWS.labels(viewer_kind=viewer_kind).inc()
+    else:
+        EXPORTS.labels(kind=export).inc()
 
 
 def access_log_failed() -> None:

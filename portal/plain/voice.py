@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Voice", "first_name", "voice_for"]
+__all__ = ["TO_THE_PATIENT", "Voice", "first_name", "voice_for"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +22,10 @@ class Voice:
     def say(self, second: str, third: str) -> str:
         """One of two sentences already translated: to the patient, or about them."""
         return third if self.third else second
+
+
+#: The patient's own voice (the second person): the default of everything written for a viewer.
+TO_THE_PATIENT = Voice()
 
 
 def first_name(given: tuple[str, ...], display_name: str) -> str:

@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from portal.store.client import BinaryContent, FhirClient
 from portal.store.errors import StoreDocumentTooLarge, StoreIntegrityError, StoreInvalidResponse, StoreNotFound
@@ -96,9 +97,18 @@ def pps_documents(
             ("_sort", "-date"),
         ],
     )
-    entries: list[DocumentEntry] = []
     for resource in resources:
         _check_subject(resource, patient_id)
+    entries = _cancer_pps(resources, statuses)
+    # The store sorted already; sorting again keeps the order right whatever `_sort` support it has.
+    entries.sort(key=lambda e: (e.date is not None, e.date.timestamp() if e.date else 0.0), reverse=True)
+    return entries
+
+
+def _cancer_pps(resources: list[dict[str, object]], statuses: Sequence[str]) -> list[DocumentEntry]:
+    """The cancer PPS among DocumentReferences (see `pps_documents`)."""
+    entries: list[DocumentEntry] = []
+    for resource in resources:
         entry = document_from_fhir(resource)
         if entry.status not in statuses or entry.type_code != LOINC_PPS:
             continue
@@ -106,8 +116,40 @@ def pps_documents(
         flags = [is_pps_format(c, "DocumentReference.content") for c in contents]
         if any(flags) or not entry.format_known:
             entries.append(entry)
-    # The store sorted already; sorting again keeps the order right whatever `_sort` support it has.
-    entries.sort(key=lambda e: (e.date is not None, e.date.timestamp() if e.date else 0.0), reverse=True)
+    return entries
+
+
+def _dated_between(start: datetime, end: datetime) -> list[tuple[str, str]]:
+    """The search parameters of everything dated from `start` (inclusive) to `end` (exclusive), oldest first, to
+    the second: the bounds widen to whole seconds (a record made in the same second as `end` is found) and the
+    caller keeps what lies between the exact bounds."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("a search bound needs a time zone")
+    if end.microsecond:
+        end = end.replace(microsecond=0) + timedelta(seconds=1)
+    return [
+        ("date", f"ge{start.replace(microsecond=0).isoformat()}"),
+        ("date", f"lt{end.isoformat()}"),
+        ("_sort", "date"),
+        ("_count", str(SEARCH_PAGE_SIZE)),
+    ]
+
+
+def pps_published_between(client: FhirClient, start: datetime, end: datetime) -> list[DocumentEntry]:
+    """Every patient's cancer PPS versions dated from `start` (inclusive) to `end` (exclusive), oldest first: the
+    versions a platform published in a period (`portal indicators`). Read fresh, never from a last good copy."""
+    resources = client.search(
+        "DocumentReference",
+        [
+            ("type", f"{LOINC}|{LOINC_PPS}"),
+            ("status", ",".join(sorted(PPS_STATUSES))),
+            *_dated_between(start, end),
+        ],
+        fresh=True,
+        last_good=False,
+    )
+    entries = [e for e in _cancer_pps(resources, tuple(PPS_STATUSES)) if e.date is not None and start <= e.date < end]
+    entries.sort(key=lambda e: e.date.timestamp() if e.date else 0.0)
     return entries
 
 
@@ -339,6 +381,31 @@ def access_entries(client: FhirClient, patient_id: str) -> list[AccessEntry]:
     ]
     entries.sort(key=lambda e: e.recorded.timestamp() if e.recorded else 0.0, reverse=True)
     return entries
+
+
+def access_entries_between(client: FhirClient, start: datetime, end: datetime) -> list[AccessEntry]:
+    """The portal's access records of every patient, recorded from `start` (inclusive) to `end` (exclusive),
+    oldest first (`portal indicators`). Kept: the records the portal wrote (the person's kind coded in
+    ROLE_SYSTEM_AUDIT), one per view: the records of repeated views are left out, as on the patient's page."""
+    resources = client.search(
+        "AuditEvent",
+        _dated_between(start, end),
+        fresh=True,
+        last_good=False,
+    )
+    entries = [
+        entry
+        for resource in resources
+        if not _counts_repeats(resource)
+        for entry in [access_entry_from_fhir(resource, ROLE_SYSTEM_AUDIT)]
+        if entry.role is not None and entry.recorded is not None and start <= entry.recorded < end
+    ]
+    entries.sort(key=lambda e: e.recorded.timestamp() if e.recorded else 0.0)
+    return entries
+
+
+#: Entries asked per page by the searches over a whole period (the store may answer fewer).
+SEARCH_PAGE_SIZE = 1000
 
 
 #: The page entity's detail of an AuditEvent that stands for repeats of a view (`portal.access.trail.VIEWS_DETAIL`).

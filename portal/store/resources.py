@@ -508,6 +508,10 @@ class AccessEntry:
     actor_reference: str | None
     success: bool
     what: str | None
+    #: The identifier the person signed in with, as "system|value" (the provider's sub, or the RPPS number).
+    actor_identifier: str | None = None
+    #: The document shown (the page entity's DocumentReference id), when the view succeeded.
+    document: str | None = None
 
 
 def access_entry_from_fhir(resource: Json, role_system: str) -> AccessEntry:
@@ -516,6 +520,7 @@ def access_entry_from_fhir(resource: Json, role_system: str) -> AccessEntry:
     role: str | None = None
     name: str | None = None
     actor: str | None = None
+    identifier: str | None = None
     for agent in obj_list(resource, "agent", path):
         if agent.get("requestor") is not True:
             continue
@@ -527,7 +532,14 @@ def access_entry_from_fhir(resource: Json, role_system: str) -> AccessEntry:
         if who is not None:
             name = opt_str(who, "display", f"{path}.agent.who")
             actor = opt_str(who, "reference", f"{path}.agent.who")
+            found = opt_obj(who, "identifier", f"{path}.agent.who")
+            system = opt_str(found, "system", f"{path}.agent.who.identifier") if found else None
+            value = opt_str(found, "value", f"{path}.agent.who.identifier") if found else None
+            identifier = f"{system or ''}|{value}" if value else None
         break
+    page = _page_entity(resource, path)
+    what = opt_obj(page, "what", f"{path}.entity") if page else None
+    reference = opt_str(what, "reference", f"{path}.entity.what") if what else None
     return AccessEntry(
         id=req_str(resource, "id", path),
         recorded=recorded[0] if recorded else None,
@@ -535,7 +547,9 @@ def access_entry_from_fhir(resource: Json, role_system: str) -> AccessEntry:
         actor_name=name,
         actor_reference=actor,
         success=opt_str(resource, "outcome", path) in (None, "0"),
-        what=_page_entity_name(resource, path),
+        what=opt_str(page, "name", f"{path}.entity") if page else None,
+        actor_identifier=identifier,
+        document=reference_id(reference, "DocumentReference") if reference else None,
     )
 
 
@@ -543,12 +557,13 @@ def access_entry_from_fhir(resource: Json, role_system: str) -> AccessEntry:
 AUDIT_ENTITY_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/audit-entity-type"
 
 
-def _page_entity_name(resource: Json, path: str) -> str | None:
+def _page_entity(resource: Json, path: str) -> Json | None:
+    """The entity of the page or file looked at (the first System Object: the compared version comes after it)."""
     for entity in obj_list(resource, "entity", path):
         kind = opt_obj(entity, "type", f"{path}.entity")
         if kind is None:
             continue
         coding = (opt_str(kind, "system", f"{path}.entity.type"), opt_str(kind, "code", f"{path}.entity.type"))
         if coding == (AUDIT_ENTITY_TYPE_SYSTEM, "2"):
-            return opt_str(entity, "name", f"{path}.entity")
+            return entity
     return None

@@ -27,6 +27,7 @@ from portal.web.navigation import nav, page_lang, today
 from portal.web.security import nonce
 from portal.web.state import state
 from portal.web.viewing import Viewing, viewing_required
+from portal.web.voice import current_voice
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("portal.web")
@@ -194,7 +195,7 @@ def plan_pdf(viewing: Viewing) -> ResponseReturnValue:
 
 @bp.get("/documents/calendar.ics")
 @viewing_required("calendar")
-def calendar(viewing: Viewing) -> ResponseReturnValue:
+def calendar_file(viewing: Viewing) -> ResponseReturnValue:
     """The whole plan's calendar, or one event (`?event=<uid>`); names only with `?names=1`; a reminder that many
     minutes before each event with `?remind=` (one of portal.web.calendar_add.REMINDERS)."""
     context = documents_for(viewing)
@@ -209,6 +210,7 @@ def calendar(viewing: Viewing) -> ResponseReturnValue:
             only=request.args.get("event") or None,
             portal_url=extensions.settings().public_url + "/",
             reminder=calendar_add.reminder(request.args.get("remind")),
+            voice=current_voice(),
         )
     except KeyError:
         raise NotFound() from None

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import requests
 from lxml import html
 
+from portal.plain.views.common import PARIS
 from tests.conftest import ROOT, free_port, load_accounts
 from tests.integration.signin import sign_in
 
@@ -24,6 +28,24 @@ def port_is_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def indicators(env_file: Path) -> list[dict[str, str]]:
+    """`portal indicators` for this month with the settings the demo wrote (the line it prints, run here)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    for line in env_file.read_text(encoding="utf-8").splitlines():
+        name, _, value = line.removeprefix("export ").partition("=")
+        env[name] = value.strip("'")
+    month = datetime.now(PARIS).strftime("%Y-%m")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "portal"), "indicators", "--month", month, "--lang", "en"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return list(csv.DictReader(io.StringIO(done.stdout)))
 
 
 def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
@@ -60,7 +82,7 @@ def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
             if not line:
                 break
             output.append(line)
-            if line.startswith("Demo sign-ins"):
+            if "portal indicators --month" in line:
                 break
         portal = f"http://127.0.0.1:{ports[0]}"
         assert any(portal in line for line in output), "".join(output)
@@ -68,6 +90,13 @@ def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
         page = sign_in(requests.Session(), portal + "/login", camille["login"], camille["password"])
         assert page.status_code == 200
         assert html.document_fromstring(page.text).findtext(".//h1").startswith("Bonjour Camille")
+        # The monthly indicators as the demo says to get them: Camille's view is counted (1 to 9: hidden).
+        assert any("portal indicators --month" in line for line in output), "".join(output)
+        month_views = ""
+        while time.monotonic() < deadline and month_views != "fewer than 10: not shown":
+            report = indicators(tmp_path / "portal.env")
+            month_views = next(r["suppressed"] for r in report if (r["indicator"], r["group"]) == ("views", "all"))
+        assert month_views == "fewer than 10: not shown"
     finally:
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         try:

@@ -26,6 +26,8 @@ def test_the_model_side_imports_no_web_framework(module: str) -> None:
 LAZY_IMPORTS = {
     ("portal/__init__.py", "portal.app"): "`import portal.pps` must not pull in the web framework",
     ("portal/cli/commands.py", "portal.cli.preview"): "only `portal pps preview` needs Flask and the templates",
+    ("portal/cli/indicators.py", "portal.cli.report"): "only `portal indicators` talks to the store (requests)",
+    ("portal/cli/indicators.py", "portal.store"): "only `portal indicators` talks to the store (requests)",
     ("portal/exports/pdf.py", "weasyprint"): "heavy: loaded on a worker's first PDF, not at start",
     ("portal/exports/rcp_print.py", "weasyprint"): "heavy: loaded on a worker's first PDF, not at start",
     ("portal/pps/conformance.py", "saxonche"): "optional: only the official rules need SaxonC-HE",

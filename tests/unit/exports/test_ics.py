@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import icalendar
 import pytest
@@ -140,3 +141,23 @@ def test_a_reminder_is_added_only_when_chosen() -> None:
     assert "BEGIN:VALARM" not in plain
     assert reminded.count("BEGIN:VALARM") == reminded.count("BEGIN:VEVENT") > 0
     assert "TRIGGER:-P1D" in reminded
+
+
+def test_a_caregivers_calendar_is_named_after_the_patient_and_a_patients_after_them(as_caregiver: Any) -> None:
+    """Hélène adds Germaine's appointments to her own calendar: the calendar and each event say whose plan it is."""
+    answer = as_caregiver.get("/documents/calendar.ics")
+    assert answer.status_code == 200
+    calendar = icalendar.Calendar.from_ical(answer.data)
+    assert calendar["x-wr-calname"] == "Programme de soins de Germaine"
+    descriptions = {str(event["description"]) for event in calendar.walk("VEVENT")}
+    assert descriptions and all(
+        d.startswith("Les détails sont dans le programme de soins de Germaine") for d in descriptions
+    )
+    assert not [d for d in descriptions if "votre" in d.lower()]
+
+
+def test_a_patients_calendar_speaks_to_them(as_patient: Any) -> None:
+    calendar = icalendar.Calendar.from_ical(as_patient.get("/documents/calendar.ics").data)
+    assert calendar["x-wr-calname"] == "Mon programme de soins"
+    descriptions = {str(event["description"]) for event in calendar.walk("VEVENT")}
+    assert descriptions and all(d.startswith("Les détails sont dans votre programme de soins") for d in descriptions)
