@@ -161,9 +161,11 @@ def setting(
     required: bool = False,
     secret: bool = False,
 ) -> Any:
-    """Declare one setting: how to parse it, what it means, and its default (None with required=True)."""
+    """Declare one setting: how to parse it, what it means, and its default (None with required=True). A secret
+    is left out of the repr, so that logging the settings never writes it."""
     return field(
         default=default,
+        repr=not secret,
         metadata={"parse": parse, "doc": doc, "required": required, "secret": secret},
     )
 
