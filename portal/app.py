@@ -198,17 +198,13 @@ def _setup_web(app: Flask, settings: Settings) -> None:
             app.extensions["portal.plans"],
             app.extensions["portal.access.trail"],
         ),
-        **{
-            region.key: extensions.Region(
-                region.key,
-                region.label_fr,
-                region.label_en,
-                *app.extensions["portal.regional_stores"][region.key],
-                _trail(app.extensions["portal.regional_stores"][region.key][0], settings),
-            )
-            for region in settings.regions
-        },
     }
+    regional: dict[str, tuple[FhirClient, PlanLoader]] = app.extensions["portal.regional_stores"]
+    for region in settings.regions:
+        client, loader = regional[region.key]
+        app.extensions["portal.regions"][region.key] = extensions.Region(
+            region.key, region.label_fr, region.label_en, client, loader, _trail(client, settings)
+        )
     i18n.init_app(app, str(TRANSLATIONS))
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
     security.init_app(app, form_targets=issuers)
