@@ -14,13 +14,17 @@ from typing import Any
 
 import pytest
 
+from demo import stack
 from portal.pps.reader import read_pps
 from synthetic import DEFAULT_REFERENCE_DATE, build_bundle, demo_accounts, ids
 from synthetic.bundle import SUBJECT_SYSTEM
 from synthetic.documents import build_documents
 from synthetic.regions import (
+    HOME,
+    NORD,
     NORD_CASES,
     REGION_ONLY_SUBS,
+    REGIONS,
     build_region_bundle,
     identity_traits,
     ins_of,
@@ -209,7 +213,7 @@ def test_agathe_is_bernards_caregiver_in_nord_only() -> None:
 def test_odile_coordinates_bernard_in_nord_only() -> None:
     odile = ACCOUNTS["odile"]
     assert (odile["idp"], odile["role"]) == ("pro", "coordinator")
-    rpps = {"system": "urn:oid:1.2.250.1.71.4.2.1", "value": odile["rpps"]}
+    rpps = {"system": stack.RPPS_SYSTEM, "value": odile["rpps"]}
     (practitioner,) = [p for p in of_type("Practitioner") if rpps in p.get("identifier", [])]
     assert practitioner["id"] == "prac-nord-odile"
     teams = [
@@ -236,3 +240,18 @@ def test_names_compare_without_case_accents_hyphens_or_apostrophes() -> None:
     assert normalise_name("Démo-Lambert") == normalise_name("DEMO LAMBERT")
     assert normalise_name("Témoin d'Essai") == normalise_name("TEMOIN-D’ESSAI")
     assert normalise_name("Camille") != normalise_name("Camilla")
+
+
+def test_regions_have_labels_and_the_demo_stack_uses_the_same() -> None:
+    assert set(REGIONS) == {"nord"} and NORD.key == "nord" and HOME.key not in REGIONS
+    assert (HOME.label_fr, HOME.label_en) == (
+        "Région Exemple-Sud – DCC Exemple Sud",
+        "Example-South region – DCC Example South",
+    )
+    assert (NORD.label_fr, NORD.label_en) == (
+        "Région Exemple-Nord – DCC Exemple Nord",
+        "Example-North region – DCC Example North",
+    )
+    # demo/stack.py imports nothing from synthetic (it runs before anything is installed): same words, checked.
+    assert (HOME.label_fr, HOME.label_en) == stack.HOME_REGION_LABELS
+    assert {key: (region.label_fr, region.label_en) for key, region in REGIONS.items()} == stack.REGION_LABELS
