@@ -2,7 +2,7 @@
 
 Starts both OpenID Connect providers, the home store and the nord region's store (demo/stack.py), seeds the stores
 with the synthetic data set, runs the portal under gunicorn, prints where to go and how to sign in, and on Ctrl-C
-stops everything it started. The portal reads the home store only for now: see `regions_env`.
+stops everything it started. The portal reads both regions' stores (`regions_env`).
 """
 
 from __future__ import annotations
@@ -42,12 +42,9 @@ def portal_env(stack: DemoStack) -> dict[str, str]:
 
 
 def regions_env(stack: DemoStack) -> dict[str, str]:
-    """The other regions' settings for the demo portal: none yet, the one place to change when it reads them.
-
-    The nord store runs already (stack.region_urls). The portal does not accept PORTAL_REGIONS,
-    PORTAL_REGION_<K>_URL / _LABEL_FR / _LABEL_EN and PORTAL_STORE_LABEL_FR / _EN yet; once it does, return
-    `stack.regions_environment()` here (portal.env, written from portal_env, then carries them too)."""
-    return {}
+    """The other regions' settings for the demo portal: PORTAL_REGIONS, each region's URL and public names, and the
+    home store's public names (portal.env, written from portal_env, carries them too)."""
+    return stack.regions_environment()
 
 
 def write_env_file(env: dict[str, str], path: Path) -> None:
@@ -153,7 +150,7 @@ def print_welcome(stack: DemoStack, portal_url: str, env_file: Path) -> None:
     print(f"  professional provider      {stack.pro_issuer}")
     print(f"  FHIR store                 {stack.store_url}")
     for key, url in stack.region_urls.items():
-        print(f"  FHIR store, region {key:<7} {url}  (not read by the portal yet)")
+        print(f"  FHIR store, region {key:<7} {url}")
     print()
     print("Demo sign-ins (all fictional people; details in demo/accounts.json):")
     for account in load_accounts():

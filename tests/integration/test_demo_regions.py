@@ -134,7 +134,7 @@ def test_regions_environment_names_every_region_and_portal_environment_is_unchan
         "PORTAL_REGION_ILE_DEMO_LABEL_FR": "Région ile-demo",
         "PORTAL_REGION_ILE_DEMO_LABEL_EN": "Region ile-demo",
     }
-    # The portal does not accept the regions' settings yet: they are not among the ones it is given.
+    # The regions are settings of their own: the home-only environment stays what it was.
     assert set(stack.portal_environment()) == {
         "PORTAL_PUBLIC_URL",
         "PORTAL_STORE_URL",
