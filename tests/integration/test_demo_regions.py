@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +19,11 @@ import pytest
 import requests
 
 from demo.stack import RPPS_SYSTEM, SUBJECT_SYSTEM, DemoStack, free_port, load_accounts
-from portal.ops.logs import quiet_libraries
 from synthetic import build_bundle, build_region_bundle
 from synthetic.regions import identity_traits
 from tests.integration.test_demo_stack import jwt_claims, pro_rp, signed_in_tokens
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("quiet_urllib3")]
 
 #: The longest a request to a local server may take: a bound for a loaded machine, never a pass condition.
 TIMEOUT = 30
@@ -47,19 +45,6 @@ ORGANISATION_ONLY = {
     ],
 }
 HOME_BUNDLE = build_bundle()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def quiet_urllib3() -> Iterator[None]:
-    """The INS is in the search URLs, which urllib3 writes at debug level: quieten it as the portal does
-    (portal.ops.logs.quiet_libraries), for this module only, so that the log scan finds no INS."""
-    logger = logging.getLogger("urllib3")
-    level = logger.level
-    quiet_libraries()
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ portal over HTTP; each test reads the pages a person gets.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import threading
 from collections.abc import Iterator
@@ -26,12 +25,11 @@ from stack import REGION_LABELS
 from werkzeug.serving import make_server
 
 from portal import create_app
-from portal.ops.logs import quiet_libraries
 from synthetic import build_bundle, build_region_bundle
 from tests.conftest import DemoStack, free_port, load_accounts, portal_settings
 from tests.integration.signin import sign_in
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("quiet_urllib3")]
 
 NORD = "Région Exemple-Nord – DCC Exemple Nord"
 SUD = "Région Exemple-Sud – DCC Exemple Sud"
@@ -40,18 +38,6 @@ ACCOUNTS = {a["login"]: a for a in load_accounts()}
 #: The third region answers this late; the portal waits half a second for it.
 SLOW_MS = 1500
 PLAN_PAGES = ["/", "/treatments", "/calendar", "/care-team", "/support", "/illness", "/history", "/documents"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _no_ins_in_logs() -> Iterator[None]:
-    """The INS is in the URL of the searches of other regions: HTTP libraries stay quiet, as in the portal."""
-    logger = logging.getLogger("urllib3")
-    level = logger.level
-    quiet_libraries()
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 class Portal:
