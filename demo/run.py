@@ -1,7 +1,8 @@
 """`make demo`: the portal with its demo identity providers and FHIR store, all on 127.0.0.1.
 
-Starts both OpenID Connect providers and the store (demo/stack.py), seeds the store with the synthetic data set,
-runs the portal under gunicorn, prints where to go and how to sign in, and on Ctrl-C stops everything it started.
+Starts both OpenID Connect providers, the home store and the nord region's store (demo/stack.py), seeds the stores
+with the synthetic data set, runs the portal under gunicorn, prints where to go and how to sign in, and on Ctrl-C
+stops everything it started. The portal reads both regions' stores (`regions_env`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ def portal_env(stack: DemoStack) -> dict[str, str]:
         "PORTAL_OIDC_ACR_VALUES": "eidas2",
         "PORTAL_OIDC_SUBJECT_SYSTEM": "urn:pps-portal:demo:patient-idp-sub",
         "PORTAL_PRO_OIDC_ACR_VALUES": "eidas1",
+        **regions_env(stack),
     }
+
+
+def regions_env(stack: DemoStack) -> dict[str, str]:
+    """The other regions' settings for the demo portal: PORTAL_REGIONS, each region's URL and public names, and the
+    home store's public names (portal.env, written from portal_env, carries them too)."""
+    return stack.regions_environment()
 
 
 def write_env_file(env: dict[str, str], path: Path) -> None:
@@ -45,9 +53,18 @@ def write_env_file(env: dict[str, str], path: Path) -> None:
 
 
 def seed_bundle(out: Path) -> Path:
-    """Write the synthetic data set (the project's own generator) and return the transaction bundle's path."""
+    """Write the synthetic data set (the project's own generator) and return the home store's bundle's path; the
+    other regions' bundles are written beside it (`region_seed`)."""
     subprocess.run([sys.executable, "-m", "synthetic", "--out", str(out)], check=True, cwd=ROOT)
     return out / "bundle.json"
+
+
+def region_seed(out: Path, key: str) -> Path:
+    """Where `python -m synthetic --out OUT` wrote the seed bundle of region `key`'s store."""
+    path = out / "regions" / key / "bundle.json"
+    if not path.is_file():
+        raise RuntimeError(f"the data set has no bundle for region {key} ({path})")
+    return path
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
@@ -68,6 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--patient-idp-port", type=int, default=8101)
     parser.add_argument("--pro-idp-port", type=int, default=8102)
     parser.add_argument("--store-port", type=int, default=8103)
+    parser.add_argument("--nord-store-port", type=int, default=8104, help="the nord region's store")
     parser.add_argument("--data", type=Path, default=DATA, help="where the data set and the logs are written")
     return parser.parse_args(argv)
 
@@ -83,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         patient_idp_port=args.patient_idp_port,
         pro_idp_port=args.pro_idp_port,
         store_port=args.store_port,
+        regions={"nord": region_seed(args.data, "nord")},
+        region_ports={"nord": args.nord_store_port},
         log_dir=args.data / "logs",
     )
     stack.start()
@@ -129,6 +149,8 @@ def print_welcome(stack: DemoStack, portal_url: str, env_file: Path) -> None:
     print(f"  patient identity provider  {stack.patient_issuer}")
     print(f"  professional provider      {stack.pro_issuer}")
     print(f"  FHIR store                 {stack.store_url}")
+    for key, url in stack.region_urls.items():
+        print(f"  FHIR store, region {key:<7} {url}")
     print()
     print("Demo sign-ins (all fictional people; details in demo/accounts.json):")
     for account in load_accounts():

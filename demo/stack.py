@@ -1,11 +1,15 @@
 """Starts and stops the demo stand-ins for the portal's external systems, at both ends of its data path.
 
 Two OpenID Connect providers (patient and professional, `idp.mjs`) in front of auth, and the FHIR R4 store
-(`store.mjs`) behind the store client, each a `node` child on 127.0.0.1. Used by the integration test fixtures
-and by `demo/run.py`; standard library only, so it imports before anything is installed.
+(`store.mjs`) behind the store client, each a `node` child on 127.0.0.1; optionally other regions' stores too, one
+more `store.mjs` each (`regions`, key → seed bundle). Used by the integration test fixtures and by `demo/run.py`;
+standard library only, so it imports before anything is installed.
 
     with DemoStack(portal_url="http://127.0.0.1:8000", seed=FOUNDATION_SEED) as stack:
         stack.patient_issuer, stack.pro_issuer, stack.store_url
+
+    with DemoStack(portal_url=..., seed=home, regions={"nord": nord_seed}) as stack:
+        stack.region_urls["nord"], stack.regions_environment()
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -39,6 +44,15 @@ PRO_CLIENT_ID = "pps-portal-pro"
 PRO_CLIENT_SECRET = "demo-pro-secret-not-for-production"  # noqa: S105
 SUBJECT_SYSTEM = "urn:pps-portal:demo:patient-idp-sub"
 RPPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"
+
+#: The words the portal names the stores by (the same as synthetic/regions.py, which a unit test checks): the home
+#: store's, and each other region's by key. A region key not listed here is named after its key.
+HOME_REGION_LABELS = ("Région Exemple-Sud – DCC Exemple Sud", "Example-South region – DCC Example South")
+REGION_LABELS: dict[str, tuple[str, str]] = {
+    "nord": ("Région Exemple-Nord – DCC Exemple Nord", "Example-North region – DCC Example North"),
+}
+#: A region key: lower-case letters, digits and hyphens (its settings are PORTAL_REGION_<KEY, "-" → "_">_…).
+REGION_KEY = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
 LOOPBACK = "127.0.0.1"
 STOP_GRACE_SECONDS = 5.0
@@ -73,6 +87,11 @@ def load_accounts() -> list[dict[str, Any]]:
     return accounts
 
 
+def region_setting(key: str, suffix: str) -> str:
+    """The portal setting of region `key`: region_setting("ile-de-demo", "URL") == "PORTAL_REGION_ILE_DE_DEMO_URL"."""
+    return f"PORTAL_REGION_{key.upper().replace('-', '_')}_{suffix}"
+
+
 def _answers_200(url: str, timeout: float = 2.0) -> bool:
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname or LOOPBACK, parts.port, timeout=timeout)
@@ -105,7 +124,8 @@ class _Child:
 
 @dataclass
 class DemoStack:
-    """The two identity providers and the store, on loopback ports (0 = pick a free one at start)."""
+    """The two identity providers and the store, on loopback ports (0 = pick a free one at start); and one store
+    per other region in `regions` (key → seed bundle), named "store-{key}" for kill_service / restart_service."""
 
     portal_url: str
     seed: Path = FOUNDATION_SEED
@@ -116,6 +136,16 @@ class DemoStack:
     store_latency_ms: int = 0
     # Register {portal}/auth/backchannel-logout at both providers (they call it when a person signs out).
     backchannel_logout: bool = False
+    #: Other regions' stores: key → seed bundle (a FHIR transaction), each its own store.mjs, started in this order.
+    regions: dict[str, Path] = field(default_factory=dict)
+    #: key → port of a region's store; a key missing or 0: a free port at start.
+    region_ports: dict[str, int] = field(default_factory=dict)
+    #: key → delay the region's store adds to every request (a slow region, for fault tests); missing: none.
+    region_latency_ms: dict[str, int] = field(default_factory=dict)
+    #: key → (French, English) name of a region's store; defaults to REGION_LABELS, then to the key.
+    region_labels: dict[str, tuple[str, str]] = field(default_factory=lambda: dict(REGION_LABELS))
+    #: (French, English) name of the home store.
+    home_labels: tuple[str, str] = HOME_REGION_LABELS
     node: str = field(default_factory=node_executable)
     #: Lets tests rotate the providers' signing keys (POST /_demo/rotate-keys); random for each stack.
     control_token: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
@@ -135,6 +165,28 @@ class DemoStack:
         """The FHIR base, e.g. http://127.0.0.1:8103/fhir."""
         return f"http://{LOOPBACK}:{self._port(self.store_port)}/fhir"
 
+    @property
+    def region_urls(self) -> dict[str, str]:
+        """Each region's FHIR base by key, in the order of `regions`, e.g. {"nord": "http://127.0.0.1:8104/fhir"}."""
+        return {key: f"http://{LOOPBACK}:{self._port(self.region_ports.get(key, 0))}/fhir" for key in self.regions}
+
+    def regions_environment(self) -> dict[str, str]:
+        """The settings that name the home store and point a portal at the other regions' stores: PORTAL_STORE_LABEL_FR
+        and _EN (the home store), PORTAL_REGIONS (the keys, comma-separated) and, for each key K,
+        PORTAL_REGION_<K>_URL, _LABEL_FR and _LABEL_EN (K in capitals, "-" as "_"). Not in portal_environment():
+        the portal reads them once it reads several stores."""
+        env = {
+            "PORTAL_STORE_LABEL_FR": self.home_labels[0],
+            "PORTAL_STORE_LABEL_EN": self.home_labels[1],
+            "PORTAL_REGIONS": ",".join(self.regions),
+        }
+        for key, url in self.region_urls.items():
+            label_fr, label_en = self._region_labels(key)
+            env[region_setting(key, "URL")] = url
+            env[region_setting(key, "LABEL_FR")] = label_fr
+            env[region_setting(key, "LABEL_EN")] = label_en
+        return env
+
     def portal_environment(self) -> dict[str, str]:
         """The PORTAL_* settings that point a portal at this stack (all but the secret key)."""
         return {
@@ -149,7 +201,8 @@ class DemoStack:
         }
 
     def start(self, timeout: float = 60) -> None:
-        """Start the three servers and wait until they answer; on failure stop them and raise RuntimeError."""
+        """Start the three servers (and the regions' stores) and wait until they answer; on failure stop them and
+        raise RuntimeError."""
         if self._started:
             raise RuntimeError("this DemoStack is already started")
         if not NODE_MODULES.is_dir():
@@ -161,10 +214,20 @@ class DemoStack:
             raise RuntimeError(f"`{self.node}` was not found: the demo servers need a Node.js LTS, 22 or later")
         if not Path(self.seed).is_file():
             raise RuntimeError(f"seed bundle {self.seed} does not exist")
+        for key, seed in self.regions.items():
+            if not REGION_KEY.fullmatch(key):
+                raise RuntimeError(f"region key {key!r}: lower-case letters, digits and inner hyphens only")
+            if not Path(seed).is_file():
+                raise RuntimeError(f"seed bundle {seed} of region {key} does not exist")
+        unknown = (set(self.region_ports) | set(self.region_latency_ms)) - set(self.regions)
+        if unknown:
+            raise RuntimeError(f"ports or latencies for regions that are not started: {', '.join(sorted(unknown))}")
 
         self.patient_idp_port = self.patient_idp_port or free_port()
         self.pro_idp_port = self.pro_idp_port or free_port()
         self.store_port = self.store_port or free_port()
+        # A new dict: the caller's stays as given.
+        self.region_ports = {key: self.region_ports.get(key) or free_port() for key in self.regions}
         if self.log_dir is None:
             self.log_dir = Path(tempfile.mkdtemp(prefix="pps-demo-logs-"))
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -204,6 +267,16 @@ class DemoStack:
                     "STORE_LATENCY_MS": str(self.store_latency_ms),
                 },
             )
+            for key, seed in self.regions.items():
+                self._spawn(
+                    f"store-{key}",
+                    "store.mjs",
+                    {
+                        "STORE_PORT": str(self.region_ports[key]),
+                        "STORE_SEED": str(Path(seed).resolve()),
+                        "STORE_LATENCY_MS": str(self.region_latency_ms.get(key, 0)),
+                    },
+                )
             self._wait_until_ready(timeout)
         except BaseException as exc:
             report = self._logs_report()
@@ -239,7 +312,8 @@ class DemoStack:
         self.stop()
 
     def kill_service(self, name: str) -> None:
-        """SIGKILL one server ("patient-idp", "pro-idp" or "store"), as a crash would: its port refuses at once."""
+        """SIGKILL one server ("patient-idp", "pro-idp", "store" or "store-{region}"), as a crash would: its port
+        refuses at once (a region whose store is down)."""
         child = self._child(name)
         self._signal(child, signal.SIGKILL)
         child.process.wait()
@@ -254,11 +328,7 @@ class DemoStack:
         if child.process.stdin is not None:
             child.process.stdin.close()
         self._spawn(name, child.script, child.env)
-        url = {
-            "patient-idp": f"{self.patient_issuer}/.well-known/openid-configuration",
-            "pro-idp": f"{self.pro_issuer}/.well-known/openid-configuration",
-            "store": f"{self.store_url}/metadata",
-        }[name]
+        url = self._ready_urls()[name]
         deadline = time.monotonic() + timeout
         while not _answers_200(url):
             if time.monotonic() > deadline:
@@ -336,12 +406,20 @@ class DemoStack:
             raise
         self._children.append(_Child(name, process, log_path, log_file, script, extra_env))
 
-    def _wait_until_ready(self, timeout: float) -> None:
-        pending = {
+    def _region_labels(self, key: str) -> tuple[str, str]:
+        return self.region_labels.get(key) or (f"Région {key}", f"Region {key}")
+
+    def _ready_urls(self) -> dict[str, str]:
+        """Each server by name, and the URL that answers 200 once it is ready."""
+        return {
             "patient-idp": f"{self.patient_issuer}/.well-known/openid-configuration",
             "pro-idp": f"{self.pro_issuer}/.well-known/openid-configuration",
             "store": f"{self.store_url}/metadata",
+            **{f"store-{key}": f"{url}/metadata" for key, url in self.region_urls.items()},
         }
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        pending = self._ready_urls()
         deadline = time.monotonic() + timeout
         while pending:
             for child in self._children:

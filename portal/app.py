@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import access
 from portal.access.trail import AuditTrail
 from portal.auth import pro, views
 from portal.auth import session as sessions
@@ -19,7 +20,7 @@ from portal.auth.session import PortalSession, ServerSessionInterface, SessionsU
 from portal.ops import logs, metrics
 from portal.paths import STATIC, TEMPLATES, TRANSLATIONS
 from portal.plans.loader import PlanLoader
-from portal.settings import Settings
+from portal.settings import RegionSettings, Settings
 from portal.store import FhirClient, StoreAuth
 from portal.store.breaker import DEFAULT_JITTER, CircuitBreaker
 from portal.store.redis_cache import RedisResponseCache
@@ -144,14 +145,28 @@ def _setup_store(app: Flask, settings: Settings) -> None:
             ttl=settings.store_cache_ttl,
             max_bytes=settings.store_cache_bytes,
         )
-    app.extensions["portal.store"] = FhirClient(
-        settings.store_url,
-        connect_timeout=settings.store_connect_timeout,
-        read_timeout=settings.store_read_timeout,
+    home = _store_client(settings, settings, shared_cache)
+    app.extensions["portal.store"] = home
+    app.extensions["portal.plans"] = _plan_loader(home, settings)
+    # Each regional store: its own client (credentials, timeouts, breaker, last good copies) and its own plan cache,
+    # since ids are only unique within a store. A shared Redis cache is the home store's only: its keys are URLs.
+    stores = {region.key: _store_client(settings, region, None) for region in settings.regions}
+    app.extensions["portal.regional_stores"] = {
+        key: (client, _plan_loader(client, settings)) for key, client in stores.items()
+    }
+
+
+def _store_client(
+    settings: Settings, store: Settings | RegionSettings, shared_cache: RedisResponseCache | None
+) -> FhirClient:
+    return FhirClient(
+        store.store_url,
+        connect_timeout=store.store_connect_timeout,
+        read_timeout=store.store_read_timeout,
         retries=settings.store_retries,
         cache_ttl=settings.store_cache_ttl,
         cache_max_bytes=settings.store_cache_bytes,
-        auth=StoreAuth.from_settings(settings),
+        auth=StoreAuth.from_settings(store),
         cache=shared_cache,
         breaker=CircuitBreaker(
             failure_threshold=settings.store_breaker_failures,
@@ -163,21 +178,33 @@ def _setup_store(app: Flask, settings: Settings) -> None:
         if settings.store_stale_seconds > 0 and settings.store_stale_bytes > 0
         else None,
     )
-    app.extensions["portal.plans"] = PlanLoader(
-        app.extensions["portal.store"], max_bytes=settings.document_max_bytes, cache_bytes=settings.plan_cache_bytes
-    )
+
+
+def _plan_loader(client: FhirClient, settings: Settings) -> PlanLoader:
+    return PlanLoader(client, max_bytes=settings.document_max_bytes, cache_bytes=settings.plan_cache_bytes)
 
 
 def _setup_web(app: Flask, settings: Settings) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     app.extensions["portal.pool"] = extensions.make_pool()
-    app.extensions["portal.access.trail"] = AuditTrail(
-        app.extensions["portal.store"],
-        settings.secret_key,
-        queue_size=settings.audit_queue_size,
-        timeout=settings.audit_timeout,
-        coalesce_seconds=settings.audit_coalesce_seconds,
-    )
+    app.extensions["portal.access.trail"] = _trail(app.extensions["portal.store"], settings)
+    # The access record of a view goes to the store that holds the document viewed.
+    app.extensions["portal.regions"] = {
+        access.HOME: extensions.Region(
+            access.HOME,
+            settings.store_label_fr,
+            settings.store_label_en,
+            app.extensions["portal.store"],
+            app.extensions["portal.plans"],
+            app.extensions["portal.access.trail"],
+        ),
+    }
+    regional: dict[str, tuple[FhirClient, PlanLoader]] = app.extensions["portal.regional_stores"]
+    for region in settings.regions:
+        client, loader = regional[region.key]
+        app.extensions["portal.regions"][region.key] = extensions.Region(
+            region.key, region.label_fr, region.label_en, client, loader, _trail(client, settings)
+        )
     i18n.init_app(app, str(TRANSLATIONS))
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
     security.init_app(app, form_targets=issuers)
@@ -188,6 +215,16 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["here"] = navigation.here  # this page's path, safe to repeat in a link or a form
     limits.init_app(app)
     assets.init_app(app)  # static files: hashed names, compressed, from memory
+
+
+def _trail(client: FhirClient, settings: Settings) -> AuditTrail:
+    return AuditTrail(
+        client,
+        settings.secret_key,
+        queue_size=settings.audit_queue_size,
+        timeout=settings.audit_timeout,
+        coalesce_seconds=settings.audit_coalesce_seconds,
+    )
 
 
 def _setup_requests(app: Flask) -> None:

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import Field, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from limits import parse_many
 
 PREFIX = "PORTAL_"
+REGION_PREFIX = PREFIX + "REGION_"
+#: The key of the store of PORTAL_STORE_URL, which no other regional store may take.
+HOME_KEY = "home"
+REGION_KEY_RULE = "1 to 20 lowercase letters, digits and hyphens, starting with a letter"
+_REGION_KEY = re.compile(r"[a-z][a-z0-9-]{0,19}")
 
 
 class SettingsError(Exception):
@@ -20,13 +26,37 @@ class SettingsError(Exception):
     it expects."""
 
 
-def _refuse_unknown(env: Mapping[str, str], known: list[str]) -> None:
+def _refuse_unknown(env: Mapping[str, str], known: list[str], regions: Sequence[str] = ()) -> None:
     """A `PORTAL_*` variable that is no setting is a typo that would silently leave the default in force."""
     for name in sorted(env):
         if name.startswith(PREFIX) and name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
-            hint = f"did you mean {close[0]}?" if close else "see docs/configuration.md for every setting."
+            hint = _region_hint(name, regions) or (
+                f"did you mean {close[0]}?" if close else "see docs/configuration.md for every setting."
+            )
             raise SettingsError(f"{name} is not a setting of the portal: {hint}")
+
+
+def _region_hint(name: str, regions: Sequence[str]) -> str | None:
+    """What is wrong with a `PORTAL_REGION_*` variable that is no setting, rather than a near name of another store:
+    its store is not in PORTAL_REGIONS (`PORTAL_REGION_SUD_URL`), or it names no field (`PORTAL_REGION_NORD_URLL`).
+    """
+    if not name.startswith(REGION_PREFIX):
+        return None
+    rest = name.removeprefix(REGION_PREFIX)
+    for suffix in sorted(REGION_FIELDS.values(), key=len, reverse=True):  # TOKEN_URL before URL
+        middle = rest.removesuffix("_" + suffix)
+        key = middle.lower().replace("_", "-")
+        if middle != rest and middle == middle.upper() and _REGION_KEY.fullmatch(key) and key not in regions:
+            return f"store {key!r} is not in PORTAL_REGIONS (declared: {', '.join(regions) or 'none'})."
+    for key in sorted(regions, key=len, reverse=True):  # sud-est before sud
+        if name.startswith(region_prefix(key)):
+            ends = list(REGION_FIELDS.values())
+            close = difflib.get_close_matches(name.removeprefix(region_prefix(key)), ends, n=1, cutoff=0.75)
+            if close:
+                return f"did you mean {region_prefix(key)}{close[0]}?"
+            return f"the variables of store {key!r} end in {', '.join(ends[:-1])} or {ends[-1]}."
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -142,6 +172,25 @@ def _sentinels(raw: str) -> tuple[str, ...]:
     return values
 
 
+def _region_keys(raw: str) -> tuple[str, ...]:
+    keys = tuple(item.strip() for item in raw.split(","))
+    variables: dict[str, str] = {}
+    for index, key in enumerate(keys):
+        if not _REGION_KEY.fullmatch(key):
+            raise ValueError(f"store keys separated by commas, each of {REGION_KEY_RULE} ({key!r} is not one)")
+        if key == HOME_KEY:
+            raise ValueError(f"store keys other than {HOME_KEY!r}, the name of the store of PORTAL_STORE_URL")
+        if key in keys[:index]:
+            raise ValueError(f"each store key once ({key!r} is there twice)")
+        for name in region_variables(key):
+            if name in variables:  # 'nord' and 'nord-token' would both read PORTAL_REGION_NORD_TOKEN_URL
+                raise ValueError(
+                    f"store keys whose variables do not clash ({name} would belong to {variables[name]!r} and {key!r})"
+                )
+            variables[name] = key
+    return keys
+
+
 def _rate_limits(raw: str) -> str:
     try:
         parse_many(raw)
@@ -161,11 +210,35 @@ def setting(
     required: bool = False,
     secret: bool = False,
 ) -> Any:
-    """Declare one setting: how to parse it, what it means, and its default (None with required=True)."""
+    """Declare one setting: how to parse it, what it means, and its default (None with required=True). A secret
+    is left out of the repr, so that logging the settings never writes it."""
     return field(
         default=default,
+        repr=not secret,
         metadata={"parse": parse, "doc": doc, "required": required, "secret": secret},
     )
+
+
+def _read(env: Mapping[str, str], name: str, declared: Field[Any], expected: str = "expected") -> Any:
+    """The value of variable `name` parsed as `declared` says, or its default when unset (an empty value counts
+    as unset); else a SettingsError "<name> is missing (or invalid): <expected> <what is expected>"."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        if declared.metadata["required"]:
+            what = declared.metadata.get("expects") or _expects(declared.metadata["parse"])
+            raise SettingsError(f"{name} is missing: {expected} {what}.")
+        return declared.default
+    try:
+        return declared.metadata["parse"](raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} is invalid: {expected} {exc}.") from None
+
+
+#: What each PORTAL_STORE_AUTH needs besides: the same for the home store and for each regional store.
+_STORE_AUTH_NEEDS = {
+    "client_credentials": ("store_token_url", "store_client_id", "store_client_secret"),
+    "mtls": ("store_cert_file", "store_key_file"),
+}
 
 
 @dataclass(frozen=True)
@@ -182,6 +255,12 @@ class Settings:
         _url, "Address where people reach the portal, used to build the sign-in redirect URIs.", required=True
     )
     store_url: str = setting(_url, "Base URL of the regional FHIR R4 store (PDSm).", required=True)
+    store_label_fr: str | None = setting(
+        _text,
+        'Public name of the platform and region of the store, in French (for example "DCC de la région '
+        'Exemple-Sud"), to tell its records from those of the stores of PORTAL_REGIONS.',
+    )
+    store_label_en: str | None = setting(_text, "Public name of the platform and region of the store, in English.")
     store_auth: str = setting(
         _choice("none", "client_credentials", "mtls"),
         "How the portal authenticates to the store: none, client_credentials (OAuth2) or mtls.",
@@ -241,6 +320,13 @@ class Settings:
     )
     store_stale_bytes: int = setting(
         _int(0, 4 * 1024**3), "Largest size of the last good copies, in bytes, per process.", 32 * 1024**2
+    )
+    regions: tuple[RegionSettings, ...] = setting(
+        _region_keys,
+        "Keys of the other regional FHIR stores the portal reads besides the store of PORTAL_STORE_URL, separated "
+        f"by commas, each of {REGION_KEY_RULE} ('{HOME_KEY}' is taken); each is configured by "
+        "PORTAL_REGION_<KEY>_* variables (see Regional stores below). Unset: the one store.",
+        (),
     )
     oidc_issuer: str = setting(_url, "Issuer URL of the patient identity provider (FranceConnect+).", required=True)
     oidc_client_id: str = setting(_text, "Client id of the portal at the patient identity provider.", required=True)
@@ -359,31 +445,21 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read every setting from `PORTAL_*` variables (or a given mapping), or raise SettingsError."""
         env = os.environ if environ is None else environ
-        _refuse_unknown(env, [PREFIX + f.name.upper() for f in fields(cls)])
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            name = PREFIX + f.name.upper()
-            raw = env.get(name)
-            if raw is None or raw.strip() == "":
-                if f.metadata["required"]:
-                    raise SettingsError(f"{name} is missing: expected {_expects(f.metadata['parse'])}.")
-                continue
-            try:
-                values[f.name] = f.metadata["parse"](raw)
-            except ValueError as exc:
-                raise SettingsError(f"{name} is invalid: expected {exc}.") from None
-        settings = cls(**values)
+        declared = {f.name: f for f in fields(cls)}
+        # PORTAL_REGIONS first: the PORTAL_REGION_<KEY>_* variables it declares are settings too.
+        keys: tuple[str, ...] = _read(env, PREFIX + "REGIONS", declared.pop("regions"))
+        known = [PREFIX + f.name.upper() for f in fields(cls)]
+        _refuse_unknown(env, known + [name for key in keys for name in region_variables(key)], keys)
+        values = {name: _read(env, PREFIX + name.upper(), f) for name, f in declared.items()}
+        settings = cls(**values, regions=tuple(RegionSettings.from_env(env, key) for key in keys))
         settings.check_consistency()
         return settings
 
     def check_consistency(self) -> None:
         """Settings that only make sense together."""
-        if self.store_auth == "client_credentials":
-            self._require(
-                ("store_token_url", "store_client_id", "store_client_secret"), "PORTAL_STORE_AUTH=client_credentials"
-            )
-        if self.store_auth == "mtls":
-            self._require(("store_cert_file", "store_key_file"), "PORTAL_STORE_AUTH=mtls")
+        if self.store_auth in _STORE_AUTH_NEEDS:
+            self._require(_STORE_AUTH_NEEDS[self.store_auth], f"PORTAL_STORE_AUTH={self.store_auth}")
+        self._check_regions()
         if self.pro_oidc_issuer is not None:
             self._require(("pro_oidc_client_id", "pro_oidc_client_secret"), "PORTAL_PRO_OIDC_ISSUER is set")
         if self.redis_sentinels:
@@ -405,6 +481,26 @@ class Settings:
         for name in names:
             if getattr(self, name) is None:
                 raise SettingsError(f"{PREFIX}{name.upper()} is missing: expected a value when {when}.")
+
+    def _check_regions(self) -> None:
+        """Each regional store is another store: two keys on one URL would show one store's records twice."""
+        taken = {_same_store(self.store_url): "the home store (PORTAL_STORE_URL)"}
+        for region in self.regions:
+            region.check_consistency()
+            url = _same_store(region.store_url)
+            if url in taken:
+                raise SettingsError(
+                    f"{region.variable('store_url')} is invalid: {region.needs} a URL of its own, not that of "
+                    f"{taken[url]}."
+                )
+            taken[url] = f"store {region.key!r} ({region.variable('store_url')})"
+
+    def label(self, lang: str) -> str | None:
+        """The public name of the home store's platform and region in `lang` (fr or en), else in the other
+        language: a proper name read in French is better than none."""
+        if lang == "en":
+            return self.store_label_en or self.store_label_fr
+        return self.store_label_fr or self.store_label_en
 
     @property
     def pro_enabled(self) -> bool:
@@ -445,11 +541,23 @@ def _expects(parse: Callable[[str], Any]) -> str:
 
 def describe() -> list[tuple[str, str, str, str]]:
     """(variable, type, default, meaning) for every setting: the source of the configuration reference."""
+    return [(PREFIX + f.name.upper(), *_description(f)) for f in fields(Settings)]
+
+
+def describe_region() -> list[tuple[str, str, str, str, str]]:
+    """(variable pattern, home store's variable or "", type, default, meaning) for each variable of a regional
+    store, such as `PORTAL_REGION_<KEY>_URL`, which reads like PORTAL_STORE_URL."""
     rows = []
-    for f in fields(Settings):
-        default = "required" if f.metadata["required"] else ("" if f.default is None else _show(f.default))
-        rows.append((PREFIX + f.name.upper(), _type_name(f.type), default, f.metadata["doc"]))
+    for f in fields(RegionSettings):
+        if "parse" in f.metadata:
+            home = PREFIX + f.name.upper() if f.name in Settings.__dataclass_fields__ else ""
+            rows.append((REGION_PREFIX + "<KEY>_" + REGION_FIELDS[f.name], home, *_description(f)))
     return rows
+
+
+def _description(f: Field[Any]) -> tuple[str, str, str]:
+    default = "required" if f.metadata["required"] else ("" if f.default is None else _show(f.default))
+    return _type_name(f.type), default, f.metadata["doc"]
 
 
 def _show(value: object) -> str:
@@ -460,4 +568,116 @@ def _show(value: object) -> str:
 
 def _type_name(annotation: object) -> str:
     text = str(annotation)
+    text = text.replace("tuple[RegionSettings, ...]", "list of store keys")
     return text.replace("tuple[str, ...]", "list of words").replace(" | None", " (optional)")
+
+
+def _same_store(url: str) -> str:
+    """A store URL as compared with the others: scheme and host name are case-insensitive."""
+    parts = urlsplit(url)
+    return parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()).geturl()
+
+
+def _home_store(name: str) -> Any:
+    """A regional store's field declared as the home store's field `name`: same parser, default, meaning and
+    secrecy, so that a region's PORTAL_REGION_<KEY>_CONNECT_TIMEOUT reads exactly like PORTAL_STORE_CONNECT_TIMEOUT.
+    """
+    home = Settings.__dataclass_fields__[name]
+    if home.metadata["required"]:
+        return field(metadata=home.metadata)
+    return field(default=home.default, repr=not home.metadata["secret"], metadata=home.metadata)
+
+
+def _region_setting(doc: str, expects: str) -> Any:
+    """A required text of a regional store: a field with no default."""
+    return field(metadata={"parse": _text, "doc": doc, "required": True, "secret": False, "expects": expects})
+
+
+@dataclass(frozen=True)
+class RegionSettings:
+    """Another regional FHIR store the portal reads besides the home one: declared by its key in PORTAL_REGIONS,
+    configured by the `PORTAL_REGION_<KEY>_<FIELD>` variables (`sud-est`: PORTAL_REGION_SUD_EST_URL…).
+
+    Its store fields bear the names of the home store's in `Settings`, so that what reads the home store's
+    settings (`StoreAuth.from_settings`) reads a region's alike."""
+
+    key: str
+    store_url: str = _home_store("store_url")
+    label_fr: str = _region_setting(
+        'Public name of the platform and region of this store, in French (for example "DCC de la région '
+        "Exemple-Nord\"), to tell its records from the other stores'.",
+        "the public name of its platform and region, in French",
+    )
+    label_en: str = _region_setting(
+        "Public name of the platform and region of this store, in English.",
+        "the public name of its platform and region, in English",
+    )
+    store_auth: str = _home_store("store_auth")
+    store_token_url: str | None = _home_store("store_token_url")
+    store_client_id: str | None = _home_store("store_client_id")
+    store_client_secret: str | None = _home_store("store_client_secret")
+    store_scope: str | None = _home_store("store_scope")
+    store_cert_file: str | None = _home_store("store_cert_file")
+    store_key_file: str | None = _home_store("store_key_file")
+    store_ca_file: str | None = _home_store("store_ca_file")
+    store_connect_timeout: float = _home_store("store_connect_timeout")
+    store_read_timeout: float = _home_store("store_read_timeout")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], key: str) -> RegionSettings:
+        """Read store `key`'s `PORTAL_REGION_<KEY>_*` variables, or raise SettingsError naming the variable and
+        the store."""
+        values: dict[str, Any] = {"key": key}
+        for f in fields(cls):
+            if "parse" in f.metadata:
+                values[f.name] = _read(env, region_prefix(key) + REGION_FIELDS[f.name], f, _needs(key))
+        region = cls(**values)
+        region.check_consistency()
+        return region
+
+    def check_consistency(self) -> None:
+        """The rules of the home store: client_credentials needs a token URL, a client id and secret, mtls a
+        certificate and its key."""
+        for name in _STORE_AUTH_NEEDS.get(self.store_auth, ()):
+            if getattr(self, name) is None:
+                raise SettingsError(
+                    f"{self.variable(name)} is missing: {self.needs} a value when "
+                    f"{self.variable('store_auth')}={self.store_auth}."
+                )
+
+    @property
+    def needs(self) -> str:
+        return _needs(self.key)
+
+    def variable(self, name: str) -> str:
+        """The variable of field `name` of this store: `store_url` of `nord` → PORTAL_REGION_NORD_URL."""
+        return region_prefix(self.key) + REGION_FIELDS[name]
+
+    def label(self, lang: str) -> str:
+        """The public name of this store's platform and region in `lang` (fr or en)."""
+        return self.label_en if lang == "en" else self.label_fr
+
+
+def _needs(key: str) -> str:
+    return f"store {key!r} (PORTAL_REGIONS) needs"
+
+
+#: RegionSettings field → the end of its variable's name: store_url → URL (PORTAL_REGION_<KEY>_URL).
+REGION_FIELDS = {f.name: f.name.removeprefix("store_").upper() for f in fields(RegionSettings) if "parse" in f.metadata}
+
+
+def region_prefix(key: str) -> str:
+    """Where the variables of store `key` start: `sud-est` → PORTAL_REGION_SUD_EST_."""
+    return f"{REGION_PREFIX}{key.upper().replace('-', '_')}_"
+
+
+def region_variables(key: str) -> list[str]:
+    """Every variable of store `key`, in the order of RegionSettings."""
+    return [region_prefix(key) + suffix for suffix in REGION_FIELDS.values()]
+
+
+if TYPE_CHECKING:
+    from portal.store.auth import StoreAuthSettings
+
+    def _a_region_is_store_auth_settings(region: RegionSettings) -> StoreAuthSettings:
+        return region  # mypy: StoreAuth.from_settings(region) reads a region as it reads the home store

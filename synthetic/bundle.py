@@ -51,18 +51,27 @@ VISIBILITY_DISPLAY = {
 }
 
 
-def build_bundle(reference_date: dt.date = DEFAULT_REFERENCE_DATE, cases: Sequence[Case] = CASES) -> Resource:
-    """The transaction Bundle of the whole data set (deterministic for a given reference date)."""
+def build_bundle(
+    reference_date: dt.date = DEFAULT_REFERENCE_DATE,
+    cases: Sequence[Case] = CASES,
+    *,
+    coordinator: Professional | None = actors.COORDINATOR,
+    coordination_centre: Organisation = actors.COORDINATION_CENTRE,
+) -> Resource:
+    """The transaction Bundle of the whole data set (deterministic for a given reference date).
+
+    `coordinator` is put in every patient's CareTeam (the home store's demo coordinator; None: only the
+    professionals the cases name, as in another region's store), which `coordination_centre` manages."""
     documents = build_documents(reference_date, cases)
     resources: list[Resource] = []
-    resources += [_organisation(o) for o in _organisations(cases)]
-    professionals = _professionals(cases)
+    resources += [_organisation(o) for o in _organisations(cases, coordinator, coordination_centre)]
+    professionals = _professionals(cases, coordinator)
     resources += [_practitioner(p) for p in professionals]
     resources += [_practitioner_role(p) for p in professionals if p.organisation is not None]
     for case in cases:
         resources.append(_patient(case, reference_date))
         resources += [_related_person(case, r, reference_date) for r in case.relatives if r.sub]
-        resources.append(_care_team(case, reference_date))
+        resources.append(_care_team(case, reference_date, coordinator, coordination_centre))
     for document in documents:
         resources += _document_resources(document, reference_date)
     return {
@@ -77,9 +86,10 @@ def build_bundle(reference_date: dt.date = DEFAULT_REFERENCE_DATE, cases: Sequen
 # -- people and organisations --------------------------------------------------------------------------------
 
 
-def _case_professionals(case: Case) -> Iterator[Professional]:
+def _case_professionals(case: Case, coordinator: Professional | None) -> Iterator[Professional]:
     yield case.author
-    yield actors.COORDINATOR
+    if coordinator is not None:
+        yield coordinator
     for former, _until in case.former_team:
         yield former
     for version in case.versions:
@@ -91,21 +101,24 @@ def _case_professionals(case: Case) -> Iterator[Professional]:
                 yield item.performer
 
 
-def _professionals(cases: Sequence[Case]) -> list[Professional]:
+def _professionals(cases: Sequence[Case], coordinator: Professional | None) -> list[Professional]:
     seen: dict[str, Professional] = {}
     for case in cases:
-        for professional in _case_professionals(case):
+        for professional in _case_professionals(case, coordinator):
             seen.setdefault(professional.key, professional)
     return list(seen.values())
 
 
-def _organisations(cases: Sequence[Case]) -> list[Organisation]:
+def _organisations(
+    cases: Sequence[Case], coordinator: Professional | None, coordination_centre: Organisation
+) -> list[Organisation]:
     seen: dict[str, Organisation] = {}
     for case in cases:
         seen.setdefault(case.custodian.key, case.custodian)
-    for professional in _professionals(cases):
+    for professional in _professionals(cases, coordinator):
         if professional.organisation is not None:
             seen.setdefault(professional.organisation.key, professional.organisation)
+    seen.setdefault(coordination_centre.key, coordination_centre)  # every CareTeam's managingOrganization
     return list(seen.values())
 
 
@@ -277,7 +290,9 @@ _CONTACT_ROLE_TEXT = {
 }
 
 
-def _care_team(case: Case, reference: dt.date) -> Resource:
+def _care_team(
+    case: Case, reference: dt.date, coordinator: Professional | None, coordination_centre: Organisation
+) -> Resource:
     roles: dict[str, str] = {case.author.key: "Auteur du programme de soins"}
     for version in case.versions:
         for contact in case.contacts_of(version):
@@ -286,8 +301,9 @@ def _care_team(case: Case, reference: dt.date) -> Resource:
         for item in version.items:
             if item.performer is not None:
                 roles.setdefault(item.performer.key, "Intervenant")
-    roles[actors.COORDINATOR.key] = "Infirmière de coordination"
-    professionals = {p.key: p for p in _case_professionals(case)}
+    if coordinator is not None:
+        roles[coordinator.key] = "Infirmière de coordination"
+    professionals = {p.key: p for p in _case_professionals(case, coordinator)}
     participants: list[dict[str, Any]] = [
         {
             "role": [{"text": role}],
@@ -331,9 +347,7 @@ def _care_team(case: Case, reference: dt.date) -> Resource:
         "name": f"Équipe de soins de {patient.given} {(patient.used_family or patient.birth_family).title()}",
         "subject": {"reference": f"Patient/{ids.patient_resource(case)}"},
         "participant": participants,
-        "managingOrganization": [
-            {"reference": f"Organization/{ids.organisation_resource(actors.COORDINATION_CENTRE.key)}"}
-        ],
+        "managingOrganization": [{"reference": f"Organization/{ids.organisation_resource(coordination_centre.key)}"}],
     }
 
 

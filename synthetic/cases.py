@@ -1934,19 +1934,25 @@ def case(key: str) -> Case:
 #: What each patient's sign-in demonstrates (the relatives' entries say it for themselves).
 _SHOWS = {
     "breast": "A breast-cancer patient with three versions: the calendar changes (v2), then active treatment "
-    "stops and follow-up starts (v3); a linked RCP report and a PDF of each version.",
+    "stops and follow-up starts (v3); a linked RCP report and a PDF of each version. Across regions: the "
+    "Exemple-Nord store holds a Patient with her INS but another birth date (an identity error) and a kidney-cancer "
+    "plan, which must never be shown to her.",
     "colon": "A colon-cancer patient whose second version stops oxaliplatin (programme readjusted); signs in at "
     "the low eIDAS level only (eidas1), which the portal must refuse.",
     "lung": "A metastatic lung-cancer patient: progression and targeted therapy (v2, genetics report referenced); "
     "v3 (palliative care) is hidden from the patient until the consultation, so v2 is what she sees.",
-    "prostate": "A prostate-cancer patient under active surveillance; v2 only changes the GP (administrative).",
+    "prostate": "A prostate-cancer patient under active surveillance; v2 only changes the GP (administrative). "
+    "Across regions: diagnosed here, now treated in the Exemple-Nord region, whose store holds him under another id "
+    "(same INS, name in capitals) with two versions of a newer plan (radiotherapy and hormone therapy), his "
+    "daughter Agathe as caregiver and the nord coordinator Odile in his care team.",
     "lymphoma": "A 78-year-old lymphoma patient (R-CHOP, oncogeriatrics, home help) whose daughter helps her.",
     "larynx": "A larynx-cancer patient who refused surgery (v2: radio-chemotherapy instead).",
     "thyroid": "A thyroid-cancer patient: thyroidectomy then radioiodine, postponed in v2 (calendar change). "
     "Also the caregiver of her neighbour Henri Témoin, limited to the calendar, contacts and support: she chooses "
     "whose plan to see.",
     "ovarian": "An ovarian-cancer relapse: relapse phase, chemotherapy then maintenance, leaving sick leave with "
-    "the MDPH, a linked RCP report.",
+    "the MDPH, a linked RCP report. Across regions: she has moved to the Exemple-Nord region, whose store holds her "
+    "current plan (newer than the home one; birth name written HYPOTHESE, without its accent).",
     "pdf-only": "A melanoma patient whose platform only publishes a PDF PPS (CDA nonXMLBody).",
     "nothing-yet": "A patient known to the store whose first care plan is not published yet.",
 }
@@ -2057,4 +2063,8 @@ def demo_accounts(reference_date: dt.date | None = None) -> list[dict[str, str]]
             "so he can preview nobody.",
         }
     )
+    # The sign-ins only another region's store supports (regions.py builds on these cases, hence imported here).
+    from synthetic.regions import region_accounts
+
+    accounts.extend(region_accounts())
     return accounts

@@ -13,11 +13,13 @@ from synthetic.xml import oid
 
 
 def person_key(case: Case) -> str:
-    """The patient's short name in resource ids: their sign-in login, else their given name in ASCII."""
+    """The patient's short name in resource ids: their sign-in login, else their given name in ASCII; after the
+    region's key for a case of another region's store (`nord-bernard`)."""
     if case.patient.login:
-        return case.patient.login
-    ascii_name = unicodedata.normalize("NFKD", case.patient.given).encode("ascii", "ignore").decode()
-    return ascii_name.lower()
+        key = case.patient.login
+    else:
+        key = unicodedata.normalize("NFKD", case.patient.given).encode("ascii", "ignore").decode().lower()
+    return f"{case.region}-{key}" if case.region else key
 
 
 def pps_set_id(case: Case) -> str:

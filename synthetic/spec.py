@@ -295,6 +295,9 @@ class Case:
     rcp_reports: tuple[RcpReport, ...] = ()
     #: Professionals who were in the care team until a relative day (CareTeam.participant.period.end).
     former_team: tuple[tuple[Professional, Day], ...] = ()
+    #: The key of the region whose store holds this case when it is not the home region's (`regions.py`): its
+    #: resource ids start with it (`pat-nord-bernard`), so that no id is ever the same in two stores.
+    region: str | None = None
 
     def contacts_of(self, version: Version) -> tuple[Contact, ...]:
         return self.contacts if version.contacts is None else version.contacts

@@ -7,6 +7,7 @@ sockets, cookies and redirects exactly as a browser's would. Everything started 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from portal import create_app
+from portal.ops.logs import quiet_libraries
 from synthetic import build_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,19 @@ def running(tmp_path_factory: pytest.TempPathFactory, synthetic_bundle: Path) ->
         finally:
             server.shutdown()
             thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def quiet_urllib3() -> Iterator[None]:
+    """The INS is in the URLs of the searches of other regions' stores, which urllib3 writes at debug level: quieten
+    it as the portal does (portal.ops.logs.quiet_libraries), for the module that asks, so the log scan finds no INS."""
+    logger = logging.getLogger("urllib3")
+    level = logger.level
+    quiet_libraries()
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

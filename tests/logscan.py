@@ -26,21 +26,23 @@ def _dates(day: dt.date) -> list[str]:
 
 
 def synthetic_identities() -> tuple[list[str], list[str], list[str]]:
-    """(INS, names, birth dates) of every synthetic patient, as the data set and its seed bundle give them."""
-    from synthetic import CASES, DEFAULT_REFERENCE_DATE, build_bundle
+    """(INS, names, birth dates) of every synthetic patient, as the data set and its seed bundles (the home store's
+    and the other regions') give them."""
+    from synthetic import CASES, DEFAULT_REFERENCE_DATE, REGIONS, build_bundle, build_region_bundle
 
     ins: set[str] = set()
     names: set[str] = set()
     dates: set[str] = set()
     for reference in {DEFAULT_REFERENCE_DATE, dt.date.today()}:
-        for case in CASES:
+        for case in (*CASES, *(case for region in REGIONS.values() for case in region.cases)):
             person = case.patient
             ins.add(person.ins(reference))
             dates.update(_dates(person.birth_date(reference)))
             for name in (person.given, person.birth_family, person.used_family, *(person.all_givens or "").split()):
                 if name:
                     names.update({name, name.title(), name.upper()})
-    for entry in build_bundle()["entry"]:
+    bundles = [build_bundle(), *(build_region_bundle(key) for key in REGIONS)]
+    for entry in (entry for bundle in bundles for entry in bundle["entry"]):
         resource = entry["resource"]
         if resource["resourceType"] != "Patient":
             continue

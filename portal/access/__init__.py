@@ -2,6 +2,7 @@
 viewer may see (visibility), and the record of every view (records, trail). Between auth and the store."""
 
 from portal.access.grants import (
+    HOME,
     PART_PATHS,
     PLAN_PARTS,
     AccessUnavailable,
@@ -12,9 +13,11 @@ from portal.access.grants import (
     patient_side_grants,
     patient_view,
     plan_for,
+    regional_grants,
 )
 
 __all__ = [
+    "HOME",
     "PART_PATHS",
     "PLAN_PARTS",
     "AccessUnavailable",
@@ -25,4 +28,5 @@ __all__ = [
     "patient_side_grants",
     "patient_view",
     "plan_for",
+    "regional_grants",
 ]

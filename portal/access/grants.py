@@ -7,10 +7,11 @@ import contextvars
 import datetime as dt
 import logging
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from portal.access import visibility
+from portal.access import identity, visibility
 from portal.access.visibility import Viewer
+from portal.ops import metrics
 from portal.pps.model import CarePlan
 from portal.pps.projection import project
 from portal.store import FhirClient, StoreError, StoreUnavailable, pdsm
@@ -23,6 +24,9 @@ PLAN_PARTS = ("treatments", "calendar", "contacts", "support", "illness")
 #: Pages everybody who may see the patient sees: the overview (built from the shared parts only) and the
 #: glossary (no personal data).
 ALWAYS_SHOWN = frozenset({"overview", "glossary"})
+#: The key of the home store (where the patient provider's `sub` is linked to a Patient); other regional stores have
+#: the keys of PORTAL_REGIONS.
+HOME = "home"
 #: RoleClass markers on RelatedPerson.relationship, strongest first.
 MARKERS = (("GUARD", Viewer.REPRESENTATIVE), ("CAREGIVER", Viewer.CAREGIVER))
 
@@ -45,6 +49,14 @@ class Grant:
     viewer: Viewer
     shared_parts: frozenset[str] | None = None
     via: str | None = None
+    #: The store that holds this patient's documents and that granted it (a grant never crosses stores).
+    store: str = HOME
+
+    @property
+    def key(self) -> str:
+        """What names this grant in a session and a form: the Patient id, prefixed by the store's key when it is not
+        the home store's (ids are only unique within a store)."""
+        return self.patient.id if self.store == HOME else f"{self.store}/{self.patient.id}"
 
     @property
     def limited(self) -> bool:
@@ -125,10 +137,20 @@ def patient_side_grants(
         # Who helps whom is unknown for now: the patient still sees their own plan; nobody else's shows.
         log.warning("relatives could not be read, own plan only: %s", type(exc).__name__)
         links = []
+    grants.extend(_related_grants(client, links, now, grants))
+    return tuple(grants)
+
+
+def _related_grants(
+    client: FhirClient, links: list[RelatedPersonLink], now: dt.datetime, known: list[Grant]
+) -> list[Grant]:
+    """The patients these RelatedPerson links let the person see now (each once, in the store's order; a patient
+    already in `known` is not repeated)."""
+    grants: list[Grant] = []
     for link in links:
         if not link_in_force(link, now) or link.patient_id is None:
             continue
-        if any(g.patient.id == link.patient_id for g in grants):
+        if any(g.patient.id == link.patient_id for g in [*known, *grants]):
             continue  # their own file, or a second link to the same patient: the first one counts
         try:
             patient = pdsm.read_patient(client, link.patient_id)
@@ -139,15 +161,39 @@ def patient_side_grants(
             continue
         parts = None if link.shared_parts is None else frozenset(p for p in link.shared_parts if p in PLAN_PARTS)
         grants.append(Grant(patient, capacity, parts, f"RelatedPerson/{link.id}"))
+    return grants
+
+
+def regional_grants(
+    client: FhirClient, store: str, home: PatientRecord | None, subject_system: str, sub: str, now: dt.datetime
+) -> tuple[Grant, ...]:
+    """What another regional store grants a person signed in at the patient provider: their own Patient there,
+    found by the INS of their home Patient and accepted only when every identity trait agrees
+    (`portal.access.identity`), and the patients whose RelatedPerson in that store carries their `sub`. A Patient
+    with the same INS and other traits is never theirs: it is logged (pseudonymously: the trait, not the person) and
+    counted, and nothing of it is shown. Each grant holds that store's key."""
+    grants: list[Grant] = []
+    if home is not None and home.ins is not None:
+        for candidate in pdsm.patients_with_ins(client, home.ins):
+            trait = identity.mismatch(home, candidate)
+            if trait is None:
+                if not any(g.patient.id == candidate.id for g in grants):
+                    grants.append(Grant(candidate, Viewer.PATIENT, store=store))
+            else:
+                log.warning("store %s: a Patient with the same INS differs on %s: kept apart", store, trait)
+                metrics.identity_mismatch(store, trait)
+    links = pdsm.related_people(client, subject_system, sub)
+    grants.extend(replace(g, store=store) for g in _related_grants(client, links, now, grants))
     return tuple(grants)
 
 
-def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime) -> tuple[Grant, ...]:
+def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime, *, store: str = HOME) -> tuple[Grant, ...]:
     """The patients a professional may preview (as the patient would see their plan): those of the CareTeams
     listing them — Practitioner or PractitionerRole with their RPPS number — while the team is active and both the
-    team's and their participation's periods cover now."""
+    team's and their participation's periods cover now. The RPPS number is national: each regional store is asked,
+    and its teams grant its own patients (`store`)."""
     try:
-        return _coordinator_grants(client, rpps, now)
+        return tuple(replace(g, store=store) for g in _coordinator_grants(client, rpps, now))
     except AccessUnavailable:
         raise
     except StoreUnavailable as exc:

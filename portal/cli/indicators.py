@@ -35,12 +35,18 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the meanings."
 )
 @click.option(
+    "--store",
+    default="home",
+    show_default=True,
+    help="Which store: home (PORTAL_STORE_URL) or a key of PORTAL_REGIONS. Each store keeps its own records.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=str),
     help="Write the CSV here (default: standard output).",
 )
-def indicators_command(month: str, lang: Lang, output: str | None) -> None:
+def indicators_command(month: str, lang: Lang, store: str, output: str | None) -> None:
     """The monthly indicators for the national agencies, as CSV, from the store the portal is configured with
     (PORTAL_STORE_URL and its credentials). Counts from 1 to 9 are never shown."""
     start, end = month_bounds(month)
@@ -57,8 +63,11 @@ def indicators_command(month: str, lang: Lang, output: str | None) -> None:
     except SettingsError as exc:
         click.echo(f"portal: {exc}", err=True)
         raise SystemExit(2) from None
+    known = ["home", *(region.key for region in settings.regions)]
+    if store not in known:
+        raise click.BadParameter(f"{store!r} is not a configured store: {', '.join(known)}.", param_hint="--store")
     try:
-        text = monthly_report(settings, month, start, end, until, lang)
+        text = monthly_report(settings, store, month, start, end, until, lang)
     except StoreError as exc:
         click.echo(f"portal: the store did not give the records: {exc}", err=True)
         raise SystemExit(1) from None

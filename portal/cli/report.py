@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from portal.access.indicators import EXPORT_KINDS, VIEWER_KINDS, Cell, Indicators, indicators
 from portal.plain.labels import Lang
 from portal.plain.texts import catalogue
-from portal.settings import Settings
+from portal.settings import RegionSettings, Settings
 from portal.store import FhirClient, pdsm
 from portal.store.auth import StoreAuth
 
@@ -107,14 +107,19 @@ def report_csv(report: Indicators, month: str, lang: Lang) -> str:
     return out.getvalue()
 
 
-def monthly_report(settings: Settings, month: str, start: datetime, end: datetime, until: datetime, lang: Lang) -> str:
-    """The CSV of the month [start, end), from the records up to `until`, read from the configured store (StoreError
-    when it does not answer)."""
+def monthly_report(
+    settings: Settings, store: str, month: str, start: datetime, end: datetime, until: datetime, lang: Lang
+) -> str:
+    """The CSV of the month [start, end), from the records up to `until`, read from one configured store (`home`, or
+    a key of PORTAL_REGIONS; StoreError when it does not answer). Each store keeps the records of its documents."""
+    chosen: Settings | RegionSettings = (
+        settings if store == "home" else next(r for r in settings.regions if r.key == store)
+    )
     client = FhirClient(
-        settings.store_url,
-        auth=StoreAuth.from_settings(settings),
-        connect_timeout=settings.store_connect_timeout,
-        read_timeout=settings.store_read_timeout,
+        chosen.store_url,
+        auth=StoreAuth.from_settings(chosen),
+        connect_timeout=chosen.store_connect_timeout,
+        read_timeout=chosen.store_read_timeout,
         retries=settings.store_retries,
         cache_ttl=0,
         max_pages=MAX_PAGES,

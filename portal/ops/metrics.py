@@ -77,6 +77,13 @@ EXPORTS = Counter(
     ["kind"],
 )
 
+IDENTITY_MISMATCHES = Counter(
+    "portal_identity_mismatches",
+    "Patients of another regional store with the person's INS and other identity traits (never shown), per store "
+    "and first differing trait.",
+    ["store", "trait"],
+)
+
 SignInOutcome = Literal["succeeded", "cancelled", "invalid", "unavailable", "too_weak"]
 
 
@@ -91,6 +98,11 @@ def viewed(viewer_kind: str, export: str | None) -> None:
         PLAN_VIEWS.labels(viewer_kind=viewer_kind).inc()
     else:
         EXPORTS.labels(kind=export).inc()
+
+
+def identity_mismatch(store: str, trait: str) -> None:
+    """Count one Patient of another store kept apart: same INS, another trait (`portal.access.grants`)."""
+    IDENTITY_MISMATCHES.labels(store=store, trait=trait).inc()
 
 
 def access_log_failed() -> None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from portal.settings import PREFIX, Settings, describe
+from portal.settings import (
+    HOME_KEY,
+    PREFIX,
+    REGION_FIELDS,
+    REGION_KEY_RULE,
+    REGION_PREFIX,
+    RegionSettings,
+    Settings,
+    describe,
+    describe_region,
+)
 
 #: Read by the image's gunicorn configuration (ops/gunicorn.conf.py), not by the portal.
 IMAGE_VARIABLES = (
@@ -43,6 +53,9 @@ def _code(text: str) -> str:
 def render() -> str:
     """docs/configuration.md as it must be: tests/unit/ops/test_configuration_doc.py fails when the file differs."""
     secrets = {PREFIX + f.name.upper() for f in fields(Settings) if f.metadata["secret"]}
+    region_secrets = {
+        f"{REGION_PREFIX}<KEY>_{REGION_FIELDS[f.name]}" for f in fields(RegionSettings) if f.metadata.get("secret")
+    }
     rows = describe()
     required = [name for name, _type, default, _doc in rows if default == "required"]
     lines = [
@@ -70,6 +83,27 @@ def render() -> str:
         shown = "**required**" if default == "required" else _code(_cell(default))
         secret = "**secret**" if name in secrets else ""
         lines.append(f"| `{name}` | {_cell(type_name)} | {shown} | {secret} | {_cell(doc)} |")
+    lines += [
+        "",
+        "## Regional stores",
+        "",
+        "Besides its home store (`PORTAL_STORE_*`), the portal reads the other regional stores whose keys"
+        " `PORTAL_REGIONS` lists, for example `PORTAL_REGIONS=nord,sud-est`. A key is made of"
+        f" {REGION_KEY_RULE}; `{HOME_KEY}` is taken. The variables of a store start with `PORTAL_REGION_` and its key"
+        " in capitals, its hyphens turned into underscores: store `sud-est` is configured by"
+        " `PORTAL_REGION_SUD_EST_URL`, `PORTAL_REGION_SUD_EST_LABEL_FR`, and so on. Each store has a URL of its own,"
+        " neither the home store's nor another's. A store variable is read like the home store's variable it names"
+        " (same type, range and default, same rules: client_credentials needs a token URL, a client id and a secret;"
+        " mtls a certificate and its key). A `PORTAL_REGION_*` variable of a key not in `PORTAL_REGIONS`, or of no"
+        " field below, stops the start like any other unknown variable.",
+        "",
+        "| Variable | Read like | Type | Default | Secret | Meaning |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, home, type_name, default, doc in describe_region():
+        shown = "**required**" if default == "required" else _code(_cell(default))
+        secret = "**secret**" if name in region_secrets else ""
+        lines.append(f"| `{name}` | {_code(home)} | {_cell(type_name)} | {shown} | {secret} | {_cell(doc)} |")
     lines += [
         "",
         "## Variables of the container image",

@@ -74,6 +74,18 @@ def find_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRe
     return patient_from_fhir(linked[0]) if linked else None
 
 
+def patients_with_ins(client: FhirClient, ins: Identifier) -> list[PatientRecord]:
+    """The Patients of this store that carry this INS (another region's store: the portal's `sub` means nothing
+    there). Never from a last good copy. Whether one of them is the same person is the access step's decision
+    (`portal.access.identity`): an INS alone is not proof."""
+    if not ins.system or not ins.value:
+        raise ValueError("an INS needs a system and a value")
+    token = f"{escape_search_value(ins.system)}|{escape_search_value(ins.value)}"
+    resources = client.search("Patient", {"identifier": token}, last_good=False)
+    found = [patient_from_fhir(r) for r in resources]
+    return [p for p in found if p.ins == ins]
+
+
 def pps_documents(
     client: FhirClient, patient_id: str, *, statuses: Sequence[str] = ("current", "superseded")
 ) -> list[DocumentEntry]:

@@ -62,6 +62,11 @@ class PatientRecord:
     display_name: str
     birth_date: date | None
     ins: Identifier | None
+    #: The identity traits another region's store is matched on (with `birth_date`): the birth family name (the
+    #: name of use `official`), the first given name of that name, and the administrative sex (FHIR gender).
+    birth_family: str | None = None
+    birth_given: str | None = None
+    gender: str | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,8 @@ def patient_from_fhir(resource: Json) -> PatientRecord:
         given = str_list(names[0], "given", f"{path}.name")
         text = opt_str(names[0], "text", f"{path}.name")
     display = text or " ".join([*given, *([family] if family else [])]).strip()
+    official = next((n for n in names if n.get("use") == "official"), None)
+    birth_given = str_list(official, "given", f"{path}.name") if official else ()
     birth_text = opt_str(resource, "birthDate", path)
     try:
         birth_date = parse_fhir_date(birth_text) if birth_text else None
@@ -245,6 +252,9 @@ def patient_from_fhir(resource: Json) -> PatientRecord:
         display_name=display,
         birth_date=birth_date,
         ins=_ins(identifiers(resource, path)),
+        birth_family=opt_str(official, "family", f"{path}.name") if official else None,
+        birth_given=birth_given[0] if birth_given else None,
+        gender=opt_str(resource, "gender", path),
     )
 
 

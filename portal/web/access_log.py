@@ -43,9 +43,21 @@ def access_log(viewing: Viewing) -> ResponseReturnValue:
             role_name(kinds[entry.role]) if entry.role in kinds else _("Someone else"),
             entry.actor_name or _("Name not given"),
         )
-        for entry in _others(pdsm.access_entries(extensions.store(), viewing.patient_id))
+        for entry in _others(_every_store(viewing))
     ]
     return render_template("people/access_log.html", rows=rows, nav=nav("access"))
+
+
+def _every_store(viewing: Viewing) -> list[AccessEntry]:
+    """The records of every store that holds one of the patient's own plans (each store keeps the records of the
+    views of its documents), newest first."""
+    entries = [
+        entry
+        for grant in (viewing.grant, *viewing.own_elsewhere)
+        for entry in pdsm.access_entries(extensions.store(grant.store), grant.patient.id)
+    ]
+    entries.sort(key=lambda e: e.recorded.timestamp() if e.recorded else 0.0, reverse=True)
+    return entries
 
 
 def _others(entries: list[AccessEntry]) -> list[AccessEntry]:

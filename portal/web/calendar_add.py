@@ -57,8 +57,8 @@ def add(viewing: Viewing) -> ResponseReturnValue:
     calendar file: a caregiver limited to some parts gets it only when the calendar is shared with them."""
     lang = page_lang()
     patient = viewing.grant.patient
-    versions = visible(viewing.kind, pdsm.pps_documents(extensions.store(), patient.id))
-    loaded = extensions.plans().current(versions, patient)
+    versions = visible(viewing.kind, pdsm.pps_documents(extensions.store(viewing.store), patient.id))
+    loaded = extensions.plans(viewing.store).current(versions, patient)
     if loaded is None:
         raise NotFound()
     # The same plan the file is built from: what this viewer was granted.

@@ -16,6 +16,7 @@ from portal.access.visibility import Viewer, visible
 from portal.plain.views.glossary import name_matches
 from portal.store import StoreError, pdsm
 from portal.web import extensions, viewing
+from portal.web.navigation import page_lang
 from portal.web.state import state
 from portal.web.viewing import Detour, DetourNeeded
 
@@ -42,6 +43,38 @@ class PatientRow:
     name: str
     birth_date: dt.date | None
     latest_plan: dt.datetime | None
+    #: The region whose store holds this patient's plan, when the portal reads several.
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    """One plan the person may open ("My plans"): whose, in which capacity, from which region and establishment,
+    and the date of its latest version they may see (None: none, or the store did not answer)."""
+
+    grant: Grant
+    region: str | None
+    custodian: str | None
+    latest_plan: dt.datetime | None
+
+
+def region_label(key: str) -> str | None:
+    """The public name of the region whose store this is, when the portal reads several stores (else None)."""
+    known = extensions.regions()
+    if len(known) < 2:
+        return None
+    return known[key].label(page_lang()) or key
+
+
+def _choice(grant: Grant) -> ChoiceRow:
+    try:
+        shown = visible(grant.viewer, pdsm.current_pps(extensions.store(grant.store), grant.patient.id))
+    except StoreError:
+        shown = ()
+    latest = max(shown, key=lambda e: e.date.timestamp() if e.date else 0.0, default=None)
+    return ChoiceRow(
+        grant, region_label(grant.store), latest.custodian_display if latest else None, latest.date if latest else None
+    )
 
 
 def no_patient() -> ResponseReturnValue:
@@ -60,7 +93,12 @@ def detour(exc: DetourNeeded) -> ResponseReturnValue:
         return redirect("/")
     if exc.detour is Detour.HOME:
         return coordinator_home(viewing.grants(who))
-    return render_template("people/choose.html", grants=viewing.grants(who), chosen=None, role_name=role_name)
+    return _chooser(viewing.grants(who), None)
+
+
+def _chooser(grants: tuple[Grant, ...], chosen: str | None) -> ResponseReturnValue:
+    rows = [_choice(grant) for grant in grants]
+    return render_template("people/choose.html", rows=rows, chosen=chosen, role_name=role_name)
 
 
 def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
@@ -69,10 +107,16 @@ def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
     found = [g for g in grants if not query.strip() or name_matches(g.patient.display_name, query)]
     rows = []
     for grant in found:
-        shared = visible(Viewer.PATIENT, pdsm.pps_documents(extensions.store(), grant.patient.id))
+        shared = visible(Viewer.PATIENT, pdsm.pps_documents(extensions.store(grant.store), grant.patient.id))
         dates = [e.date for e in shared if e.date is not None]
         rows.append(
-            PatientRow(grant.patient.id, grant.patient.display_name, grant.patient.birth_date, max(dates, default=None))
+            PatientRow(
+                grant.key,
+                grant.patient.display_name,
+                grant.patient.birth_date,
+                max(dates, default=None),
+                region_label(grant.store),
+            )
         )
     return render_template("people/coordinator_home.html", rows=rows, query=query, total=len(grants))
 
@@ -83,11 +127,11 @@ def chooser() -> ResponseReturnValue:
     if who is None or who.professional:
         return redirect("/")
     found = viewing.current()
-    chosen = found.patient_id if isinstance(found, viewing.Viewing) else None
+    chosen = found.grant.key if isinstance(found, viewing.Viewing) else None
     grants = viewing.grants(who)
     if not grants:
         return no_patient()
-    return render_template("people/choose.html", grants=grants, chosen=chosen, role_name=role_name)
+    return _chooser(grants, chosen)
 
 
 @bp.post("/choose")
@@ -95,7 +139,7 @@ def choose() -> ResponseReturnValue:
     who = viewing.person()
     if who is None:
         return redirect("/")
-    if who.professional or viewing.choose(request.form.get("patient", "")[:64]) is None:
+    if who.professional or viewing.choose(request.form.get("patient", "")[:100]) is None:
         raise NotFound()  # not theirs to see, or no such patient: the same answer
     return redirect("/")
 
@@ -105,7 +149,7 @@ def start_preview() -> ResponseReturnValue:
     who = viewing.person()
     if who is None:
         return redirect("/")
-    if not who.professional or viewing.choose(request.form.get("patient", "")[:64]) is None:
+    if not who.professional or viewing.choose(request.form.get("patient", "")[:100]) is None:
         raise NotFound()  # not theirs to preview, or no such patient: the same answer
     return redirect("/")
 
@@ -128,9 +172,16 @@ def _banner() -> dict[str, object]:
             current.banner_failed = True  # an error page is being shown: no second try, no banner
             resolved = Detour.SIGN_IN
         found = resolved if isinstance(resolved, viewing.Viewing) else None
+    down = [region_label(key) or key for key in current.regions_down]
     if found is None or (found.is_patient and found.choices < 2):
-        return {"viewing_banner": None}
-    return {"viewing_banner": found, "viewing_role": role_name(found.kind)}
+        return {"viewing_banner": None, "regions_down": down}
+    return {
+        "viewing_banner": found,
+        "viewing_role": role_name(found.kind),
+        "viewing_region": region_label(found.store) if found.own_elsewhere else None,
+        "elsewhere_regions": [region_label(g.store) or g.store for g in found.own_elsewhere],
+        "regions_down": down,
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -77,15 +77,16 @@ def documents_for(viewing: Viewing) -> DocumentsContext:
     their kind of viewer."""
     patient = viewing.grant.patient
     kind = viewing.kind
-    pps = visible(kind, pdsm.pps_documents(extensions.store(), patient.id))
-    related = pdsm.related_documents(extensions.store(), patient.id)
+    store = extensions.store(viewing.store)
+    pps = visible(kind, pdsm.pps_documents(store, patient.id))
+    related = pdsm.related_documents(store, patient.id)
     shown = visible_related(kind, [(r.entry, r.referenced_by) for r in related], [e.id for e in pps])
     return DocumentsContext(kind, patient, pps, shown, viewing.grant)
 
 
 def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
     """The version asked for (by DocumentReference id) or the current one; 404 when it is not visible."""
-    loader = extensions.plans()
+    loader = extensions.plans(context.grant.store)
     if version:
         entry = next((e for e in context.pps if e.id == version), None)
         if entry is None:
@@ -123,7 +124,7 @@ def _refused(reason: files.Refusal) -> ResponseReturnValue:
 def index(viewing: Viewing) -> ResponseReturnValue:
     context = documents_for(viewing)
     lang = page_lang()
-    loader = extensions.plans()
+    loader = extensions.plans(viewing.store)
     events: list[EventLink] = []
     has_plan = False
     try:
@@ -161,7 +162,10 @@ def download(viewing: Viewing, doc_id: str, number: int) -> ResponseReturnValue:
     attachment = entry.attachments[number - 1]
     try:
         checked = files.checked_file(
-            extensions.store(), attachment, extensions.settings().document_max_bytes, attachment.title or entry.title
+            extensions.store(viewing.store),
+            attachment,
+            extensions.settings().document_max_bytes,
+            attachment.title or entry.title,
         )
     except files.RefusedFile as exc:
         return _refused(exc.reason)
@@ -225,7 +229,7 @@ def portable_copy(viewing: Viewing) -> ResponseReturnValue:
     context = documents_for(viewing)
     limit = extensions.settings().document_max_bytes
     try:
-        packed = portability.fetch_files(extensions.store(), context.all, limit, limit * COPY_LIMIT_FACTOR)
+        packed = portability.fetch_files(extensions.store(viewing.store), context.all, limit, limit * COPY_LIMIT_FACTOR)
     except files.RefusedFile as exc:
         return _refused(exc.reason)
     body = portability.portable_copy(context.all, packed, dt.datetime.now(PARIS))

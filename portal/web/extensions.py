@@ -1,10 +1,11 @@
-"""The app's shared parts, typed, for code running in a request (or an app context): its settings, store client,
-plan loader, thread pool and access trail, as `portal.create_app` puts them in `app.extensions`; and `close`, which
-ends the app's background work."""
+"""The app's shared parts, typed, for code running in a request (or an app context): its settings, the regional
+stores (each with its client, plan loader and access trail; the home store's are the defaults), the thread pool, as
+`portal.create_app` puts them in `app.extensions`; and `close`, which ends the app's background work."""
 
 from __future__ import annotations
 
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
@@ -15,7 +16,23 @@ if TYPE_CHECKING:
     from portal.settings import Settings
     from portal.store import FhirClient
 
-__all__ = ["POOL_WORKERS", "close", "make_pool", "plans", "pool", "settings", "store", "trail"]
+__all__ = [
+    "HOME",
+    "POOL_WORKERS",
+    "Region",
+    "close",
+    "make_pool",
+    "plans",
+    "pool",
+    "region",
+    "regions",
+    "settings",
+    "store",
+    "trail",
+]
+
+#: The home store's key (portal.access.grants.HOME).
+HOME = "home"
 
 #: Store requests that need not wait for each other (a few per page at most) share this many threads per app.
 POOL_WORKERS = 8
@@ -26,14 +43,44 @@ def settings() -> Settings:
     return value
 
 
-def store() -> FhirClient:
-    client: FhirClient = current_app.extensions["portal.store"]
-    return client
+@dataclass(frozen=True)
+class Region:
+    """One regional store and what the portal keeps for it: its public names, client, plan loader, access trail."""
+
+    key: str
+    label_fr: str | None
+    label_en: str | None
+    client: FhirClient
+    plans: PlanLoader
+    trail: AuditTrail
+
+    def label(self, lang: str) -> str | None:
+        return self.label_en if lang == "en" else self.label_fr
 
 
-def plans() -> PlanLoader:
-    loader: PlanLoader = current_app.extensions["portal.plans"]
-    return loader
+def regions() -> dict[str, Region]:
+    """Every store by key, the home store first."""
+    found: dict[str, Region] = current_app.extensions["portal.regions"]
+    return found
+
+
+def region(key: str = HOME) -> Region:
+    return regions()[key]
+
+
+def store(key: str = HOME) -> FhirClient:
+    """The client of a store (the home store's by default): a grant names the store of its patient."""
+    if key == HOME:  # read where tests may replace it
+        client: FhirClient = current_app.extensions["portal.store"]
+        return client
+    return region(key).client
+
+
+def plans(key: str = HOME) -> PlanLoader:
+    if key == HOME:
+        loader: PlanLoader = current_app.extensions["portal.plans"]
+        return loader
+    return region(key).plans
 
 
 def pool() -> Executor:
@@ -42,9 +89,12 @@ def pool() -> Executor:
     return executor
 
 
-def trail() -> AuditTrail:
-    value: AuditTrail = current_app.extensions["portal.access.trail"]
-    return value
+def trail(key: str = HOME) -> AuditTrail:
+    """The access trail of a store: the record of a view goes to the store that holds the document viewed."""
+    if key == HOME:
+        value: AuditTrail = current_app.extensions["portal.access.trail"]
+        return value
+    return region(key).trail
 
 
 def make_pool() -> Executor:
@@ -56,6 +106,8 @@ def close(app: Flask) -> None:
     executor: Executor | None = app.extensions.get("portal.pool")
     if executor is not None:
         executor.shutdown(wait=True, cancel_futures=True)
-    audit: AuditTrail | None = app.extensions.get("portal.access.trail")
-    if audit is not None:
-        audit.stop()
+    known: dict[str, Region] = app.extensions.get("portal.regions", {})
+    trails: list[AuditTrail | None] = [r.trail for r in known.values()] or [app.extensions.get("portal.access.trail")]
+    for audit in trails:
+        if audit is not None:
+            audit.stop()

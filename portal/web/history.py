@@ -26,7 +26,7 @@ bp = Blueprint("history", __name__)
 
 def _read(viewing: Viewing) -> tuple[PlanContext, ReadVersions]:
     context = load_plan(viewing)
-    read = extensions.plans().versions(context.documents, context.patient)
+    read = extensions.plans(viewing.store).versions(context.documents, context.patient)
     latest = read.chain.latest
     if latest is not None:
         lastseen.remember(viewing, latest.id)
@@ -74,7 +74,7 @@ def version(viewing: Viewing, version_id: str) -> ResponseReturnValue:
     """One version, read-only, as on its own day. A version the person may not see answers 404, exactly like one
     that does not exist."""
     context = load_plan(viewing)
-    read = extensions.plans().versions(context.documents, context.patient)
+    read = extensions.plans(viewing.store).versions(context.documents, context.patient)
     found = read.chain.find(version_id)
     plan = read.plans.get(found.id) if found else None
     if found is None or plan is None:

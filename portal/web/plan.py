@@ -62,9 +62,9 @@ def has_pdf(entry: DocumentEntry) -> bool:
 def load_plan(viewing: Viewing) -> PlanContext:
     """The current version of the plan `viewing` is about, read and built from what they were granted."""
     patient = viewing.grant.patient
-    view = access.patient_view(extensions.store(), patient, viewing.kind)
+    view = access.patient_view(extensions.store(viewing.store), patient, viewing.kind)
     try:
-        loaded = extensions.plans().current(view.documents, patient)
+        loaded = extensions.plans(viewing.store).current(view.documents, patient)
     except PpsError:
         # The error page (portal.web.errors) says whether a PDF of this version exists.
         latest = latest_entry(view.documents)
@@ -136,7 +136,7 @@ def _new_since(context: PlanContext) -> dict[str, Any] | None:
     seen = next((e for e in context.documents if e.id == found.before), None)
     if seen is not None and context.loaded is not None:
         try:
-            older = extensions.plans().load(seen, context.patient).plan
+            older = extensions.plans(context.viewing.store).load(seen, context.patient).plan
         except (StoreError, PpsError):
             return told  # the link still leads to what changed
         newer = context.loaded.plan

@@ -55,7 +55,9 @@ def _read(viewing: Viewing, doc_id: str) -> Found:
         recording.note_refused(doc_id)
         raise NotFound()
     try:
-        checked = files.checked_file(extensions.store(), attachment, extensions.settings().document_max_bytes, None)
+        checked = files.checked_file(
+            extensions.store(viewing.store), attachment, extensions.settings().document_max_bytes, None
+        )
         report = read_rcp(checked.data)
     except (files.RefusedFile, PpsError):
         recording.note_refused(doc_id)

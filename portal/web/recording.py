@@ -47,7 +47,7 @@ def record(response: Response) -> None:
     if isinstance(document, str) and not FHIR_ID.fullmatch(document):
         document = NOT_AN_ID
     version = noted.version or (str(view_args["number"]) if "number" in view_args else None)
-    extensions.trail().record(
+    extensions.trail(viewing.store).record(
         AccessRecord(
             actor=viewing.actor(extensions.settings().oidc_subject_system),
             patient_id=viewing.patient_id,

@@ -33,8 +33,10 @@ class RequestState:
     """Everything a request passes from one step to the next (portal.web.viewing fills the viewing, pages note
     what they showed, the response hook in `create_app` reads it all)."""
 
-    #: Everybody the signed-in person may see, asked of the store once per request.
+    #: Everybody the signed-in person may see, asked of the stores once per request.
     grants: tuple[Grant, ...] | None = None
+    #: The regional stores (keys) that did not answer while grants were asked: a plan there may be missing.
+    regions_down: list[str] = field(default_factory=list)
     #: Who is viewing whose plan, once resolved.
     viewing: Viewing | None = None
     #: The page of the plan being served when it is a view of care-plan content (its access record names it).

@@ -19,7 +19,7 @@ from werkzeug.exceptions import Forbidden
 from portal import access
 from portal.access import Grant
 from portal.access.records import Actor
-from portal.access.visibility import Viewer
+from portal.access.visibility import Viewer, visible
 from portal.auth.views import current_user, signed_in
 from portal.store import StoreError, pdsm
 from portal.store.pdsm import RPPS_SYSTEM
@@ -110,6 +110,13 @@ class Viewing:
     grant: Grant
     choices: int
     hidden: int = 0
+    #: The person's own plans in other regional stores (the patient viewing theirs): the pages say there are others.
+    own_elsewhere: tuple[Grant, ...] = ()
+
+    @property
+    def store(self) -> str:
+        """The key of the store that holds this patient's documents (every page reads that store only)."""
+        return self.grant.store
 
     @property
     def patient_id(self) -> str:
@@ -163,28 +170,85 @@ def person() -> Person | None:
 
 
 def grants(who: Person) -> tuple[Grant, ...]:
-    """Everybody this person may see now, asked of the store once per request: what a person may see follows the
-    store, never an old decision kept in the session."""
+    """Everybody this person may see now, asked of the stores once per request: what a person may see follows the
+    stores, never an old decision kept in the session."""
     found = state().grants
     if found is None:
-        if who.professional:
-            assert who.rpps is not None
-            found = access.coordinator_grants(extensions.store(), who.rpps, now())
-        else:
-            subject_system = extensions.settings().oidc_subject_system
-            found = access.patient_side_grants(
-                extensions.store(), subject_system, who.sub, now(), pool=extensions.pool()
-            )
+        found = _grants_everywhere(who)
         state().grants = found
     return found
+
+
+def _grants_everywhere(who: Person) -> tuple[Grant, ...]:
+    """The home store's grants, then each other regional store's, asked in parallel. The home store failing fails
+    the page (nobody's plan is shown); another store failing only leaves its plans out, and the page names it."""
+    moment = now()
+    others = [r for key, r in extensions.regions().items() if key != access.HOME]
+    asked: dict[str, Future[tuple[Grant, ...]]] = {}
+    pool = extensions.pool()
+    found: list[Grant]
+    if who.professional:
+        assert who.rpps is not None
+        # The RPPS number is national: every store at once, beside the home store.
+        for region in others:
+            run = contextvars.copy_context().run
+            asked[region.key] = pool.submit(
+                run, access.coordinator_grants, region.client, who.rpps, moment, store=region.key
+            )
+        try:
+            found = list(access.coordinator_grants(extensions.store(), who.rpps, moment))
+        except BaseException:
+            for future in asked.values():
+                future.cancel()
+            raise
+    else:
+        subject_system = extensions.settings().oidc_subject_system
+        found = list(access.patient_side_grants(extensions.store(), subject_system, who.sub, moment, pool=pool))
+        # Another region knows the person by the INS of their home Patient, not by their sub.
+        own = next((g.patient for g in found if g.viewer is Viewer.PATIENT), None)
+        for region in others:
+            run = contextvars.copy_context().run
+            asked[region.key] = pool.submit(
+                run, access.regional_grants, region.client, region.key, own, subject_system, who.sub, moment
+            )
+    for key, future in asked.items():
+        try:
+            found.extend(future.result())
+        except StoreError as exc:
+            log.warning("regional store %s left out: %s", key, type(exc).__name__)
+            state().regions_down.append(key)
+    if who.professional:
+        found.sort(key=lambda g: (g.patient.family or g.patient.display_name).casefold())
+    return tuple(found)
+
+
+def _latest(own: list[Grant]) -> Grant:
+    """Of the person's own plans in several stores, the one whose current version is the most recent (asked of the
+    stores in parallel; a store that fails counts as having nothing newer)."""
+
+    def newest(grant: Grant) -> float:
+        shown = visible(Viewer.PATIENT, pdsm.current_pps(extensions.store(grant.store), grant.patient.id))
+        return max((e.date.timestamp() for e in shown if e.date is not None), default=float("-inf"))
+
+    pool = extensions.pool()
+    futures = [pool.submit(contextvars.copy_context().run, newest, grant) for grant in own]
+    dates: list[float] = []
+    for future in futures:
+        try:
+            dates.append(future.result())
+        except StoreError:
+            dates.append(float("-inf"))
+    # The most recent; on a tie, the first (the home store's).
+    return own[max(range(len(own)), key=lambda i: (dates[i], -i))]
 
 
 def current() -> Viewing | Detour:
     """Who is viewing whose plan now, or why nobody's plan is shown.
 
     A person signed in at the patient provider sees their own plan and those of the patients they help or represent;
-    with several, they choose, and the choice stays in their session while it is allowed. A professional chooses a
-    patient of their care teams to preview.
+    with several, they choose, and the choice stays in their session while it is allowed. A patient whose own plans
+    are in several regional stores sees the most recent one first, and is told of the others. A professional chooses
+    a patient of their care teams to preview.
     """
     resolved = state().viewing
     if resolved is not None:
@@ -194,33 +258,39 @@ def current() -> Viewing | Detour:
         return Detour.SIGN_IN
     allowed = grants(who)
     chosen = session.get(CHOSEN)
-    grant = next((x for x in allowed if x.patient.id == chosen), None)
+    grant = next((x for x in allowed if x.key == chosen), None)
     if grant is None and chosen is not None:
         session.pop(CHOSEN, None)  # no longer allowed (link ended, team left): choose again
-    if grant is None and len(allowed) == 1 and not who.professional:
-        grant = allowed[0]
+    own = [g for g in allowed if g.viewer is Viewer.PATIENT]
+    if grant is None and not who.professional:
+        if len(allowed) == 1:
+            grant = allowed[0]
+        elif allowed and len(own) == len(allowed):
+            grant = _latest(own)
     if grant is None:
         if who.professional:
             return Detour.HOME
         return Detour.CHOOSE if allowed else Detour.NOBODY
     hidden = (
-        access.hidden_count(extensions.store(), grant.patient, Viewer.PATIENT)
+        access.hidden_count(extensions.store(grant.store), grant.patient, Viewer.PATIENT)
         if grant.viewer is Viewer.COORDINATOR_PREVIEW
         else 0
     )
-    viewing = Viewing(who, grant, len(allowed), hidden)
+    elsewhere = tuple(g for g in own if g.key != grant.key) if grant.viewer is Viewer.PATIENT else ()
+    viewing = Viewing(who, grant, len(allowed), hidden, elsewhere)
     state().viewing = viewing
     return viewing
 
 
-def choose(patient_id: str) -> Grant | None:
-    """Look at this patient from now on, if this person may; None (and nothing changes) otherwise."""
+def choose(key: str) -> Grant | None:
+    """Look at this plan from now on (a grant's key: the Patient id, prefixed by its store's key outside the home
+    store), if this person may; None (and nothing changes) otherwise."""
     who = person()
     if who is None:
         return None
-    grant = next((x for x in grants(who) if x.patient.id == patient_id), None)
+    grant = next((x for x in grants(who) if x.key == key), None)
     if grant is not None:
-        session[CHOSEN] = grant.patient.id
+        session[CHOSEN] = grant.key
         state().viewing = None
     return grant
 
@@ -256,9 +326,9 @@ def viewing_required(
             if not isinstance(found, Viewing):
                 session.pop(PATIENT_HINT, None)
                 raise DetourNeeded(found)
-            if prefetch is not None and prefetch[0] == found.patient_id:
+            if prefetch is not None and prefetch[0] == found.patient_id and found.store == access.HOME:
                 prefetch[1].exception()  # the same search the page makes next: once done, it is answered by the cache
-            session[PATIENT_HINT] = found.patient_id
+            _hint(found)
             if record:  # a page not shared is recorded too, as refused
                 state().recorded_page = (request.endpoint or page).split(".")[-1]
             if not found.shows(page):
@@ -295,8 +365,17 @@ def warm_up(_app: Flask, **_extra: Any) -> None:
         log.info("after sign-in, the store could not be asked yet: %s", type(exc).__name__)
         return
     if isinstance(found, Viewing):
+        _hint(found)
+        if found.store == access.HOME:
+            _prefetch(found.patient_id)
+
+
+def _hint(found: Viewing) -> None:
+    """Note whose documents to prefetch next time (the hint is a home store's Patient id: only it is prefetched)."""
+    if found.store == access.HOME:
         session[PATIENT_HINT] = found.patient_id
-        _prefetch(found.patient_id)
+    else:
+        session.pop(PATIENT_HINT, None)
 
 
 def init_app(app: Flask) -> None:

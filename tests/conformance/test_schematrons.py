@@ -9,11 +9,13 @@ from __future__ import annotations
 import pytest
 
 from portal.pps.conformance import CONTENT_MODELS, MODEL_SCHEMAS, FailedAssert, Schematrons
-from synthetic import GeneratedDocument, build_documents
+from synthetic import REGIONS, GeneratedDocument, build_documents
 
 from .conftest import REFERENCE
 
 DOCUMENTS = build_documents()
+#: The other regions' stores' documents (synthetic/regions.py): the same generator, the same rules.
+REGION_DOCUMENTS = [d for region in REGIONS.values() for d in build_documents(cases=region.cases)]
 OFFICIAL = {
     "CANCER-PPS_2022.01_feuille-de-style-externe.xml": "pps",
     "CANCER-PPS_2022.01_Autopresentable.xml": "pps",
@@ -47,6 +49,14 @@ def test_every_generated_document_passes_its_model_schema(
 def test_every_generated_document_passes_the_content_models(
     schematrons: Schematrons, document: GeneratedDocument
 ) -> None:
+    assert_conformant(schematrons.validate(document.cda, CONTENT_MODELS))
+
+
+@pytest.mark.parametrize("document", REGION_DOCUMENTS, ids=lambda d: d.filename)
+def test_every_region_document_passes_its_model_schema_and_the_content_models(
+    schematrons: Schematrons, document: GeneratedDocument
+) -> None:
+    assert_conformant(schematrons.validate(document.cda, MODEL_SCHEMAS[document.kind]))
     assert_conformant(schematrons.validate(document.cda, CONTENT_MODELS))
 
 

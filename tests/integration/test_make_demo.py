@@ -49,7 +49,7 @@ def indicators(env_file: Path) -> list[dict[str, str]]:
 
 
 def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
-    ports = [free_port() for _ in range(4)]
+    ports = [free_port() for _ in range(5)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     demo = subprocess.Popen(
         [
@@ -63,6 +63,8 @@ def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
             str(ports[2]),
             "--store-port",
             str(ports[3]),
+            "--nord-store-port",
+            str(ports[4]),
             "--data",
             str(tmp_path),
         ],
@@ -86,10 +88,18 @@ def test_demo_runs_signs_in_and_stops_everything(tmp_path: Path) -> None:
                 break
         portal = f"http://127.0.0.1:{ports[0]}"
         assert any(portal in line for line in output), "".join(output)
+        # The nord region's store runs beside the home one, and the portal reads it.
+        assert any(f"http://127.0.0.1:{ports[4]}/fhir" in line for line in output), "".join(output)
         camille = next(a for a in load_accounts() if a["login"] == "camille")
         page = sign_in(requests.Session(), portal + "/login", camille["login"], camille["password"])
         assert page.status_code == 200
         assert html.document_fromstring(page.text).findtext(".//h1").startswith("Bonjour Camille")
+        # Bernard, diagnosed at home and treated in nord, opens on his newer nord plan and is told of the other.
+        bernard = next(a for a in load_accounts() if a["login"] == "bernard")
+        page = sign_in(requests.Session(), portal + "/login", bernard["login"], bernard["password"])
+        words = " ".join(html.document_fromstring(page.text).text_content().split())
+        assert "Il vient de : Région Exemple-Nord – DCC Exemple Nord." in words
+        assert "Vous avez aussi un programme dans une autre région : Région Exemple-Sud – DCC Exemple Sud." in words
         # The monthly indicators as the demo says to get them: Camille's view is counted (1 to 9: hidden).
         assert any("portal indicators --month" in line for line in output), "".join(output)
         month_views = ""

@@ -137,3 +137,25 @@ def test_an_unknown_portal_variable_stops_the_start_naming_the_closest_setting(t
     with pytest.raises(SettingsError) as refused:
         Settings.from_env({**base_env(), typo: "value"})
     assert str(refused.value) == message
+
+
+def test_secrets_stay_out_of_the_repr() -> None:
+    """Settings printed in a log line or a traceback must not carry a key, a password or a token."""
+    env = base_env(
+        PORTAL_METRICS_TOKEN="metrics-token-0123456789-0123456789-abc",
+        PORTAL_REDIS_URL="redis://:redis-password-never-logged@redis.test:6379/0",
+        PORTAL_STORE_AUTH="client_credentials",
+        PORTAL_STORE_TOKEN_URL="https://auth.store.test/token",
+        PORTAL_STORE_CLIENT_ID="portal",
+        PORTAL_STORE_CLIENT_SECRET="store-client-secret-never-logged",
+    )
+    shown = repr(Settings.from_env(env))
+    assert "store_token_url='https://auth.store.test/token'" in shown
+    for name in (
+        "PORTAL_SECRET_KEY",
+        "PORTAL_OIDC_CLIENT_SECRET",
+        "PORTAL_METRICS_TOKEN",
+        "PORTAL_REDIS_URL",
+        "PORTAL_STORE_CLIENT_SECRET",
+    ):
+        assert env[name] not in shown, name

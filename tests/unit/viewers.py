@@ -45,14 +45,15 @@ class ReaderStore(SyntheticStore):
 
     def install(self, mock: responses.RequestsMock) -> None:
         super().install(mock)
-        mock.add_callback(responses.GET, STORE + "/RelatedPerson", callback=self._by_identifier("RelatedPerson"))
-        mock.add_callback(responses.GET, STORE + "/Practitioner", callback=self._by_identifier("Practitioner"))
-        mock.add_callback(responses.GET, STORE + "/PractitionerRole", callback=self._roles)
-        mock.add_callback(responses.GET, STORE + "/CareTeam", callback=self._teams)
-        mock.add_callback(responses.GET, re.compile(re.escape(STORE) + r"/Patient/[^/?]+$"), self._read)
-        mock.add_callback(responses.GET, STORE + "/AuditEvent", callback=lambda _request: self._bundle([]))
-        mock.add_callback(responses.POST, STORE + "/AuditEvent", callback=self._created)
-        mock.add_callback(responses.POST, STORE, callback=self._batch)
+        base = self.base
+        mock.add_callback(responses.GET, base + "/RelatedPerson", callback=self._by_identifier("RelatedPerson"))
+        mock.add_callback(responses.GET, base + "/Practitioner", callback=self._by_identifier("Practitioner"))
+        mock.add_callback(responses.GET, base + "/PractitionerRole", callback=self._roles)
+        mock.add_callback(responses.GET, base + "/CareTeam", callback=self._teams)
+        mock.add_callback(responses.GET, re.compile(re.escape(base) + r"/Patient/[^/?]+$"), self._read)
+        mock.add_callback(responses.GET, base + "/AuditEvent", callback=lambda _request: self._bundle([]))
+        mock.add_callback(responses.POST, base + "/AuditEvent", callback=self._created)
+        mock.add_callback(responses.POST, base, callback=self._batch)
 
     def _all(self, resource_type: str) -> list[dict[str, Any]]:
         return [r for (kind, _), r in self.resources.items() if kind == resource_type]

@@ -176,3 +176,25 @@ def test_a_record_of_the_same_second_as_the_end_is_found_and_one_after_it_is_not
         mock.add_callback(responses.GET, STORE + "/AuditEvent", callback=like_a_store)
         found = pdsm.access_entries_between(client, end - timedelta(days=1), end)
     assert [entry.actor_identifier for entry in found] == ["urn:test|p1"]
+
+
+def test_a_store_that_is_not_configured_is_refused_naming_the_known_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in base_env().items():
+        monkeypatch.setenv(name, value)
+    code, out, err = run("--month", "2026-11", "--store", "nord")
+    assert code == 2 and out == ""
+    assert "'nord' is not a configured store: home." in err
+
+
+def test_the_report_of_a_regional_store_reads_that_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    nord = "https://nord.test/fhir"
+    env = base_env(PORTAL_REGIONS="nord", PORTAL_REGION_NORD_URL=nord)
+    env |= {"PORTAL_REGION_NORD_LABEL_FR": "Nord", "PORTAL_REGION_NORD_LABEL_EN": "North"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with responses.RequestsMock() as mock:  # nothing registered for the home store: a call there fails the test
+        mock.add_callback(responses.GET, nord + "/AuditEvent", callback=lambda _r: _bundle([]))
+        mock.add_callback(responses.GET, nord + "/DocumentReference", callback=lambda _r: _bundle([]))
+        code, out, err = run("--month", "2026-11", "--store", "nord", "--lang", "en")
+    assert code == 0, err
+    assert rows(out)["views", "all"]["value"] == "0"
