@@ -174,14 +174,20 @@ def regional_grants(
     counted, and nothing of it is shown. Each grant holds that store's key."""
     grants: list[Grant] = []
     if home is not None and home.ins is not None:
+        same: dict[str, PatientRecord] = {}
         for candidate in pdsm.patients_with_ins(client, home.ins):
             trait = identity.mismatch(home, candidate)
             if trait is None:
-                if not any(g.patient.id == candidate.id for g in grants):
-                    grants.append(Grant(candidate, Viewer.PATIENT, store=store))
+                same[candidate.id] = candidate
             else:
                 log.warning("store %s: a Patient with the same INS differs on %s: kept apart", store, trait)
                 metrics.identity_mismatch(store, trait)
+        if len(same) == 1:
+            grants.append(Grant(next(iter(same.values())), Viewer.PATIENT, store=store))
+        elif same:
+            # Two files for one person in one store: which one is theirs is the platform's to settle, not ours.
+            log.warning("store %s: %d Patients match the same person: none is shown", store, len(same))
+            metrics.identity_mismatch(store, "duplicate")
     links = pdsm.related_people(client, subject_system, sub)
     grants.extend(replace(g, store=store) for g in _related_grants(client, links, now, grants))
     return tuple(grants)

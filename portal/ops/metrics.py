@@ -79,8 +79,8 @@ EXPORTS = Counter(
 
 IDENTITY_MISMATCHES = Counter(
     "portal_identity_mismatches",
-    "Patients of another regional store with the person's INS and other identity traits (never shown), per store "
-    "and first differing trait.",
+    "Patients of another regional store kept apart (never shown), per store and reason: the first identity trait "
+    "that differs from the person's, or duplicate (two Patients of one store match the person).",
     ["store", "trait"],
 )
 

@@ -208,3 +208,15 @@ def test_one_store_configured_changes_nothing(mock: responses.RequestsMock, prov
     words = text(page(viewers.sign_in("camille")))
     assert "Il vient de" not in words and "autre région" not in words and "ne répond pas" not in words
     assert STORE in viewers.app.extensions["portal.store"].base_url
+
+
+def test_two_files_of_one_person_in_a_store_are_both_kept_apart(regions: Viewers, nord: NordStore) -> None:
+    twin = copy.deepcopy(nord.resources[("Patient", "pat-nord-camille")])
+    twin["id"] = "pat-nord-camille-2"
+    nord.resources[("Patient", twin["id"])] = twin
+    labels = {"store": "nord", "trait": "duplicate"}
+    camille = regions.sign_in("camille")
+    before = REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) or 0.0
+    words = text(page(camille))
+    assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1
+    assert NORD_LABEL not in words and "autre région" not in words  # her home plan only
