@@ -67,6 +67,9 @@ def region_label(key: str) -> str | None:
 
 
 def _choice(grant: Grant) -> ChoiceRow:
+    if grant.limited:
+        # Dates and authors of versions belong to the whole plan: not shown to someone it is partly shared with.
+        return ChoiceRow(grant, region_label(grant.store), None, None)
     try:
         shown = visible(grant.viewer, pdsm.current_pps(extensions.store(grant.store), grant.patient.id))
     except StoreError:

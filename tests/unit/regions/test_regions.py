@@ -220,3 +220,14 @@ def test_two_files_of_one_person_in_a_store_are_both_kept_apart(regions: Viewers
     words = text(page(camille))
     assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1
     assert NORD_LABEL not in words and "autre région" not in words  # her home plan only
+
+
+def test_my_plans_shows_a_limited_caregiver_no_date_and_no_care_centre(viewers: Viewers) -> None:
+    """Inès helps Henri with some parts only: the versions' dates and authors are not hers to see, even on /choose."""
+    listing = page(viewers.sign_in("ines"), "/choose")
+    cards = {" ".join(card.text_content().split()) for card in listing.xpath("//ul[contains(@class,'people-list')]/li")}
+    henri = [card for card in cards if "Henri" in card]
+    own = [card for card in cards if "Mon propre programme" in card]
+    assert len(henri) == 1 and len(own) == 1, cards
+    assert "Version la plus récente" in own[0]
+    assert "Version la plus récente" not in henri[0] and "Établissement" not in henri[0]
