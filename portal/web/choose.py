@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
+from portal import access
 from portal.access import Grant
 from portal.access.visibility import Viewer, visible
 from portal.plain.views.glossary import name_matches
@@ -71,10 +72,12 @@ def _choice(grant: Grant) -> ChoiceRow:
         # Dates and authors of versions belong to the whole plan: not shown to someone it is partly shared with.
         return ChoiceRow(grant, region_label(grant.store), None, None)
     try:
-        shown = visible(grant.viewer, pdsm.current_pps(extensions.store(grant.store), grant.patient.id))
+        # The search the plan's pages make (access.patient_view): the plan chosen next finds it cached.
+        shown = access.patient_view(extensions.store(grant.store), grant.patient, grant.viewer).documents
     except StoreError:
         shown = ()
-    latest = max(shown, key=lambda e: e.date.timestamp() if e.date else 0.0, default=None)
+    current = [e for e in shown if e.status == "current"]
+    latest = max(current, key=lambda e: e.date.timestamp() if e.date else 0.0, default=None)
     return ChoiceRow(
         grant, region_label(grant.store), latest.custodian_display if latest else None, latest.date if latest else None
     )

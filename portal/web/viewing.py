@@ -19,7 +19,7 @@ from werkzeug.exceptions import Forbidden
 from portal import access
 from portal.access import Grant
 from portal.access.records import Actor
-from portal.access.visibility import Viewer, visible
+from portal.access.visibility import Viewer
 from portal.auth.views import current_user, signed_in
 from portal.store import StoreError, pdsm
 from portal.store.pdsm import RPPS_SYSTEM
@@ -227,8 +227,10 @@ def _latest(own: list[Grant]) -> Grant:
     stores in parallel; a store that fails counts as having nothing newer)."""
 
     def newest(grant: Grant) -> float:
-        shown = visible(Viewer.PATIENT, pdsm.current_pps(extensions.store(grant.store), grant.patient.id))
-        return max((e.date.timestamp() for e in shown if e.date is not None), default=float("-inf"))
+        # The search the plan's pages make (access.patient_view): the chosen store's page then finds it cached.
+        shown = access.patient_view(extensions.store(grant.store), grant.patient).documents
+        dates = [e.date.timestamp() for e in shown if e.status == "current" and e.date is not None]
+        return max(dates, default=float("-inf"))
 
     pool = extensions.pool()
     futures = [pool.submit(contextvars.copy_context().run, newest, grant) for grant in own]
