@@ -148,12 +148,6 @@ def _setup_store(app: Flask, settings: Settings) -> None:
     home = _store_client(settings, settings, shared_cache)
     app.extensions["portal.store"] = home
     app.extensions["portal.plans"] = _plan_loader(home, settings)
-    # Each regional store: its own client (credentials, timeouts, breaker, last good copies) and its own plan cache,
-    # since ids are only unique within a store. A shared Redis cache is the home store's only: its keys are URLs.
-    stores = {region.key: _store_client(settings, region, None) for region in settings.regions}
-    app.extensions["portal.regional_stores"] = {
-        key: (client, _plan_loader(client, settings)) for key, client in stores.items()
-    }
 
 
 def _store_client(
@@ -188,7 +182,9 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     app.extensions["portal.pool"] = extensions.make_pool()
     app.extensions["portal.access.trail"] = _trail(app.extensions["portal.store"], settings)
-    # The access record of a view goes to the store that holds the document viewed.
+    # Every store with its client, plan loader and access trail (the record of a view goes to the store that holds
+    # the document viewed). Another region's store has its own client (credentials, timeouts, breaker, last good
+    # copies) and plan cache, since ids are only unique within a store; a shared Redis cache is the home store's only.
     app.extensions["portal.regions"] = {
         access.HOME: extensions.Region(
             access.HOME,
@@ -199,11 +195,15 @@ def _setup_web(app: Flask, settings: Settings) -> None:
             app.extensions["portal.access.trail"],
         ),
     }
-    regional: dict[str, tuple[FhirClient, PlanLoader]] = app.extensions["portal.regional_stores"]
     for region in settings.regions:
-        client, loader = regional[region.key]
+        client = _store_client(settings, region, None)
         app.extensions["portal.regions"][region.key] = extensions.Region(
-            region.key, region.label_fr, region.label_en, client, loader, _trail(client, settings)
+            region.key,
+            region.label_fr,
+            region.label_en,
+            client,
+            _plan_loader(client, settings),
+            _trail(client, settings),
         )
     i18n.init_app(app, str(TRANSLATIONS))
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
