@@ -17,7 +17,7 @@ from portal.access.visibility import Viewer, visible
 from portal.plain.views.glossary import name_matches
 from portal.store import StoreError, pdsm
 from portal.web import extensions, viewing
-from portal.web.navigation import page_lang
+from portal.web.navigation import page_lang, search_query
 from portal.web.state import state
 from portal.web.viewing import Detour, DetourNeeded
 
@@ -109,7 +109,7 @@ def _chooser(grants: tuple[Grant, ...], chosen: str | None) -> ResponseReturnVal
 
 def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
     # The search field filters on the server, so it works without JavaScript.
-    query = request.args.get("q", "")[:100]
+    query = search_query()
     found = [g for g in grants if not query.strip() or name_matches(g.patient.display_name, query)]
     rows = []
     for grant in found:

@@ -4,6 +4,7 @@ language and today's date in France. A leaf of the web layer: every page module 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ __all__ = [
     "page_lang",
     "page_names",
     "page_urls",
+    "search_query",
     "shared_pages",
     "today",
 ]
@@ -65,6 +67,17 @@ def here() -> str:
 
 def page_lang() -> Lang:
     return "en" if str(get_locale()).startswith("en") else "fr"
+
+
+#: Characters a search field never needs and an HTML page may not hold: controls (tab and newline aside, which the
+#: search reads as spaces) and noncharacters.
+_NOT_SEARCHABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def search_query() -> str:
+    """The text of this page's search field (`?q=`), as the page may show it back: at most 100 characters, without
+    control characters."""
+    return _NOT_SEARCHABLE.sub("", request.args.get("q", ""))[:100]
 
 
 def today() -> dt.date:

@@ -34,7 +34,7 @@ from portal.pps.errors import PpsError
 from portal.store import StoreError
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.web import extensions, lastseen, recording, rendered
-from portal.web.navigation import nav, page_lang, page_urls, today
+from portal.web.navigation import nav, page_lang, page_urls, search_query, today
 from portal.web.state import state
 from portal.web.viewing import Viewing, viewing_required
 
@@ -186,7 +186,7 @@ def illness(viewing: Viewing) -> ResponseReturnValue:
 def glossary() -> ResponseReturnValue:
     """The glossary needs no plan and no sign-in: it holds no personal data."""
     lang = page_lang()
-    query = request.args.get("q", "")[:100]
+    query = search_query()
     return render_template(
         "plan/glossary.html",
         page="glossary",

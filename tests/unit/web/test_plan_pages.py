@@ -143,6 +143,15 @@ def test_a_glossary_entry_is_a_fragment_for_htmx_and_the_glossary_page_otherwise
     assert client.get("/glossary/no-such-word").status_code == 404
 
 
+def test_a_search_with_control_characters_shows_back_only_what_a_page_may_hold(client: FlaskClient) -> None:
+    """Found by the route fuzzer: `?q=%1F` was written back into the page, which an HTML parser refuses."""
+    answer = client.get("/glossary?q=chimio%1F%00%7F%C2%9Ftherapie", headers={"Accept-Language": "fr"})
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert not any(c in body for c in "\x1f\x00\x7f\x9f")
+    assert 'value="chimiotherapie"' in body
+
+
 def test_plan_pages_send_a_visitor_who_is_not_signed_in_to_the_start_page(client: FlaskClient) -> None:
     answer = client.get("/treatments")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/")
