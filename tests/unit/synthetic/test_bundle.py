@@ -47,29 +47,43 @@ def resolving(system: str, value: str) -> list[dict[str, Any]]:
     ]
 
 
-def test_bundle_is_a_transaction_of_puts_with_stable_unique_ids() -> None:
-    assert BUNDLE["resourceType"] == "Bundle" and BUNDLE["type"] == "transaction"
-    urls = [e["request"]["url"] for e in BUNDLE["entry"]]
-    assert all(e["request"]["method"] == "PUT" for e in BUNDLE["entry"])
-    assert urls == [f"{e['resource']['resourceType']}/{e['resource']['id']}" for e in BUNDLE["entry"]]
+#: Every store's seed: the home one and each other region's, held to the same rules.
+SEEDS = {"home": BUNDLE, **{key: build_region_bundle(key) for key in REGIONS}}
+
+
+def _by_key(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f"{e['resource']['resourceType']}/{e['resource']['id']}": e["resource"] for e in bundle["entry"]}
+
+
+@pytest.mark.parametrize("store", sorted(SEEDS))
+def test_bundle_is_a_transaction_of_puts_with_stable_unique_ids(store: str) -> None:
+    bundle = SEEDS[store]
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "transaction"
+    urls = [e["request"]["url"] for e in bundle["entry"]]
+    assert all(e["request"]["method"] == "PUT" for e in bundle["entry"])
+    assert urls == [f"{e['resource']['resourceType']}/{e['resource']['id']}" for e in bundle["entry"]]
     assert len(urls) == len(set(urls))
-    json.dumps(BUNDLE)  # plain JSON all the way down
+    json.dumps(bundle)  # plain JSON all the way down
 
 
-def test_every_reference_resolves_inside_the_bundle() -> None:
-    for resource in BY_KEY.values():
+@pytest.mark.parametrize("store", sorted(SEEDS))
+def test_every_reference_resolves_inside_the_bundle(store: str) -> None:
+    by_key = _by_key(SEEDS[store])
+    for resource in by_key.values():
         for reference in references(resource):
-            assert reference in BY_KEY, f"{resource['resourceType']}/{resource['id']} → {reference}"
-    for document in of_type("DocumentReference"):
+            assert reference in by_key, f"{resource['resourceType']}/{resource['id']} → {reference}"
+    for document in (r for r in by_key.values() if r["resourceType"] == "DocumentReference"):
         for content in document["content"]:
-            assert content["attachment"]["url"] in BY_KEY
+            assert content["attachment"]["url"] in by_key
 
 
-def test_attachment_size_and_sha1_match_the_binary_bytes() -> None:
-    for document in of_type("DocumentReference"):
+@pytest.mark.parametrize("store", sorted(SEEDS))
+def test_attachment_size_and_sha1_match_the_binary_bytes(store: str) -> None:
+    by_key = _by_key(SEEDS[store])
+    for document in (r for r in by_key.values() if r["resourceType"] == "DocumentReference"):
         for content in document["content"]:
             attachment = content["attachment"]
-            binary = BY_KEY[attachment["url"]]
+            binary = by_key[attachment["url"]]
             data = base64.b64decode(binary["data"])
             assert binary["contentType"] == attachment["contentType"]
             assert attachment["size"] == len(data)
