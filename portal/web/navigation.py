@@ -4,7 +4,6 @@ language and today's date in France. A leaf of the web layer: every page module 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,15 +68,21 @@ def page_lang() -> Lang:
     return "en" if str(get_locale()).startswith("en") else "fr"
 
 
-#: Characters a search field never needs and an HTML page may not hold: controls (tab and newline aside, which the
-#: search reads as spaces) and noncharacters.
-_NOT_SEARCHABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+def _searchable(char: str) -> bool:
+    """Whether a page may show this character back: not a control (tab and newline aside, which the search reads
+    as spaces), not a surrogate, not a noncharacter (U+FDD0–U+FDEF, and the last two of every plane)."""
+    code = ord(char)
+    if char in "\t\n\r":
+        return True
+    if code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF:
+        return False
+    return code & 0xFFFE != 0xFFFE
 
 
 def search_query() -> str:
     """The text of this page's search field (`?q=`), as the page may show it back: at most 100 characters, without
-    control characters."""
-    return _NOT_SEARCHABLE.sub("", request.args.get("q", ""))[:100]
+    control characters or noncharacters."""
+    return "".join(filter(_searchable, request.args.get("q", "")))[:100]
 
 
 def today() -> dt.date:
