@@ -180,7 +180,7 @@ def _plan_loader(client: FhirClient, settings: Settings) -> PlanLoader:
 
 def _setup_web(app: Flask, settings: Settings) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
-    app.extensions["portal.pool"] = extensions.make_pool()
+    app.extensions["portal.pool"] = extensions.make_pool(1 + len(settings.regions))
     app.extensions["portal.access.trail"] = _trail(app.extensions["portal.store"], settings)
     # Every store with its client, plan loader and access trail (the record of a view goes to the store that holds
     # the document viewed). Another region's store has its own client (credentials, timeouts, breaker, last good

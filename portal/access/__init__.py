@@ -7,13 +7,15 @@ from portal.access.grants import (
     PLAN_PARTS,
     AccessUnavailable,
     Grant,
+    RegionalAnswer,
+    RegionalAsk,
     coordinator_grants,
     hidden_count,
     link_in_force,
     patient_side_grants,
     patient_view,
     plan_for,
-    regional_grants,
+    same_person,
 )
 
 __all__ = [
@@ -22,11 +24,13 @@ __all__ = [
     "PLAN_PARTS",
     "AccessUnavailable",
     "Grant",
+    "RegionalAnswer",
+    "RegionalAsk",
     "coordinator_grants",
     "hidden_count",
     "link_in_force",
     "patient_side_grants",
     "patient_view",
     "plan_for",
-    "regional_grants",
+    "same_person",
 ]

@@ -164,33 +164,90 @@ def _related_grants(
     return grants
 
 
-def regional_grants(
-    client: FhirClient, store: str, home: PatientRecord | None, subject_system: str, sub: str, now: dt.datetime
-) -> tuple[Grant, ...]:
-    """What another regional store grants a person signed in at the patient provider: their own Patient there,
-    found by the INS of their home Patient and accepted only when every identity trait agrees
-    (`portal.access.identity`), and the patients whose RelatedPerson in that store carries their `sub`. A Patient
-    with the same INS and other traits is never theirs: it is logged (pseudonymously: the trait, not the person) and
-    counted, and nothing of it is shown. Each grant holds that store's key."""
-    grants: list[Grant] = []
-    if home is not None and home.ins is not None:
-        same: dict[str, PatientRecord] = {}
-        for candidate in pdsm.patients_with_ins(client, home.ins):
-            trait = identity.mismatch(home, candidate)
-            if trait is None:
-                same[candidate.id] = candidate
-            else:
-                log.warning("store %s: a Patient with the same INS differs on %s: kept apart", store, trait)
-                metrics.identity_mismatch(store, trait)
-        if len(same) == 1:
-            grants.append(Grant(next(iter(same.values())), Viewer.PATIENT, store=store))
-        elif same:
-            # Two files for one person in one store: which one is theirs is the platform's to settle, not ours.
-            log.warning("store %s: %d Patients match the same person: none is shown", store, len(same))
-            metrics.identity_mismatch(store, "duplicate")
-    links = pdsm.related_people(client, subject_system, sub)
-    grants.extend(replace(g, store=store) for g in _related_grants(client, links, now, grants))
-    return tuple(grants)
+class RegionalAsk:
+    """What another regional store grants a person signed in at the patient provider, asked before their home
+    Patient is known, so that every store is asked at once: the patients whose RelatedPerson in that store carries
+    their `sub`, and — when an earlier answer named it (`known`, from the INS search at sign-in) — their own
+    Patient there, read by id. `answer` then adds what needs the home Patient: whether that Patient is still the
+    same person, or (nothing known yet, or that Patient no longer is theirs) the search by the home Patient's INS.
+
+    `known`: the id of their own Patient in this store, "" when the store held none, None when not known yet."""
+
+    def __init__(
+        self,
+        client: FhirClient,
+        store: str,
+        subject_system: str,
+        sub: str,
+        known: str | None,
+        *,
+        pool: Executor,
+    ) -> None:
+        self.client, self.store, self.known = client, store, known
+        # The context (the page's store deadline) goes with each search to the other thread.
+        self._links = pool.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
+        self._patient = pool.submit(contextvars.copy_context().run, pdsm.read_patient, client, known) if known else None
+
+    def cancel(self) -> None:
+        self._links.cancel()
+        if self._patient is not None:
+            self._patient.cancel()
+
+    def answer(self, home: PatientRecord | None, now: dt.datetime) -> RegionalAnswer:
+        """This store's grants, each holding its key, and the id of the person's own Patient there ("" none;
+        None when the home Patient has no INS to look for)."""
+        try:
+            own = self._own(home)
+            links = self._links.result()
+        except BaseException:
+            self.cancel()
+            raise
+        grants = [Grant(own, Viewer.PATIENT, store=self.store)] if own is not None else []
+        grants.extend(replace(g, store=self.store) for g in _related_grants(self.client, links, now, grants))
+        own_id = None if home is None or home.ins is None else (own.id if own is not None else "")
+        return RegionalAnswer(tuple(grants), own_id)
+
+    def _own(self, home: PatientRecord | None) -> PatientRecord | None:
+        if home is None or home.ins is None:
+            return None
+        if self._patient is not None:
+            found = self._patient.result()
+            if found is not None and identity.mismatch(home, found) is None:
+                return found
+            # Merged, deleted or changed since it was found: look for the person again.
+        elif self.known == "":
+            return None  # none there when last asked, this session
+        return same_person(self.store, home, pdsm.patients_with_ins(self.client, home.ins))
+
+
+@dataclass(frozen=True)
+class RegionalAnswer:
+    """What one other regional store granted (`RegionalAsk.answer`)."""
+
+    grants: tuple[Grant, ...]
+    #: The person's own Patient there ("" when none), to be read by id next time rather than searched by INS;
+    #: None when there was no INS to search by.
+    own_id: str | None
+
+
+def same_person(store: str, home: PatientRecord, candidates: list[PatientRecord]) -> PatientRecord | None:
+    """Of the Patients another store holds with the home Patient's INS, the one that is the same person: every
+    identity trait agrees (`portal.access.identity`). A Patient with the same INS and other traits is never theirs:
+    it is logged (pseudonymously: the trait, not the person) and counted, and nothing of it is shown. Two that both
+    agree are two files for one person, which the platform must settle: neither is shown."""
+    same: dict[str, PatientRecord] = {}
+    for candidate in candidates:
+        trait = identity.mismatch(home, candidate)
+        if trait is None:
+            same[candidate.id] = candidate
+        else:
+            log.warning("store %s: a Patient with the same INS differs on %s: kept apart", store, trait)
+            metrics.identity_mismatch(store, trait)
+    if len(same) > 1:
+        log.warning("store %s: %d Patients match the same person: none is shown", store, len(same))
+        metrics.identity_mismatch(store, "duplicate")
+        return None
+    return next(iter(same.values()), None)
 
 
 def coordinator_grants(client: FhirClient, rpps: str, now: dt.datetime, *, store: str = HOME) -> tuple[Grant, ...]:

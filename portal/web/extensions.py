@@ -34,7 +34,8 @@ __all__ = [
 #: The home store's key (portal.access.grants.HOME).
 HOME = "home"
 
-#: Store requests that need not wait for each other (a few per page at most) share this many threads per app.
+#: Store requests that need not wait for each other (a few per page and per store) share this many threads per app
+#: and per store.
 POOL_WORKERS = 8
 
 
@@ -97,8 +98,9 @@ def trail(key: str = HOME) -> AuditTrail:
     return region(key).trail
 
 
-def make_pool() -> Executor:
-    return ThreadPoolExecutor(max_workers=POOL_WORKERS, thread_name_prefix="portal-store")
+def make_pool(stores: int = 1) -> Executor:
+    """The threads for store requests of an app reading `stores` stores (a page asks each of them at once)."""
+    return ThreadPoolExecutor(max_workers=POOL_WORKERS * max(1, stores), thread_name_prefix="portal-store")
 
 
 def close(app: Flask) -> None:

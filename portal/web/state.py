@@ -4,8 +4,9 @@ what the answer must carry. One typed object per request, and the only thing the
 from __future__ import annotations
 
 import dataclasses
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import g
 
@@ -53,11 +54,13 @@ class RequestState:
     #: The caregiver link that ended, once asked (portal.web.voice); a one-element tuple once known.
     ended_link: tuple[EndedLink | None] | None = None
     csp_nonce: str | None = None
+    #: The documents searches started ahead of the page (portal.web.viewing), by grant key: waited for, never used.
+    prefetched: dict[str, Future[Any]] = field(default_factory=dict)
 
     def replayable(self) -> RequestState:
         """What a page kept in memory must note again when it is answered from there (portal.web.rendered):
         everything but this request's own nonce."""
-        return dataclasses.replace(self, csp_nonce=None, access=dataclasses.replace(self.access))
+        return dataclasses.replace(self, csp_nonce=None, access=dataclasses.replace(self.access), prefetched={})
 
 
 def state() -> RequestState:
@@ -71,4 +74,4 @@ def state() -> RequestState:
 def replay(kept: RequestState) -> None:
     """Make a kept page's state this request's, keeping this request's nonce."""
     nonce = state().csp_nonce
-    g.portal_state = dataclasses.replace(kept, csp_nonce=nonce, access=dataclasses.replace(kept.access))
+    g.portal_state = dataclasses.replace(kept, csp_nonce=nonce, access=dataclasses.replace(kept.access), prefetched={})

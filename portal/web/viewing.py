@@ -47,8 +47,13 @@ log = logging.getLogger("portal.web")
 
 #: The session key of the Patient id the person chose to look at (checked against the store every time).
 CHOSEN = "viewing_patient"
-#: The session key of the Patient id this session was shown last (a hint for a prefetch, never an authority).
+#: The session key of the plan this session was shown last, as a grant's key (a hint for a prefetch, never an
+#: authority).
 PATIENT_HINT = "plan_patient_hint"
+#: The session key of the person's own Patient in each other regional store, found by the INS of their home
+#: Patient once per session (at sign-in): {"home": home Patient id, store key: Patient id, or "" when that store
+#: held none}. A hint too: each page reads that Patient by id and checks every identity trait again.
+ELSEWHERE = "own_patients_elsewhere"
 
 #: The kind of each viewer in the access log and on the patient's access page.
 ACTOR_KIND = {
@@ -180,16 +185,15 @@ def grants(who: Person) -> tuple[Grant, ...]:
 
 
 def _grants_everywhere(who: Person) -> tuple[Grant, ...]:
-    """The home store's grants, then each other regional store's, asked in parallel. The home store failing fails
+    """The home store's grants and each other regional store's, all asked at once. The home store failing fails
     the page (nobody's plan is shown); another store failing only leaves its plans out, and the page names it."""
     moment = now()
     others = [r for key, r in extensions.regions().items() if key != access.HOME]
-    asked: dict[str, Future[tuple[Grant, ...]]] = {}
     pool = extensions.pool()
-    found: list[Grant]
     if who.professional:
         assert who.rpps is not None
         # The RPPS number is national: every store at once, beside the home store.
+        asked: dict[str, Future[tuple[Grant, ...]]] = {}
         for region in others:
             run = contextvars.copy_context().run
             asked[region.key] = pool.submit(
@@ -201,25 +205,72 @@ def _grants_everywhere(who: Person) -> tuple[Grant, ...]:
             for future in asked.values():
                 future.cancel()
             raise
-    else:
-        subject_system = extensions.settings().oidc_subject_system
-        found = list(access.patient_side_grants(extensions.store(), subject_system, who.sub, moment, pool=pool))
-        # Another region knows the person by the INS of their home Patient, not by their sub.
-        own = next((g.patient for g in found if g.viewer is Viewer.PATIENT), None)
-        for region in others:
-            run = contextvars.copy_context().run
-            asked[region.key] = pool.submit(
-                run, access.regional_grants, region.client, region.key, own, subject_system, who.sub, moment
-            )
-    for key, future in asked.items():
-        try:
-            found.extend(future.result())
-        except StoreError as exc:
-            log.warning("regional store %s left out: %s", key, type(exc).__name__)
-            state().regions_down.append(key)
-    if who.professional:
+        for key, future in asked.items():
+            try:
+                found.extend(future.result())
+            except StoreError as exc:
+                _region_down(key, exc)
         found.sort(key=lambda g: (g.patient.family or g.patient.display_name).casefold())
+        return tuple(found)
+    return _patient_side_everywhere(who, others, moment)
+
+
+def _patient_side_everywhere(who: Person, others: list[extensions.Region], moment: dt.datetime) -> tuple[Grant, ...]:
+    """A person of the patient provider: every store is asked at once. Another region knows them by the INS of
+    their home Patient, not by their sub; where that search found their Patient earlier this session (`ELSEWHERE`),
+    it is read by id beside the home searches, and the plans the page may open are asked for meanwhile."""
+    subject_system = extensions.settings().oidc_subject_system
+    pool = extensions.pool()
+    known = _known_elsewhere()
+    asks = {
+        r.key: access.RegionalAsk(r.client, r.key, subject_system, who.sub, known.get(r.key), pool=pool) for r in others
+    }
+    if session.get(CHOSEN) is None:
+        # No plan chosen: the newest own plan opens (`_latest`), so each one's versions are needed.
+        for key, patient_id in known.items():
+            if patient_id:
+                _prefetch(patient_id if key == access.HOME else f"{key}/{patient_id}")
+    try:
+        found = list(access.patient_side_grants(extensions.store(), subject_system, who.sub, moment, pool=pool))
+    except BaseException:
+        for ask in asks.values():
+            ask.cancel()
+        raise
+    own = next((g.patient for g in found if g.viewer is Viewer.PATIENT), None)
+    resolved = {access.HOME: own.id} if own is not None else {}
+    for key, ask in asks.items():
+        try:
+            answer = ask.answer(own, moment)
+        except StoreError as exc:
+            _region_down(key, exc)
+            if known.get(key) is not None:
+                resolved[key] = known[key]  # unchanged while the store does not answer
+            continue
+        found.extend(answer.grants)
+        if answer.own_id is not None:
+            resolved[key] = answer.own_id
+    if own is not None and session.get(ELSEWHERE) != resolved:
+        session[ELSEWHERE] = resolved
     return tuple(found)
+
+
+def _known_elsewhere() -> dict[str, str]:
+    """The own Patients found in other regional stores earlier this session (`ELSEWHERE`), checked for shape: a
+    store key → a FHIR id, or "" (none there). Empty when nothing usable is noted."""
+    noted = session.get(ELSEWHERE)
+    if not isinstance(noted, dict):
+        return {}
+    stores = extensions.regions()
+    return {
+        key: value
+        for key, value in noted.items()
+        if key in stores and isinstance(value, str) and (value == "" or FHIR_ID.fullmatch(value))
+    }
+
+
+def _region_down(key: str, exc: StoreError) -> None:
+    log.warning("regional store %s left out: %s", key, type(exc).__name__)
+    state().regions_down.append(key)
 
 
 def _latest(own: list[Grant]) -> Grant:
@@ -232,6 +283,8 @@ def _latest(own: list[Grant]) -> Grant:
         dates = [e.date.timestamp() for e in shown if e.status == "current" and e.date is not None]
         return max(dates, default=float("-inf"))
 
+    for grant in own:
+        _settle(grant.key)  # asked for beside the grants: the searches below find them in the cache
     pool = extensions.pool()
     futures = [pool.submit(contextvars.copy_context().run, newest, grant) for grant in own]
     dates: list[float] = []
@@ -323,14 +376,14 @@ def viewing_required(
     def decorate(view: Callable[Concatenate[Viewing, P], R]) -> Callable[P, R]:
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            prefetch = _prefetch(session.get(PATIENT_HINT)) if current_user() is not None else None
+            if current_user() is not None:
+                _prefetch(session.get(PATIENT_HINT))
             found = current()
             if not isinstance(found, Viewing):
                 session.pop(PATIENT_HINT, None)
                 raise DetourNeeded(found)
-            if prefetch is not None and prefetch[0] == found.patient_id and found.store == access.HOME:
-                prefetch[1].exception()  # the same search the page makes next: once done, it is answered by the cache
-            _hint(found)
+            _settle(found.grant.key)  # the same search the page makes next: once done, the cache answers it
+            session[PATIENT_HINT] = found.grant.key
             if record:  # a page not shared is recorded too, as refused
                 state().recorded_page = (request.endpoint or page).split(".")[-1]
             if not found.shows(page):
@@ -342,42 +395,49 @@ def viewing_required(
     return decorate
 
 
-def _prefetch(hint: object) -> tuple[str, Future[Any]] | None:
-    """Start the PPS search of the patient this session saw last, while the Patient search runs.
+def _prefetch(hint: object) -> None:
+    """Start the PPS search of a plan (a grant's key: the session's hint, or an own plan in another region) while
+    the grants are asked.
 
-    Who the person is, is still decided by that Patient search, on every page: the prefetched answer only warms
-    the store cache, and it is used only when the search finds the same patient. So a cold page waits for two
-    round trips one after the other (Patient and documents together, then the file) instead of three.
+    Who the person is, and whom they may see, is still decided by those searches, on every page: the prefetched
+    answer only warms the store cache, and it is used only when they lead to the same plan. So a cold page waits for
+    two round trips one after the other (the grants and the documents together, then the file) instead of three.
     """
-    if not isinstance(hint, str) or not FHIR_ID.fullmatch(hint):
-        return None
-    # In this request's context: the prefetch shares the page's store deadline (portal.store.scope).
-    run = contextvars.copy_context().run
-    return hint, extensions.pool().submit(run, pdsm.pps_documents, extensions.store(), hint)
+    if not isinstance(hint, str):
+        return
+    store, _, patient_id = hint.rpartition("/")
+    if not FHIR_ID.fullmatch(patient_id) or (store and (store == access.HOME or store not in extensions.regions())):
+        return
+    ahead = state().prefetched
+    if hint not in ahead:
+        # In this request's context: the prefetch shares the page's store deadline (portal.store.scope).
+        run = contextvars.copy_context().run
+        ahead[hint] = extensions.pool().submit(
+            run, pdsm.pps_documents, extensions.store(store or access.HOME), patient_id
+        )
+
+
+def _settle(key: str) -> None:
+    """Wait for the prefetch of this plan's documents, if one was started: the search it makes is the page's."""
+    ahead = state().prefetched.get(key)
+    if ahead is not None and not ahead.cancelled():
+        ahead.exception()
 
 
 def warm_up(_app: Flask, **_extra: Any) -> None:
-    """Just signed in (portal.auth.views.signed_in): find whose plan this person will see, note it as the
-    session's hint, and start asking for its documents while the browser follows the redirect. The first page
-    then waits for no more store round trips than any later one (bench/roundtrips.py). Nothing here decides what
-    is shown: the page asks again. A store that fails now only leaves the page to say so."""
+    """Just signed in (portal.auth.views.signed_in): find whose plan this person will see — their own Patient in
+    each other regional store included, found by INS once for the session — note it as the session's hint, and
+    start asking for its documents while the browser follows the redirect. The first page then waits for no more
+    store round trips than any later one (bench/roundtrips.py, bench/regions.py). Nothing here decides what is
+    shown: the page asks again. A store that fails now only leaves the page to say so."""
     try:
         found = current()
     except (StoreError, ValueError) as exc:  # a sign-in never fails for a warm-up
         log.info("after sign-in, the store could not be asked yet: %s", type(exc).__name__)
         return
     if isinstance(found, Viewing):
-        _hint(found)
-        if found.store == access.HOME:
-            _prefetch(found.patient_id)
-
-
-def _hint(found: Viewing) -> None:
-    """Note whose documents to prefetch next time (the hint is a home store's Patient id: only it is prefetched)."""
-    if found.store == access.HOME:
-        session[PATIENT_HINT] = found.patient_id
-    else:
-        session.pop(PATIENT_HINT, None)
+        session[PATIENT_HINT] = found.grant.key
+        _prefetch(found.grant.key)
 
 
 def init_app(app: Flask) -> None:

@@ -180,8 +180,9 @@ class BackgroundWork:
         self.pools: list[ThreadPoolExecutor] = []
         self._lock = threading.Lock()
 
-    def pool(self) -> ThreadPoolExecutor:
-        """A pool for an app of this test: every call submitted to it is noted."""
+    def pool(self, stores: int = 1) -> ThreadPoolExecutor:
+        """A pool for an app of this test (as many threads per store as the app's): every call submitted to it is
+        noted."""
         work = self
 
         class NotingPool(ThreadPoolExecutor):
@@ -191,7 +192,7 @@ class BackgroundWork:
                     work.futures.append(future)
                 return future
 
-        made = NotingPool(max_workers=8, thread_name_prefix="test-store")
+        made = NotingPool(max_workers=8 * max(1, stores), thread_name_prefix="test-store")
         self.pools.append(made)
         return made
 

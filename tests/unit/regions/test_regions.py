@@ -78,7 +78,7 @@ def _nord_resources() -> list[dict[str, Any]]:
 
 
 class NordStore(ReaderStore):
-    """The second region's store: only its own resources, and a switch to make it fail."""
+    """The second region's store: only its own resources, and a switch to make its Patient searches fail."""
 
     down = False
 
@@ -91,6 +91,9 @@ class NordStore(ReaderStore):
         mock.add_callback(responses.POST, NORD + "/AuditEvent", callback=self._noted)
         mock.add_callback(responses.POST, NORD, callback=self._noted_batch)
         super().install(mock)
+
+    def _search_patient(self, request: Any) -> Any:
+        return (503, {}, "") if self.down else super()._search_patient(request)
 
     def _noted(self, request: Any) -> Any:
         self.audit_posts.append(json.loads(request.body))
@@ -169,11 +172,13 @@ def test_a_region_that_does_not_answer_leaves_the_other_plans_and_is_named(
 
 
 def test_a_patient_with_the_same_ins_and_another_birth_date_is_never_merged(regions: Viewers) -> None:
-    germaine = regions.sign_in("germaine")
     labels = {"store": "nord", "trait": "birth_date"}
     before = REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) or 0.0
+    germaine = regions.sign_in("germaine")
+    # Looked for once per session, at sign-in; the pages that follow remember that nord holds nobody of hers.
+    assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1
     words = text(page(germaine))
-    assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1  # this page's grants
+    assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1
     assert "autre région" not in words and NORD_LABEL not in words
     assert "pat-nord" not in germaine.get("/choose").get_data(as_text=True)
     assert germaine.get("/documents/doc-nord-stranger/1").status_code == 404
@@ -215,10 +220,10 @@ def test_two_files_of_one_person_in_a_store_are_both_kept_apart(regions: Viewers
     twin["id"] = "pat-nord-camille-2"
     nord.resources[("Patient", twin["id"])] = twin
     labels = {"store": "nord", "trait": "duplicate"}
-    camille = regions.sign_in("camille")
     before = REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) or 0.0
+    camille = regions.sign_in("camille")
     words = text(page(camille))
-    assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1
+    assert REGISTRY.get_sample_value("portal_identity_mismatches_total", labels) == before + 1  # at sign-in, once
     assert NORD_LABEL not in words and "autre région" not in words  # her home plan only
 
 
@@ -231,3 +236,40 @@ def test_my_plans_shows_a_limited_caregiver_no_date_and_no_care_centre(viewers: 
     assert len(henri) == 1 and len(own) == 1, cards
     assert "Version la plus récente" in own[0]
     assert "Version la plus récente" not in henri[0] and "Établissement" not in henri[0]
+
+
+def _ins_searches(mock: responses.RequestsMock) -> int:
+    return sum(1 for call in mock.calls if str(call.request.url).startswith(f"{NORD}/Patient?identifier="))
+
+
+def test_the_other_region_is_searched_by_ins_once_a_session_then_read_by_id(
+    regions: Viewers, mock: responses.RequestsMock
+) -> None:
+    camille = regions.sign_in("camille")
+    assert _ins_searches(mock) == 1  # at sign-in
+    nord_client = regions.app.extensions["portal.regions"]["nord"].client
+    nord_client.cache.clear()  # past the cache's time: each page asks the store again
+    words = text(page(camille))
+    assert f"Il vient de : {NORD_LABEL}." in words
+    assert _ins_searches(mock) == 1
+    assert any(str(c.request.url) == f"{NORD}/Patient/pat-nord-camille" for c in mock.calls)
+
+
+def test_a_patient_of_the_other_region_whose_traits_change_is_no_longer_shown(
+    regions: Viewers, nord: NordStore
+) -> None:
+    camille = regions.sign_in("camille")
+    assert f"Il vient de : {NORD_LABEL}." in text(page(camille))
+    nord.resources[("Patient", "pat-nord-camille")]["birthDate"] = "1961-01-01"  # the store's file, changed
+    regions.app.extensions["portal.regions"]["nord"].client.cache.clear()
+    words = text(page(camille))
+    assert NORD_LABEL not in words and "autre région" not in words  # checked again on every page: her home plan only
+
+
+def test_a_region_down_at_sign_in_is_searched_again_once_it_answers(regions: Viewers, nord: NordStore) -> None:
+    nord.down = True
+    camille = regions.sign_in("camille")
+    assert "Cette région ne répond pas" in text(page(camille))
+    nord.down = False
+    words = text(page(camille))
+    assert f"Il vient de : {NORD_LABEL}." in words and "ne répond pas" not in words
