@@ -1,14 +1,14 @@
 """`python -m bench`: run every benchmark, print the table, write bench/results/bench.{md,json}.
 
-`python -m bench NAME…` runs some of them (reader, hostile, roundtrips, transfer, throughput, memory, scaleout,
-lighthouse, faults)."""
+`python -m bench NAME…` runs some of them (reader, hostile, roundtrips, regions, transfer, throughput, memory,
+scaleout, lighthouse, faults)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from bench import faults, hostile, lighthouse, memory, reader, roundtrips, scaleout, throughput, transfer
+from bench import faults, hostile, lighthouse, memory, reader, regions, roundtrips, scaleout, throughput, transfer
 from bench.figures import markdown, write
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -16,6 +16,7 @@ BENCHMARKS = {
     "reader": reader.run,
     "hostile": hostile.run,
     "roundtrips": roundtrips.run,
+    "regions": regions.run,
     "transfer": transfer.run,
     "throughput": throughput.run,
     "memory": memory.run,

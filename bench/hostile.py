@@ -17,8 +17,8 @@ import responses
 from bench.figures import Figure
 from portal.access import trail as audit
 from portal.pps import DocumentRefused, read_pps
-from tests.unit.conftest import FakeProvider
-from tests.unit.hostile.pages import portal, signed_in_client
+from tests.unit.conftest import FakeProvider, signed_in_client
+from tests.unit.hostile.pages import portal
 from tests.unit.hostile.stores import MODES, hostile_store
 
 #: The page's budget in these runs (PORTAL_PAGE_TIME_BUDGET), in seconds.
@@ -42,7 +42,7 @@ def page_seconds(store_url: str) -> tuple[float, int]:
             PORTAL_STORE_RETRIES="2",
             PORTAL_STORE_CACHE_TTL="0",
         )
-        client = signed_in_client(app, provider)
+        client = signed_in_client(app, provider, "sub-123")
         started = time.perf_counter()
         status = client.get("/").status_code
         return time.perf_counter() - started, status

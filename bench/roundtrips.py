@@ -66,7 +66,7 @@ def run() -> list[Figure]:
         client = app.test_client()
         counted = [_store_count(stack)]
         trips.clear()
-        signing_in = _sign_in(client, url)
+        signing_in = sign_in_through_provider(client, url, CAMILLE, CAMILLE_PASSWORD)
         callback = Visit(signing_in, list(trips), 0)
 
         def visit() -> Visit:
@@ -118,14 +118,12 @@ def run() -> list[Figure]:
     ]
 
 
-def _sign_in(client: Any, url: str) -> float:
-    """Sign camille in through the demo identity provider, as a browser would: the portal's own callback runs,
-    with every store request it makes. Returns the callback's server time in milliseconds."""
+def sign_in_through_provider(client: Any, url: str, login: str, password: str) -> float:
+    """Sign a demo account in through the demo identity provider, as a browser would: the portal's own callback
+    runs, with every store request it makes. Returns the callback's server time in milliseconds."""
     start = client.get("/login", base_url=url)
     with requests.Session() as browser:
-        back = sign_in(
-            browser, start.headers["Location"], CAMILLE, CAMILLE_PASSWORD, stop_at_prefix=f"{url}/auth/callback"
-        )
+        back = sign_in(browser, start.headers["Location"], login, password, stop_at_prefix=f"{url}/auth/callback")
     callback = urlsplit(back.headers["Location"])
     started = time.perf_counter()
     answer = client.get(f"{callback.path}?{callback.query}", base_url=url)

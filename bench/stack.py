@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "demo"))
 
 from redis_server import RedisServer, redis_server_path  # noqa: E402, F401 (for bench.scaleout)
-from stack import DemoStack, free_port  # noqa: E402
+from stack import REGION_LABELS, DemoStack, free_port, region_setting  # noqa: E402, F401 (for bench.regions)
 
 from bench.population import Person, seed_sessions, write_seed  # noqa: E402
 from portal import create_app  # noqa: E402

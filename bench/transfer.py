@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from bench.figures import Figure
 from bench.stack import demo_store, in_process_app, session_cookie
-from portal.web.plan import PAGES
+from portal.web.navigation import PAGES
 
 ACCEPT = {"Accept-Encoding": "br, gzip"}
 OWN_CSS = ("css/portal.css",)
@@ -42,7 +42,7 @@ def run() -> list[Figure]:
         session_cookie(client, people[0])
         first: dict[str, int] = {}
         repeat: dict[str, int] = {}
-        for key, path in PAGES:
+        for key, path in ((page.key, page.path) for page in PAGES):
             answer = client.get(path, base_url=url, headers=ACCEPT)
             if answer.status_code != 200:
                 raise RuntimeError(f"{path} answered {answer.status_code}")
