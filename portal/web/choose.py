@@ -3,6 +3,7 @@ page instead of a plan (`DetourNeeded`), and the banner saying whose plan is ope
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,9 +14,10 @@ from werkzeug.exceptions import NotFound
 
 from portal import access
 from portal.access import Grant
-from portal.access.visibility import Viewer, visible
+from portal.access.visibility import Viewer
 from portal.plain.views.glossary import name_matches
-from portal.store import StoreError, pdsm
+from portal.store import StoreError
+from portal.store.resources import DocumentEntry
 from portal.web import extensions, viewing
 from portal.web.navigation import page_lang, search_query
 from portal.web.state import state
@@ -67,20 +69,47 @@ def region_label(key: str) -> str | None:
     return known[key].label(page_lang()) or key
 
 
-def _choice(grant: Grant) -> ChoiceRow:
-    if grant.limited:
-        # Dates and authors of versions belong to the whole plan: not shown to someone it is partly shared with.
-        return ChoiceRow(grant, region_label(grant.store), None, None)
-    try:
-        # The search the plan's pages make (access.patient_view): the plan chosen next finds it cached.
-        shown = access.patient_view(extensions.store(grant.store), grant.patient, grant.viewer).documents
-    except StoreError:
-        shown = ()
-    current = [e for e in shown if e.status == "current"]
-    latest = max(current, key=lambda e: e.date.timestamp() if e.date else 0.0, default=None)
-    return ChoiceRow(
-        grant, region_label(grant.store), latest.custodian_display if latest else None, latest.date if latest else None
-    )
+def _shown(grants: list[Grant], viewer: Viewer | None = None) -> list[tuple[DocumentEntry, ...]]:
+    """The PPS versions each grant's viewer (or `viewer`) sees, every store asked at once: the search the plan's
+    pages make (access.patient_view), so the plan chosen next finds it cached. None of them for a store that fails:
+    a list is still shown, without dates."""
+    pool = extensions.pool()
+    asked = [
+        pool.submit(
+            contextvars.copy_context().run,
+            access.patient_view,
+            extensions.store(g.store),
+            g.patient,
+            viewer or g.viewer,
+        )
+        for g in grants
+    ]
+    found: list[tuple[DocumentEntry, ...]] = []
+    for future in asked:
+        try:
+            found.append(future.result().documents)
+        except StoreError:
+            found.append(())
+    return found
+
+
+def _choices(grants: tuple[Grant, ...]) -> list[ChoiceRow]:
+    # Dates and authors of versions belong to the whole plan: not shown to someone it is partly shared with.
+    full = [g for g in grants if not g.limited]
+    shown = dict(zip((g.key for g in full), _shown(full), strict=True))
+    rows = []
+    for grant in grants:
+        current = [e for e in shown.get(grant.key, ()) if e.status == "current"]
+        latest = max(current, key=lambda e: e.date.timestamp() if e.date else 0.0, default=None)
+        rows.append(
+            ChoiceRow(
+                grant,
+                region_label(grant.store),
+                latest.custodian_display if latest else None,
+                latest.date if latest else None,
+            )
+        )
+    return rows
 
 
 def no_patient() -> ResponseReturnValue:
@@ -103,7 +132,7 @@ def detour(exc: DetourNeeded) -> ResponseReturnValue:
 
 
 def _chooser(grants: tuple[Grant, ...], chosen: str | None) -> ResponseReturnValue:
-    rows = [_choice(grant) for grant in grants]
+    rows = _choices(grants)
     return render_template("people/choose.html", rows=rows, chosen=chosen, role_name=role_name)
 
 
@@ -112,8 +141,7 @@ def coordinator_home(grants: tuple[Grant, ...]) -> ResponseReturnValue:
     query = search_query()
     found = [g for g in grants if not query.strip() or name_matches(g.patient.display_name, query)]
     rows = []
-    for grant in found:
-        shared = visible(Viewer.PATIENT, pdsm.pps_documents(extensions.store(grant.store), grant.patient.id))
+    for grant, shared in zip(found, _shown(found, Viewer.PATIENT), strict=True):
         dates = [e.date for e in shared if e.date is not None]
         rows.append(
             PatientRow(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -273,3 +274,50 @@ def test_a_region_down_at_sign_in_is_searched_again_once_it_answers(regions: Vie
     nord.down = False
     words = text(page(camille))
     assert f"Il vient de : {NORD_LABEL}." in words and "ne répond pas" not in words
+
+
+def _together(mock: responses.RequestsMock, parties: int) -> threading.Barrier:
+    """Make every store's documents search wait until `parties` of them are in flight at once: asked one after the
+    other, the first one waits alone and the barrier breaks (the store answers 500)."""
+    barrier = threading.Barrier(parties, timeout=20)
+    for registered in mock.registered():
+        if isinstance(registered, responses.CallbackResponse) and str(registered.url).endswith("/DocumentReference"):
+            answer = registered.callback
+
+            def waiting(request: Any, answer: Any = answer) -> Any:
+                try:
+                    barrier.wait()
+                except threading.BrokenBarrierError:
+                    return (500, {}, "")
+                return answer(request)
+
+            registered.callback = waiting
+    return barrier
+
+
+def test_my_plans_asks_every_store_at_once(regions: Viewers, mock: responses.RequestsMock) -> None:
+    camille = regions.sign_in("camille")
+    assert camille.post("/choose", data={"patient": "pat-camille", "csrf_token": _token(camille)}).status_code == 302
+    for store in regions.app.extensions["portal.regions"].values():
+        store.client.cache.clear()
+    barrier = _together(mock, 2)  # her home plan and her nord plan
+    cards = page(camille, "/choose").xpath("//ul[contains(@class,'people-list')]/li")
+    assert not barrier.broken
+    assert all("Version la plus récente" in text(card) for card in cards) and len(cards) == 2
+
+
+def test_the_coordinators_list_asks_for_every_patients_plans_at_once(
+    regions: Viewers, mock: responses.RequestsMock
+) -> None:
+    claire = regions.sign_in("claire")  # in every home patient's care team
+    rows = page(claire, "/").xpath("//input[@name='patient']")
+    for store in regions.app.extensions["portal.regions"].values():
+        store.client.cache.clear()
+    barrier = _together(mock, len(rows))
+    assert len(page(claire, "/").xpath("//input[@name='patient']")) == len(rows) >= 2
+    assert not barrier.broken
+
+
+def _token(client: FlaskClient) -> str:
+    token: str = page(client, "/glossary").xpath("//input[@name='csrf_token']")[0].get("value")
+    return token
