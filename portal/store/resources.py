@@ -388,6 +388,9 @@ class Period:
 
     start: datetime | None
     end: datetime | None
+    #: The last day the period covers, as the store wrote it, when its end is a date without a time ("2026-03-31":
+    #: that day; `end` is the midnight after it). None for an end with a time, or no end.
+    last_day: date | None = None
 
     def covers(self, moment: datetime) -> bool:
         return (self.start is None or self.start <= moment) and (self.end is None or moment < self.end)
@@ -411,7 +414,11 @@ def period_from_fhir(obj: Json, key: str, path: str) -> Period:
         return Period(None, None)
     start = opt_datetime(period, "start", f"{path}.{key}")
     end = opt_datetime(period, "end", f"{path}.{key}")
-    return Period(start[0] if start else None, _after(*end) if end else None)
+    if end is None:
+        return Period(start[0] if start else None, None)
+    after = _after(*end)
+    last_day = None if end[1] == "second" else (after - timedelta(days=1)).date()
+    return Period(start[0] if start else None, after, last_day)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ what the "nothing to show" page says to someone whose link to a patient has ende
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from portal.access import link_in_force
 from portal.plain.views.common import PARIS
 from portal.plain.voice import Voice, voice_for
 from portal.store import StoreError, pdsm
+from portal.store.resources import RelatedPersonLink
 from portal.web import extensions, viewing
 from portal.web.state import state
 
@@ -33,7 +35,7 @@ def current_voice() -> Voice:
 
 @dataclass(frozen=True)
 class EndedLink:
-    """A link to a patient that was in force and has ended: when, as a date in France (None: not said)."""
+    """A link to a patient that was in force and has ended: the last day it covered (None: not said)."""
 
     ended: dt.date | None
 
@@ -49,20 +51,39 @@ def ended_link() -> EndedLink | None:
     person = viewing.person()
     if person is None or person.professional:
         return None
-    try:
-        links = pdsm.related_people(extensions.store(), extensions.settings().oidc_subject_system, person.sub)
-    except StoreError as exc:
-        log.info("ended links could not be read: %s", type(exc).__name__)
-        return None
+    links = _links_everywhere(extensions.settings().oidc_subject_system, person.sub)
     now = viewing.now()
     ended = [link for link in links if link.patient_id and not link_in_force(link, now)]
     if not ended:
         return None
-    ends = [link.period.end for link in ended if link.period.end is not None and link.period.end <= now]
-    last = max(ends, default=None)
-    result = EndedLink(last.astimezone(PARIS).date() if last else None)
+    # The last day each link covered: as written for a date; for an instant, its day in France.
+    days = [
+        link.period.last_day or link.period.end.astimezone(PARIS).date()
+        for link in ended
+        if link.period.end is not None and link.period.end <= now
+    ]
+    result = EndedLink(max(days, default=None))
     state().ended_link = (result,)
     return result
+
+
+def _links_everywhere(subject_system: str, sub: str) -> list[RelatedPersonLink]:
+    """This person's RelatedPerson links in every regional store, asked at once (the searches the grants made, so
+    the cache answers them); a store that fails leaves its links out."""
+    pool = extensions.pool()
+    asked = {
+        key: pool.submit(
+            contextvars.copy_context().run, pdsm.related_people, extensions.store(key), subject_system, sub
+        )
+        for key in extensions.regions()
+    }
+    links: list[RelatedPersonLink] = []
+    for key, future in asked.items():
+        try:
+            links.extend(future.result())
+        except StoreError as exc:
+            log.info("ended links of store %s could not be read: %s", key, type(exc).__name__)
+    return links
 
 
 def _context() -> dict[str, object]:

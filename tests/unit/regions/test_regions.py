@@ -321,3 +321,12 @@ def test_the_coordinators_list_asks_for_every_patients_plans_at_once(
 def _token(client: FlaskClient) -> str:
     token: str = page(client, "/glossary").xpath("//input[@name='csrf_token']")[0].get("value")
     return token
+
+
+def test_a_link_that_ended_in_the_other_region_is_explained(regions: Viewers, nord: NordStore) -> None:
+    """Hélène's only link left is in nord, and it ended: the page says so, with its date, as for a home link."""
+    del regions.store.resources[("RelatedPerson", "rp-germaine-daughter")]
+    nord.resources[("RelatedPerson", "rp-nord-helene-camille")]["period"] = {"start": "2026-01-01", "end": "2026-03-31"}
+    words = text(page(regions.sign_in("helene")))
+    assert "Votre accès à ce programme a pris fin" in words and "31 mars 2026" in words
+    assert "Camille" not in words

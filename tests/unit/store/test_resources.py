@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from portal.store import Identifier, StoreInvalidResponse
-from portal.store.resources import document_from_fhir, patient_from_fhir, reference_id
+from portal.store.resources import document_from_fhir, patient_from_fhir, period_from_fhir, reference_id
 from tests.unit.store.conftest import fixture_json
 
 
@@ -117,3 +117,21 @@ def test_a_visibility_label_hides_whatever_system_it_was_written_under() -> None
 )
 def test_reference_ids(reference: str, expected: str | None) -> None:
     assert reference_id(reference, "DocumentReference") == expected
+
+
+@pytest.mark.parametrize(
+    ("end", "exclusive_end", "last_day"),
+    [
+        ("2026-03-31", "2026-04-01T00:00:00+00:00", "2026-03-31"),  # a day: that whole day
+        ("2026-02", "2026-03-01T00:00:00+00:00", "2026-02-28"),  # a month: its last day
+        ("2026", "2027-01-01T00:00:00+00:00", "2026-12-31"),
+        ("2026-03-31T23:30:00+02:00", "2026-03-31T23:30:00.000001+02:00", None),  # a time: no day written
+    ],
+)
+def test_a_period_end_covers_what_it_names_and_keeps_its_last_day(
+    end: str, exclusive_end: str, last_day: str | None
+) -> None:
+    period = period_from_fhir({"period": {"end": end}}, "period", "RelatedPerson")
+
+    assert period.end is not None and period.end.isoformat() == exclusive_end
+    assert (period.last_day.isoformat() if period.last_day else None) == last_day
