@@ -46,7 +46,8 @@ class LastSeen:
     functions below it read and write the cookie in a request.
 
     The portal keeps no state of its own (architecture.md), so the memory lives in one long-lived cookie, signed
-    (itsdangerous) so that nobody can forge it. It maps a keyed hash of (person, patient) — never a raw id — to a
+    (itsdangerous) so that nobody can forge it. It maps a keyed hash of (person, plan) — never a raw id; the plan is a grant's key, the Patient id prefixed by its
+    store's key outside the home store, since ids are only unique within a store — to a
     keyed hash of the version id they last saw: the cookie says nothing to whoever reads it, two people sharing a
     browser each keep their own entry, a caregiver's entry for a patient is not the patient's, and it outlives
     sign-outs (it is not the session). At most `max_entries` pairs are kept, the most recent first, so the cookie
@@ -63,9 +64,9 @@ class LastSeen:
         mac = hmac.new(self._hash_key, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")[:length]
 
-    def key(self, person: str, patient_id: str) -> str:
-        """The keyed hash that stands for one person looking at one patient's plan."""
-        return self._digest("who", person, patient_id, length=22)
+    def key(self, person: str, plan_key: str) -> str:
+        """The keyed hash that stands for one person looking at one patient's plan in one store (`Grant.key`)."""
+        return self._digest("who", person, plan_key, length=22)
 
     def token(self, version_id: str) -> str:
         """The keyed hash that stands for one version."""
@@ -91,14 +92,14 @@ class LastSeen:
     def dump(self, records: Records) -> str:
         return self._serializer.dumps([list(pair) for pair in records[: self.max_entries]])
 
-    def seen(self, records: Records, person: str, patient_id: str) -> str | None:
+    def seen(self, records: Records, person: str, plan_key: str) -> str | None:
         """The token of the version this person last saw of this patient's plan, or None."""
-        key = self.key(person, patient_id)
+        key = self.key(person, plan_key)
         return next((token for k, token in records if k == key), None)
 
-    def remember(self, records: Records, person: str, patient_id: str, version_id: str) -> Records:
+    def remember(self, records: Records, person: str, plan_key: str, version_id: str) -> Records:
         """The records with this person's latest seen version first (the oldest entries fall off)."""
-        key = self.key(person, patient_id)
+        key = self.key(person, plan_key)
         kept = [(k, t) for k, t in records if k != key]
         return ((key, self.token(version_id)), *kept)[: self.max_entries]
 
@@ -123,7 +124,7 @@ def remember(viewing: Viewing, version_id: str) -> None:
     tracker = _tracker()
     records = tracker.load(request.cookies.get(COOKIE))
     state().last_seen_cookie = tracker.dump(
-        tracker.remember(records, viewing.person.sub, viewing.patient_id, version_id)
+        tracker.remember(records, viewing.person.sub, viewing.grant.key, version_id)
     )
 
 
@@ -143,7 +144,7 @@ def new_since(viewing: Viewing, documents: Sequence[DocumentEntry]) -> NewSince 
     if latest is None or viewing.preview:
         return None
     tracker = _tracker()
-    seen = tracker.seen(tracker.load(request.cookies.get(COOKIE)), viewing.person.sub, viewing.patient_id)
+    seen = tracker.seen(tracker.load(request.cookies.get(COOKIE)), viewing.person.sub, viewing.grant.key)
     found = None
     if seen is not None and seen != tracker.token(latest.id):
         before = tracker.find(seen, [e.id for e in documents])

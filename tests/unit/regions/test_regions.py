@@ -330,3 +330,29 @@ def test_a_link_that_ended_in_the_other_region_is_explained(regions: Viewers, no
     words = text(page(regions.sign_in("helene")))
     assert "Votre accès à ce programme a pris fin" in words and "31 mars 2026" in words
     assert "Camille" not in words
+
+
+@pytest.fixture
+def same_ids(mock: responses.RequestsMock, provider: FakeProvider) -> Viewers:
+    """Nord names its Patients as the home store does (ids are only unique within a store): Camille's nord file
+    is "pat-camille" there too."""
+    store = NordStore(NORD)
+    renamed = json.loads(json.dumps(list(store.resources.values())).replace("pat-nord-camille", "pat-camille"))
+    store.resources = {(r["resourceType"], r["id"]): r for r in renamed}
+    store.install(mock)
+    return Viewers(mock, provider, app=reader_app(**REGION_ENV))
+
+
+def test_the_same_patient_id_in_two_stores_is_two_plans(same_ids: Viewers) -> None:
+    camille = same_ids.sign_in("camille")
+    listing = page(camille, "/choose")
+    assert {field.get("value") for field in listing.xpath("//input[@name='patient']")} == {
+        "pat-camille",
+        "nord/pat-camille",
+    }
+    assert f"Il vient de : {NORD_LABEL}." in text(page(camille))  # her newest plan, seen: remembered
+    assert camille.post("/choose", data={"patient": "pat-camille", "csrf_token": _token(camille)}).status_code == 302
+    words = text(page(camille))
+    assert f"Il vient de : {HOME_LABEL}." in words
+    # The nord plan she saw is not this plan's last seen version: nothing is "new since her last visit" here.
+    assert "changé depuis votre dernière visite" not in words
