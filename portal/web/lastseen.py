@@ -46,12 +46,12 @@ class LastSeen:
     functions below it read and write the cookie in a request.
 
     The portal keeps no state of its own (architecture.md), so the memory lives in one long-lived cookie, signed
-    (itsdangerous) so that nobody can forge it. It maps a keyed hash of (person, plan) — never a raw id; the plan is a grant's key, the Patient id prefixed by its
-    store's key outside the home store, since ids are only unique within a store — to a
-    keyed hash of the version id they last saw: the cookie says nothing to whoever reads it, two people sharing a
-    browser each keep their own entry, a caregiver's entry for a patient is not the patient's, and it outlives
-    sign-outs (it is not the session). At most `max_entries` pairs are kept, the most recent first, so the cookie
-    stays small.
+    (itsdangerous) so that nobody can forge it. It maps a keyed hash of (person, plan) — never a raw id; the plan
+    is a grant's key, the Patient id prefixed by its store's key outside the home store, since ids are only unique
+    within a store — to a keyed hash of the version id they last saw: the cookie says nothing to whoever reads it,
+    two people sharing a browser each keep their own entry, a caregiver's entry for a patient is not the patient's,
+    and it outlives sign-outs (it is not the session). At most `max_entries` pairs are kept, the most recent
+    first, so the cookie stays small.
     """
 
     def __init__(self, secret: str, *, max_entries: int = MAX_ENTRIES) -> None:
