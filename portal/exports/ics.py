@@ -1,11 +1,12 @@
-"""The calendar file (iCalendar, RFC 5545) of a care plan: its dated planned items, for the person's own calendar
-(care-plan model → events → bytes)."""
+"""The calendar file (iCalendar, RFC 5545) of a care plan, or of several (a patient's plans in several regional
+stores): their dated planned items, for the person's own calendar (care-plan model → events → bytes)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,7 +18,7 @@ from portal.plain.views.items import item_view
 from portal.plain.voice import TO_THE_PATIENT, Voice
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem
 
-__all__ = ["PlannedEvent", "calendar_file", "event_title", "item_identity", "planned_events"]
+__all__ = ["PlannedEvent", "calendar_file", "event_title", "item_identity", "planned_events", "plans_calendar_file"]
 
 Moment = Literal["on", "start", "end"]
 UID_DOMAIN = "pps-portal"
@@ -174,12 +175,53 @@ def calendar_file(
     Europe/Paris time with its VTIMEZONE; with `reminder` (only when the person chooses one), each event reminds
     the person that long before it starts (VALARM). `voice`: whose calendar it is, for someone helping the patient
     ("Care plan of Germaine")."""
+    return plans_calendar_file(
+        (plan,),
+        lang,
+        show_names=show_names,
+        only=only,
+        portal_url=portal_url,
+        now=now,
+        reminder=reminder,
+        voice=voice,
+    )
+
+
+def _events_of(plans: Sequence[CarePlan], lang: Lang) -> list[tuple[PlannedEvent, int]]:
+    """Every plan's planned events with the version of the plan each comes from, one event per UID.
+
+    Each plan's UIDs come from its own setId, so two plans never share one, unless they are the same plan (the same
+    setId) held by two stores: then the event of the newer version is kept (of the first plan on a tie), as a
+    calendar would keep it."""
+    kept: dict[str, tuple[PlannedEvent, int]] = {}
+    for plan in plans:
+        version = plan.metadata.version or 0
+        for event in planned_events(plan, lang):
+            if event.uid not in kept or kept[event.uid][1] < version:
+                kept[event.uid] = (event, version)
+    return sorted(kept.values(), key=lambda pair: (pair[0].day, pair[0].uid))
+
+
+def plans_calendar_file(
+    plans: Sequence[CarePlan],
+    lang: Lang,
+    *,
+    show_names: bool = False,
+    only: str | None = None,
+    portal_url: str | None = None,
+    now: dt.datetime | None = None,
+    reminder: dt.timedelta | None = None,
+    voice: Voice = TO_THE_PATIENT,
+) -> bytes:
+    """The .ics of the planned events of every plan in `plans` (a patient's plans in several regional stores), in
+    date order, each event with the UID and sequence its own plan gives it; or of the one whose UID is `only`
+    (KeyError when no plan has it). The options are those of `calendar_file`, which is this with one plan."""
     _ = translations(lang).gettext
-    events = planned_events(plan, lang)
+    events = _events_of(plans, lang)
     if only is not None:
-        events = tuple(e for e in events if e.uid == only)
+        events = [pair for pair in events if pair[0].uid == only]
         if not events:
-            raise KeyError("no such event in this plan")
+            raise KeyError("no such event in these plans")
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     calendar = Calendar()
     calendar.add("prodid", f"-//PPS portal//Care plan//{lang.upper()}")
@@ -198,12 +240,12 @@ def calendar_file(
         if portal_url
         else voice.say(_("Details are in your care plan."), _("Details are in the care plan of %(name)s.") % named)
     )
-    for item in events:
+    for item, version in events:
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        # The plan's version: a calendar keeps the newest copy of an event when the same UID comes again.
-        event.add("sequence", plan.metadata.version or 0)
+        # Its plan's version: a calendar keeps the newest copy of an event when the same UID comes again.
+        event.add("sequence", version)
         event.add("summary", event_title(item, lang, show_names))
         event.add("dtstart", item.when)
         if item.all_day:

@@ -1,11 +1,15 @@
 """The portable copy (data portability): every visible version's original files and a FHIR Bundle of their
-metadata, in one zip (last step of the data path for the documents page)."""
+metadata, in one zip (last step of the data path for the documents page). A patient with plans in several regional
+stores gets one folder per store, each a whole copy of that store's documents: a version chain never crosses
+stores, so nothing of one store's documents is mixed with another's."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import json
+import re
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -16,10 +20,23 @@ from portal.exports.files import CheckedFile, RefusedFile, checked_file
 from portal.store import FhirClient
 from portal.store.resources import LOINC, Attachment, DocumentEntry
 
-__all__ = ["METADATA_NAME", "PackedFile", "fetch_files", "metadata_bundle", "portable_copy"]
+__all__ = [
+    "METADATA_NAME",
+    "PackedFile",
+    "StoreCopy",
+    "fetch_files",
+    "folder_names",
+    "metadata_bundle",
+    "portable_copy",
+    "stores_copy",
+]
 
 METADATA_NAME = "metadata.json"
 FOLDER = "documents"
+#: The longest name of a store's folder (a region's label is a few words).
+MAX_FOLDER_CHARS = 60
+#: Names Windows keeps for devices, whatever the case: never a folder's name.
+_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10))})
 #: A namespace for the archive's `urn:uuid:` full URLs, so the same document keeps the same one.
 _NAMESPACE = uuid.UUID("6d1f0d3c-3f7e-4f43-9f3a-2a7c4b1e5d90")
 
@@ -134,13 +151,64 @@ def metadata_bundle(
     }
 
 
+@dataclass(frozen=True)
+class StoreCopy:
+    """One store's part of a copy: the folder it goes in, its visible documents and their checked files (whose
+    paths are inside the folder)."""
+
+    folder: str
+    entries: Sequence[DocumentEntry]
+    packed: Sequence[PackedFile]
+
+
+def _folder(text: str | None) -> str:
+    """Letters, digits, spaces, hyphens and dashes only (accents kept): never a separator, a dot or a drive."""
+    name = unicodedata.normalize("NFC", text or "")
+    name = "".join(ch if ch.isalnum() or ch in " -–" else "-" for ch in name)
+    name = re.sub(r"\s+", " ", re.sub(r"-{2,}", "-", name))
+    name = name.strip(" -–")[:MAX_FOLDER_CHARS].rstrip(" -–")
+    return "" if name.casefold() in _DEVICES else name
+
+
+def folder_names(stores: Sequence[tuple[str, str | None]]) -> list[str]:
+    """A folder name for each store, given as (key, label in the page's language): the label a person knows the
+    region by, else the store's key, made safe as one zip path segment and unique (whatever the case: some file
+    systems do not tell "Nord" from "nord") by a number in brackets."""
+    taken: set[str] = set()
+    names: list[str] = []
+    for key, label in stores:
+        base = _folder(label) or _folder(key) or "region"
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base} ({n})"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _write(archive: zipfile.ZipFile, part: StoreCopy, generated: dt.datetime) -> None:
+    stamp = generated.timetuple()[:6]
+    prefix = f"{part.folder}/" if part.folder else ""
+    for file in part.packed:
+        info = zipfile.ZipInfo(prefix + file.path, date_time=stamp)
+        archive.writestr(info, file.file.data, zipfile.ZIP_DEFLATED)
+    bundle = json.dumps(metadata_bundle(part.entries, part.packed, generated), ensure_ascii=False, indent=2)
+    info = zipfile.ZipInfo(prefix + METADATA_NAME, date_time=stamp)
+    archive.writestr(info, bundle.encode("utf-8"), zipfile.ZIP_DEFLATED)
+
+
 def portable_copy(entries: Sequence[DocumentEntry], packed: Sequence[PackedFile], generated: dt.datetime) -> bytes:
     """The zip: `documents/…` (the original files, byte for byte) and `metadata.json` (the FHIR Bundle)."""
+    return stores_copy([StoreCopy("", entries, packed)], generated)
+
+
+def stores_copy(parts: Sequence[StoreCopy], generated: dt.datetime) -> bytes:
+    """The zip of several stores' copies, each in its folder: `<folder>/documents/…` and `<folder>/metadata.json`,
+    whose attachment URLs are paths within that folder (each folder stands alone). A part whose folder is "" goes
+    at the root (one store only: the layout of `portable_copy`)."""
     buffer = io.BytesIO()
-    stamp = generated.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for file in packed:
-            archive.writestr(zipfile.ZipInfo(file.path, date_time=stamp), file.file.data, zipfile.ZIP_DEFLATED)
-        bundle = json.dumps(metadata_bundle(entries, packed, generated), ensure_ascii=False, indent=2)
-        archive.writestr(zipfile.ZipInfo(METADATA_NAME, date_time=stamp), bundle.encode("utf-8"), zipfile.ZIP_DEFLATED)
+        for part in parts:
+            _write(archive, part, generated)
     return buffer.getvalue()

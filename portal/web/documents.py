@@ -1,11 +1,18 @@
 """The documents page and everything a person takes away: original files, the plan's PDF and print view, the
-calendar file and the portable copy (web step of the data path)."""
+calendar file and the portable copy (web step of the data path). A patient whose own plans are in several regional
+stores takes the calendar of all of them and a copy of every store's documents, each read from its own store."""
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Blueprint, Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
@@ -13,20 +20,21 @@ from werkzeug.exceptions import NotFound
 
 from portal import access
 from portal.access import Grant
+from portal.access.records import AccessRecord
 from portal.access.visibility import Viewer, visible, visible_related
 from portal.exports import files, ics, pdf, portability
 from portal.exports.listing import document_rows
 from portal.exports.printview import PrintStamp, render_print
-from portal.plain.views.common import PARIS, format_day
+from portal.plain.views.common import PARIS, Lang, format_day
 from portal.plans.loader import LoadedPlan
 from portal.pps.errors import PpsError
-from portal.store import StoreDocumentTooLarge, StoreIntegrityError, pdsm
+from portal.store import StoreDocumentTooLarge, StoreError, StoreIntegrityError, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord
 from portal.web import calendar_add, extensions, recording
 from portal.web.navigation import nav, page_lang, today
 from portal.web.security import nonce
 from portal.web.state import state
-from portal.web.viewing import Viewing, viewing_required
+from portal.web.viewing import Viewing, now, viewing_required
 from portal.web.voice import current_voice
 
 bp = Blueprint("documents", __name__)
@@ -36,6 +44,8 @@ log = logging.getLogger("portal.web")
 SANDBOX_CSP = "default-src 'none'; sandbox"
 #: The portable copy holds every visible file: at most this many times the single-document limit.
 COPY_LIMIT_FACTOR = 20
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -75,13 +85,64 @@ class DocumentsContext:
 def documents_for(viewing: Viewing) -> DocumentsContext:
     """The documents `viewing` may see: the PPS versions and the related documents, by the visibility rule of
     their kind of viewer."""
-    patient = viewing.grant.patient
-    kind = viewing.kind
-    store = extensions.store(viewing.store)
+    return documents_of(viewing.grant)
+
+
+def documents_of(grant: Grant) -> DocumentsContext:
+    """The documents this grant lets its holder see, asked of the grant's store (`documents_for` of a viewing)."""
+    patient = grant.patient
+    kind = grant.viewer
+    store = extensions.store(grant.store)
     pps = visible(kind, pdsm.pps_documents(store, patient.id))
     related = pdsm.related_documents(store, patient.id)
     shown = visible_related(kind, [(r.entry, r.referenced_by) for r in related], [e.id for e in pps])
-    return DocumentsContext(kind, patient, pps, shown, viewing.grant)
+    return DocumentsContext(kind, patient, pps, shown, grant)
+
+
+# --- the patient's own plans in the other regional stores ---------------------------------------------------
+
+
+def _elsewhere(viewing: Viewing, work: Callable[[Grant], T]) -> list[tuple[Grant, Future[T]]]:
+    """`work` on each of the patient's own plans in the other stores, started on the app's pool while the page asks
+    the viewed store (in this request's context: the same store deadline). Only the patient viewing their own plan
+    takes their other plans along: a caregiver's or a coordinator's grant is for one plan."""
+    if not viewing.is_patient:
+        return []
+    pool = extensions.pool()
+    return [(grant, pool.submit(contextvars.copy_context().run, work, grant)) for grant in viewing.own_elsewhere]
+
+
+def _cancel(started: Sequence[tuple[Grant, Future[T]]]) -> None:
+    for _grant, future in started:
+        future.cancel()
+
+
+def _current_of(grant: Grant) -> LoadedPlan | None:
+    """The current version of the plan of another store, as that store's patient may see it."""
+    context = documents_of(grant)
+    return extensions.plans(grant.store).current(context.pps, context.patient) if context.pps else None
+
+
+def _record_elsewhere(viewing: Viewing, grant: Grant, document: str | None = None, version: int | None = None) -> None:
+    """The access record of this export in another store whose documents it holds: each store keeps the records of
+    its own documents (the patient's access page, the region's indicators). The viewed store's record is written by
+    the response hook, as for every page."""
+    page = state().recorded_page
+    if page is None:
+        return
+    there = dataclasses.replace(viewing, grant=grant, own_elsewhere=())
+    extensions.trail(grant.store).record(
+        AccessRecord(
+            actor=there.actor(extensions.settings().oidc_subject_system),
+            patient_id=grant.patient.id,
+            page=page,
+            outcome="success",
+            at=now(),
+            on_behalf_of=there.on_behalf_of,
+            document=document,
+            version=None if version is None else str(version),
+        )
+    )
 
 
 def _current_plan(context: DocumentsContext, version: str | None) -> LoadedPlan:
@@ -197,43 +258,120 @@ def plan_pdf(viewing: Viewing) -> ResponseReturnValue:
     return _download(body, "application/pdf", name)
 
 
+def _read_elsewhere(started: Sequence[tuple[Grant, Future[LoadedPlan | None]]]) -> list[tuple[Grant, LoadedPlan]]:
+    """The current plans read in the other stores. One that cannot be read now is left out of the calendar (and
+    logged: the store's key and the error's kind only), never failing the viewed plan's calendar."""
+    found: list[tuple[Grant, LoadedPlan]] = []
+    for grant, future in started:
+        try:
+            loaded = future.result()
+        except (StoreError, PpsError) as exc:
+            log.warning("calendar file without the plan of store %s: %s", grant.store, type(exc).__name__)
+            continue
+        if loaded is not None:
+            found.append((grant, loaded))
+    return found
+
+
 @bp.get("/documents/calendar.ics")
 @viewing_required("calendar")
 def calendar_file(viewing: Viewing) -> ResponseReturnValue:
     """The whole plan's calendar, or one event (`?event=<uid>`); names only with `?names=1`; a reminder that many
-    minutes before each event with `?remind=` (one of portal.web.calendar_add.REMINDERS)."""
-    context = documents_for(viewing)
-    lang = page_lang()
-    loaded = _current_plan(context, None)
+    minutes before each event with `?remind=` (one of portal.web.calendar_add.REMINDERS). The patient viewing their
+    own plan gets the events of their current plan in every store that holds one, each with its plan's UIDs."""
+    started = _elsewhere(viewing, _current_of)
     try:
-        body = ics.calendar_file(
-            # Built from what this viewer was granted only.
-            access.plan_for(context.grant, loaded.plan),
+        context = documents_for(viewing)
+        loaded = _current_plan(context, None)
+    except BaseException:
+        _cancel(started)
+        raise
+    lang = page_lang()
+    only = request.args.get("event") or None
+    # Every plan built from what this viewer was granted only.
+    others = [(grant, other, access.plan_for(grant, other.plan)) for grant, other in _read_elsewhere(started)]
+    try:
+        body = ics.plans_calendar_file(
+            [access.plan_for(context.grant, loaded.plan), *(plan for _grant, _other, plan in others)],
             lang,
             show_names=request.args.get("names") == "1",
-            only=request.args.get("event") or None,
+            only=only,
             portal_url=extensions.settings().public_url + "/",
             reminder=calendar_add.reminder(request.args.get("remind")),
             voice=current_voice(),
         )
     except KeyError:
         raise NotFound() from None
+    for grant, other, plan in others:
+        uids = {event.uid for event in ics.planned_events(plan, lang)}
+        if (only in uids) if only is not None else bool(uids):  # this store's plan is in the file
+            _record_elsewhere(viewing, grant, other.entry.id, other.plan.metadata.version)
     name = "programme-de-soins.ics" if lang == "fr" else "care-plan.ics"
     return _download(body, "text/calendar", name)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One store's part of a patient's copy: whose grant, the documents it shows and their checked files."""
+
+    grant: Grant
+    entries: tuple[DocumentEntry, ...]
+    packed: list[portability.PackedFile]
+
+
+def _store_part(grant: Grant, limit: int) -> _Part:
+    """Another store's visible documents and their checked files (RefusedFile, StoreError: no part)."""
+    context = documents_of(grant)
+    store = extensions.store(grant.store)
+    return _Part(grant, context.all, portability.fetch_files(store, context.all, limit, limit * COPY_LIMIT_FACTOR))
+
+
+def _stores_copy(viewed: _Part, started: Sequence[tuple[Grant, Future[_Part]]], lang: Lang) -> bytes | files.Refusal:
+    """The zip with one folder per store, named after its region in `lang`, the home store's first; or why there is
+    none: when another store cannot give its part whole, the copy would be incomplete, so there is no copy."""
+    parts = [viewed]
+    for index, (grant, future) in enumerate(started):
+        try:
+            parts.append(future.result())
+        except (files.RefusedFile, StoreError) as exc:
+            _cancel(started[index + 1 :])
+            log.warning("portable copy refused: store %s could not give its part whole", grant.store)
+            return exc.reason if isinstance(exc, files.RefusedFile) else "incomplete"
+    order = list(extensions.regions())
+    parts.sort(key=lambda part: order.index(part.grant.store))
+    folders = portability.folder_names([(p.grant.store, extensions.region(p.grant.store).label(lang)) for p in parts])
+    copies = [portability.StoreCopy(f, p.entries, p.packed) for f, p in zip(folders, parts, strict=True)]
+    return portability.stores_copy(copies, dt.datetime.now(PARIS))
 
 
 @bp.get("/documents/copy.zip")
 @viewing_required("documents")
 def portable_copy(viewing: Viewing) -> ResponseReturnValue:
-    """Every visible document's original files and a FHIR Bundle of their metadata."""
-    context = documents_for(viewing)
+    """Every visible document's original files and a FHIR Bundle of their metadata. The patient viewing their own
+    plan, with plans in several stores, gets one folder per store (each with that store's documents, its Bundle and
+    its size limit); when any store cannot give its part whole, there is no copy at all, never an incomplete one."""
     limit = extensions.settings().document_max_bytes
+    started = _elsewhere(viewing, functools.partial(_store_part, limit=limit))
     try:
+        context = documents_for(viewing)
         packed = portability.fetch_files(extensions.store(viewing.store), context.all, limit, limit * COPY_LIMIT_FACTOR)
     except files.RefusedFile as exc:
+        _cancel(started)
         return _refused(exc.reason)
-    body = portability.portable_copy(context.all, packed, dt.datetime.now(PARIS))
-    name = "mes-documents.zip" if page_lang() == "fr" else "my-documents.zip"
+    except BaseException:
+        _cancel(started)
+        raise
+    lang = page_lang()
+    if not started:
+        body = portability.portable_copy(context.all, packed, dt.datetime.now(PARIS))
+    else:
+        made = _stores_copy(_Part(viewing.grant, context.all, packed), started, lang)
+        if isinstance(made, str):
+            return _refused(made)
+        body = made
+        for grant, _future in started:
+            _record_elsewhere(viewing, grant)
+    name = "mes-documents.zip" if lang == "fr" else "my-documents.zip"
     return _download(body, "application/zip", name)
 
 
