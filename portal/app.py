@@ -181,7 +181,7 @@ def _plan_loader(client: FhirClient, settings: Settings) -> PlanLoader:
 def _setup_web(app: Flask, settings: Settings) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     app.extensions["portal.pool"] = extensions.make_pool(1 + len(settings.regions))
-    app.extensions["portal.access.trail"] = _trail(app.extensions["portal.store"], settings)
+    app.extensions["portal.access.trail"] = _trail(app.extensions["portal.store"], settings, access.HOME)
     # Every store with its client, plan loader and access trail (the record of a view goes to the store that holds
     # the document viewed). Another region's store has its own client (credentials, timeouts, breaker, last good
     # copies) and plan cache, since ids are only unique within a store; a shared Redis cache is the home store's only.
@@ -203,7 +203,7 @@ def _setup_web(app: Flask, settings: Settings) -> None:
             region.label_en,
             client,
             _plan_loader(client, settings),
-            _trail(client, settings),
+            _trail(client, settings, region.key),
         )
     i18n.init_app(app, str(TRANSLATIONS))
     issuers = [settings.oidc_issuer] + ([settings.pro_oidc_issuer] if settings.pro_oidc_issuer else [])
@@ -217,10 +217,11 @@ def _setup_web(app: Flask, settings: Settings) -> None:
     assets.init_app(app)  # static files: hashed names, compressed, from memory
 
 
-def _trail(client: FhirClient, settings: Settings) -> AuditTrail:
+def _trail(client: FhirClient, settings: Settings, store: str) -> AuditTrail:
     return AuditTrail(
         client,
         settings.secret_key,
+        store=store,
         queue_size=settings.audit_queue_size,
         timeout=settings.audit_timeout,
         coalesce_seconds=settings.audit_coalesce_seconds,

@@ -63,6 +63,8 @@ class AuditTrail:
 
     client: FhirClient
     secret: str
+    #: The key of the store it writes to (the metrics count each store's records apart).
+    store: str = "home"
     observer: str = "Portail PPS"
     queue_size: int = 1000
     timeout: float = 2.0
@@ -117,7 +119,7 @@ class AuditTrail:
                     self._close_windows(lambda window: True, limit=1)
             self._enqueue(to_audit_event(record, self.observer), key)
         if record.outcome == "success":  # a view, as the indicators count them (a reload within the window is none)
-            metrics.viewed(record.actor.kind, export_kind(record.page))
+            metrics.viewed(self.store, record.actor.kind, export_kind(record.page))
 
     def _enqueue(self, event: dict[str, Any], key: str | None) -> None:
         """Queue one AuditEvent for the worker (the caller holds the lock)."""

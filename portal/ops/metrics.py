@@ -65,16 +65,17 @@ access_log_failures = Counter(
     "Access records (who saw which care plan) that could not be written.",
 )
 
-#: The figures of the national indicators (portal.access.indicators), live: views by kind of viewer, files taken.
+#: The figures of the national indicators (portal.access.indicators), live, per regional store (the store that
+#: holds the documents): views by kind of viewer, files taken.
 PLAN_VIEWS = Counter(
     "portal_plan_views",
-    "Pages of a care plan shown (a reload within the coalescing window counts once), per kind of viewer.",
-    ["viewer_kind"],
+    "Pages of a care plan shown (a reload within the coalescing window counts once), per store and kind of viewer.",
+    ["store", "viewer_kind"],
 )
 EXPORTS = Counter(
     "portal_exports",
-    "Files taken away (care plan files, PDF copies, calendar files, portable copies), per kind of file.",
-    ["kind"],
+    "Files taken away (care plan files, PDF copies, calendar files, portable copies), per store and kind of file.",
+    ["store", "kind"],
 )
 
 IDENTITY_MISMATCHES = Counter(
@@ -92,12 +93,13 @@ def sign_in(provider: str, outcome: SignInOutcome) -> None:
     SIGN_INS.labels(provider=provider, outcome=outcome).inc()
 
 
-def viewed(viewer_kind: str, export: str | None) -> None:
-    """Count one view of a care plan's page (`export` None) or one file taken away (`export`: its kind)."""
+def viewed(store: str, viewer_kind: str, export: str | None) -> None:
+    """Count one view of a care plan's page (`export` None) or one file taken away (`export`: its kind), in the
+    store that holds what was shown (a file holding several stores' plans counts once in each)."""
     if export is None:
-        PLAN_VIEWS.labels(viewer_kind=viewer_kind).inc()
+        PLAN_VIEWS.labels(store=store, viewer_kind=viewer_kind).inc()
     else:
-        EXPORTS.labels(kind=export).inc()
+        EXPORTS.labels(store=store, kind=export).inc()
 
 
 def identity_mismatch(store: str, trait: str) -> None:

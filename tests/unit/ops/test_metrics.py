@@ -165,14 +165,17 @@ def _record(page: str, kind: str = "patient", outcome: Outcome = "success") -> A
 
 
 def test_views_and_files_taken_are_counted_as_the_indicators_count_them() -> None:
-    """A view once per coalescing window, by kind of viewer; a file by kind of file; a refused view not at all."""
-    views = sample("portal_plan_views_total", viewer_kind="caregiver")
-    pdfs = sample("portal_exports_total", kind="plan_pdf")
-    calendars = sample("portal_exports_total", kind="calendar_file")
+    """A view once per coalescing window, by store and kind of viewer; a file by kind of file; a refused view not at
+    all."""
+    views = sample("portal_plan_views_total", store="nord", viewer_kind="caregiver")
+    pdfs = sample("portal_exports_total", store="nord", kind="plan_pdf")
+    calendars = sample("portal_exports_total", store="nord", kind="calendar_file")
     store = responses.RequestsMock(assert_all_requests_are_fired=False)
     with store, FhirClient("https://store.test/fhir", retries=0, cache_ttl=0) as client:
         store.post("https://store.test/fhir/AuditEvent", status=201, json={"resourceType": "AuditEvent", "id": "a"})
-        trail = AuditTrail(client, "secret", coalesce_seconds=60, batch_size=1, background=False, clock=lambda: 0.0)
+        trail = AuditTrail(
+            client, "secret", store="nord", coalesce_seconds=60, batch_size=1, background=False, clock=lambda: 0.0
+        )
         trail.record(_record("treatments", "caregiver"))
         trail.record(_record("treatments", "caregiver"))  # a reload: the same view
         trail.record(_record("calendar", "caregiver", outcome="refused"))
@@ -180,9 +183,9 @@ def test_views_and_files_taken_are_counted_as_the_indicators_count_them() -> Non
         trail.record(_record("calendar_file", "caregiver"))
         trail.drain()
     assert trail.counters.written == 4  # the refused view is recorded, and not counted as a view
-    assert sample("portal_plan_views_total", viewer_kind="caregiver") == views + 1
-    assert sample("portal_exports_total", kind="plan_pdf") == pdfs + 1
-    assert sample("portal_exports_total", kind="calendar_file") == calendars + 1
+    assert sample("portal_plan_views_total", store="nord", viewer_kind="caregiver") == views + 1
+    assert sample("portal_exports_total", store="nord", kind="plan_pdf") == pdfs + 1
+    assert sample("portal_exports_total", store="nord", kind="calendar_file") == calendars + 1
 
 
 def test_metrics_hold_no_path_no_id_and_no_query(metrics_app: Flask) -> None:

@@ -17,6 +17,7 @@ import icalendar
 import pytest
 import responses
 from flask.testing import FlaskClient
+from prometheus_client import REGISTRY
 
 from portal.exports.ics import calendar_file
 from portal.pps import read_pps
@@ -148,9 +149,12 @@ def test_a_plan_the_other_store_cannot_give_now_is_left_out_of_the_calendar(
 def test_the_other_store_keeps_the_record_of_what_was_taken_from_it(regions: Viewers, nord: NordStore) -> None:
     bernard = regions.sign_in("bernard")
     choose(bernard, "pat-bernard")  # reading his home plan: the home store records the view as for every page
+    before = {store: _exports(store) for store in ("home", "nord")}
     calendar(bernard)
     copy(bernard)
     assert regions.app.extensions["portal.regions"]["nord"].trail.flush(timeout=30)
+    # The live figures count the files taken per store, as each store's records do: once in each.
+    assert {store: _exports(store) - before[store] for store in before} == {"home": 2.0, "nord": 2.0}
     pages = [
         entity
         for post in nord.audit_posts
@@ -222,3 +226,10 @@ def test_a_store_that_does_not_answer_leaves_no_copy_at_all(regions: Viewers, mo
     answer = bernard.get("/documents/copy.zip")
     assert answer.status_code == 503 and answer.mimetype == "text/html"
     assert "Le fichier n’est pas arrivé complet" in answer.get_data(as_text=True)
+
+
+def _exports(store: str) -> float:
+    return sum(
+        REGISTRY.get_sample_value("portal_exports_total", {"store": store, "kind": kind}) or 0.0
+        for kind in ("calendar_file", "portable_copy")
+    )
