@@ -101,6 +101,24 @@ class ReaderStore(SyntheticStore):
         return 200, {"Content-Type": "application/fhir+json"}, json.dumps(body)
 
 
+class NotingStore(ReaderStore):
+    """A reader store that also notes every access record written to it (`audit_posts`), one AuditEvent each."""
+
+    def install(self, mock: responses.RequestsMock) -> None:
+        self.audit_posts: list[dict[str, Any]] = []
+        super().install(mock)
+
+    # The reader store's own answers to the writes, noting them (one callback per URL: responses drops the first
+    # of two that match once it has answered).
+    def _created(self, request: Any) -> Answer:
+        self.audit_posts.append(json.loads(request.body))
+        return ReaderStore._created(request)
+
+    def _batch(self, request: Any) -> Answer:
+        self.audit_posts.extend(e["resource"] for e in json.loads(request.body).get("entry", []))
+        return ReaderStore._batch(request)
+
+
 def reader_app(**env: str) -> Flask:
     """The portal with both providers configured, linking the demo's subjects, reading the fake store."""
     settings = {

@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY
 
 from tests.unit.conftest import STORE, FakeProvider
 from tests.unit.documents.synthetic_store import synthetic_resources
-from tests.unit.viewers import ReaderStore, Viewers, accounts, reader_app
+from tests.unit.viewers import NotingStore, Viewers, accounts, reader_app
 
 NORD = "https://nord.test/fhir"
 HOME_LABEL = "DCC Exemple Sud"
@@ -78,7 +78,7 @@ def _nord_resources() -> list[dict[str, Any]]:
     return [camille, plan, *binaries, germaine, stranger, yann, team, helene]
 
 
-class NordStore(ReaderStore):
+class NordStore(NotingStore):
     """The second region's store: only its own resources, and a switch to make its Patient searches fail."""
 
     down = False
@@ -86,22 +86,8 @@ class NordStore(ReaderStore):
     def __post_init__(self) -> None:
         self.resources = {(r["resourceType"], r["id"]): r for r in _nord_resources()}
 
-    def install(self, mock: responses.RequestsMock) -> None:
-        self.audit_posts: list[dict[str, Any]] = []
-        super().install(mock)
-
     def _search_patient(self, request: Any) -> Any:
         return (503, {}, "") if self.down else super()._search_patient(request)
-
-    # The reader store's own answers to the access records' writes, noting them (one callback per URL: responses
-    # drops the first of two that match once it has answered).
-    def _created(self, request: Any) -> Any:
-        self.audit_posts.append(json.loads(request.body))
-        return ReaderStore._created(request)
-
-    def _batch(self, request: Any) -> Any:
-        self.audit_posts.extend(e["resource"] for e in json.loads(request.body).get("entry", []))
-        return ReaderStore._batch(request)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from portal.exports.ics import calendar_file
 from portal.pps import read_pps
 from synthetic import build_region_bundle
 from tests.unit.conftest import FakeProvider
-from tests.unit.viewers import ReaderStore, Viewers, reader_app
+from tests.unit.viewers import NotingStore, ReaderStore, Viewers, reader_app
 
 NORD = "https://nord.test/fhir"
 HOME_LABEL = "DCC Exemple Sud"
@@ -41,27 +41,13 @@ HOME_PLAN, HOME_CDA = "doc-bernard-pps-v2", "bin-bernard-pps-v2"
 NORD_PLAN, NORD_CDA = "doc-nord-bernard-pps-v2", "bin-nord-bernard-pps-v2"
 
 
-class NordStore(ReaderStore):
+class NordStore(NotingStore):
     """The nord region's store, seeded as the demo's, noting the access records it receives."""
 
     def __post_init__(self) -> None:
         for entry in build_region_bundle("nord")["entry"]:
             resource = entry["resource"]
             self.resources[(resource["resourceType"], resource["id"])] = resource
-
-    def install(self, mock: responses.RequestsMock) -> None:
-        self.audit_posts: list[dict[str, Any]] = []
-        super().install(mock)
-
-    # The reader store's own answers to the access records' writes, noting them (one callback per URL: responses
-    # drops the first of two that match once it has answered).
-    def _created(self, request: Any) -> Any:
-        self.audit_posts.append(json.loads(request.body))
-        return ReaderStore._created(request)
-
-    def _batch(self, request: Any) -> Any:
-        self.audit_posts.extend(e["resource"] for e in json.loads(request.body).get("entry", []))
-        return ReaderStore._batch(request)
 
 
 @pytest.fixture
