@@ -86,9 +86,8 @@ def build_seed(extra: int) -> tuple[Resource, list[Person]]:
     for n in range(extra):
         patient, documents, sub = bases[n % len(bases)]
         suffix = f"-b{n:04d}"
-        # The current PPS only: what the overview reads (older versions would only slow the demo store's searches).
-        current = [d for d in documents if d["status"] == "current" and _has_current_pps([d])]
-        added += _copy(copy.deepcopy(patient), current, suffix)
+        # Every version and related document: each page of the plan (history, documents) reads as the original's.
+        added += _copy(copy.deepcopy(patient), documents, suffix)
         people.append(Person(secrets.token_urlsafe(32), f"{sub}{suffix}", f"{patient['id']}{suffix}"))
     bundle["entry"] += [
         {"resource": r, "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"}} for r in added

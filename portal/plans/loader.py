@@ -111,21 +111,35 @@ class _Measured:
         return self.bytes
 
 
+#: Values that hold no other object (counted by their own size only).
+_LEAVES = (str, bytes, int, float, enum.Enum, dt.date, dt.time, dt.timedelta)
+#: The field names of each dataclass met (None: not a dataclass), so that a tree is walked without asking
+#: `dataclasses.fields` for every node.
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def deep_size(root: object) -> int:
     """The memory a tree of dataclasses, tuples, lists, dicts and scalars holds (each object counted once)."""
     seen: set[int] = set()
     stack = [root]
     total = 0
+    size = sys.getsizeof
     while stack:
         item = stack.pop()
         if id(item) in seen:
             continue
         seen.add(id(item))
-        total += sys.getsizeof(item)
-        if isinstance(item, str | bytes | int | float | enum.Enum | dt.date | dt.time | dt.timedelta) or item is None:
+        total += size(item)
+        if item is None or isinstance(item, _LEAVES):
             continue
-        if dataclasses.is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        kind = type(item)
+        names = _FIELDS.get(kind, ())
+        if names == ():
+            names = _FIELDS[kind] = (
+                tuple(f.name for f in dataclasses.fields(item)) if dataclasses.is_dataclass(item) else None
+            )
+        if names is not None:
+            stack.extend(getattr(item, name) for name in names)
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, redirect, request
+from babel.support import NullTranslations
+from flask import Blueprint, Flask, current_app, g, redirect, request
 from flask.typing import ResponseReturnValue
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 
 from portal.auth.views import safe_next
 
@@ -38,9 +39,28 @@ def choose_language() -> ResponseReturnValue:
     return response
 
 
+def translations() -> NullTranslations:
+    """This request's catalogue, looked up once: flask-babel looks it up again for every string of a template
+    (a page has about seventy), which cost a first view about a tenth of its time."""
+    found: NullTranslations | None = g.get("portal_translations") if g else None
+    if found is None:
+        found = get_translations()
+        if g:  # in a request or an app context: kept for its other strings
+            g.portal_translations = found
+    return found
+
+
 def init_app(app: Flask, translations_dir: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     app.config["BABEL_DEFAULT_LOCALE"] = "fr"
     Babel(app, locale_selector=select_locale)
+    # The same callables as flask-babel's, with the catalogue looked up once per request.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(bp)
