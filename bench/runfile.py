@@ -98,7 +98,8 @@ def render(data: dict[str, Any]) -> str:
         f" load average {' / '.join(f'{x:g}' for x in m['load_average'])} (1 / 5 / 15 min) at the start",
         f"- **Benchmarks run:** {', '.join(run['benchmarks'])}; **left out:** {left_out}",
         f"- **Allowed to be missing:** {', '.join(run['allowed_missing']) or 'none'}",
-        f"- **Result:** {_result(failing)}",
+        f"- **Result:** {_result(failing)}"
+        + (" — a partial run: the benchmarks left out were not measured" if run["left_out"] else ""),
         "",
     ]
     for benchmark in run["benchmarks"]:
@@ -109,7 +110,7 @@ def render(data: dict[str, Any]) -> str:
 
 def _result(failing: list[Figure]) -> str:
     if not failing:
-        return "every budgeted figure measured and within its budget (exit 0)"
+        return "every budgeted figure of the benchmarks run measured and within its budget (exit 0)"
     named = "; ".join(f"{f.name}: {f.verdict}" for f in failing)
     return f"{len(failing)} figure(s) failing (exit 1): {named}"
 
