@@ -533,7 +533,8 @@ def run() -> list[Figure]:
     from synthetic import build_bundle
 
     if redis_server_path() is None:
-        return [Figure("faults", None, "", None, note="redis-server is not installed: skipped")]
+        # Budgeted figures it could not measure: the run fails unless `--allow-missing faults` says so.
+        return [Figure("faults: bare error pages (every fault)", None, "", 0, note="redis-server is not installed")]
     import json
 
     seed = Path(tempfile.mkdtemp(prefix="pps-fault-seed-")) / "bundle.json"
@@ -553,6 +554,8 @@ def run() -> list[Figure]:
                 through, closed = slow_clients(env, proxy)
             figures += through.figures(p99=1.0)
             figures.append(Figure("slow clients closed by nginx (client_header_timeout)", closed, "of 200", None))
+        else:  # budgeted, so missing: the run fails unless `--allow-missing faults`
+            figures.append(Figure("200 slow clients, through nginx: p99", None, "s", 1.0, note="no nginx"))
         direct, _ = slow_clients(env, env.portal.url)
         # Without the proxy: what it protects from (no budget: not a configuration the guide allows).
         figures += [Figure(f.name, f.value, f.unit, None, f.direction, f.note) for f in direct.figures()]
@@ -570,6 +573,9 @@ def run() -> list[Figure]:
     if redis_sentinel_path() is not None:
         with faulty(seed, sentinel=True) as env:
             figures += primary_failover(env).figures()
+    else:
+        missing = "redis-sentinel is not installed"
+        figures.append(Figure("Redis primary killed under Sentinel: bare error pages", None, "", 0, note=missing))
     kept, told, _ = memory_sessions_worker_killed(seed)
     figures.append(
         Figure("development without Redis, worker killed: sessions kept / told why", kept, f"told {told} of 2", None)

@@ -403,7 +403,8 @@ def run() -> list[Figure]:
             "",
             0.4,
             direction="min",
-            note=f"{load.answered_200 / load.seconds:.0f} views/s in all",
+            note=f"{load.answered_200 / load.seconds:.0f} views/s in all; {load.not_200} of {load.asked} not 200",
+            failed_requests=load.not_200,
         ),
         Figure(
             "store GETs of the whole run / those of every person's first visit at one instance",
@@ -413,7 +414,8 @@ def run() -> list[Figure]:
             note=f"{total_gets} GETs ({', '.join(f'{k} {v}' for k, v in gets.items())}) against {reference}"
             f" for the first visits at A ({reference / len(people):.1f} a person); per-process caches"
             f" would make about 2; the store counted {store_during} requests, access log POSTs included;"
-            f" cache TTL {CACHE_TTL} s",
+            f" cache TTL {CACHE_TTL} s; {load.not_200} of the load's {load.asked} views not answered 200",
+            failed_requests=load.not_200,
         ),
         Figure(
             "sessions still served at B after a sign-out at A",
@@ -444,6 +446,8 @@ def run() -> list[Figure]:
             max(worker_mb),
             "MB",
             None,
-            note=", ".join(f"{i.name} {mb:.0f} MB" for i, mb in zip(instances, worker_mb, strict=True)),
+            note=", ".join(f"{i.name} {mb:.0f} MB" for i, mb in zip(instances, worker_mb, strict=True))
+            + f"; {load.not_200} of the load's {load.asked} views not answered 200",
+            failed_requests=load.not_200,
         ),
     ]
