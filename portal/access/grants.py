@@ -14,7 +14,7 @@ from portal.access.visibility import Viewer
 from portal.ops import metrics
 from portal.pps.model import CarePlan
 from portal.pps.projection import project
-from portal.store import FhirClient, StoreError, StoreUnavailable, pdsm
+from portal.store import FhirClient, StoreError, StoreUnavailable, ahead, pdsm
 from portal.store.resources import DocumentEntry, PatientRecord, RelatedPersonLink
 
 log = logging.getLogger("portal.access")
@@ -118,8 +118,8 @@ def patient_side_grants(
     store's order). The RelatedPerson search runs on `pool` beside the Patient search, so a page waits for one round
     trip, not two."""
     grants: list[Grant] = []
-    # The context (the page's store deadline) goes with the search to the other thread.
-    related = pool.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
+    cached = pdsm.related_people_answered(client, subject_system, sub)
+    related = ahead.soon(pool, cached, pdsm.related_people, client, subject_system, sub)
     try:
         own = own_patient(client, subject_system, sub)
     except StoreUnavailable as exc:

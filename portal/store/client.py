@@ -207,6 +207,15 @@ class FhirClient:
             interaction = f"search-page {resource_type}"
         raise StoreInvalidResponse(f"search {resource_type}: more than {self.max_pages} pages")
 
+    def has_answer(self, resource_type: str, params: Params) -> bool:
+        """Whether this search would be answered from the cache now, fresh, without a round trip (a page then need
+        not ask for it ahead of time on another thread: `portal.store.ahead`)."""
+        if self.cache is None:
+            return False
+        check_type(resource_type)
+        url = f"{self.base_url}/{resource_type}?{encode(params)}"
+        return self.cache.get(cache_key("GET", url, FHIR_JSON, self.auth.identity)) is not None
+
     def create(self, resource: Mapping[str, Any], *, timeout: float = 2.0) -> None:
         """`POST {base}/{type}`: store a new resource (the access log's AuditEvents).
 

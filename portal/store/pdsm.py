@@ -96,25 +96,33 @@ def pps_documents(
     `entered-in-error`, other care plans sharing the LOINC code. Visibility labels are carried, not
     applied: that is the access step's job.
     """
-    if not statuses or not set(statuses) <= PPS_STATUSES:
-        raise ValueError("statuses must be among current, superseded")
-    if not FHIR_ID.fullmatch(patient_id):
-        raise ValueError("not a FHIR id")
-    resources = client.search(
-        "DocumentReference",
-        [
-            ("patient", f"Patient/{patient_id}"),
-            ("status", ",".join(statuses)),
-            ("type", f"{LOINC}|{LOINC_PPS}"),
-            ("_sort", "-date"),
-        ],
-    )
+    resources = client.search("DocumentReference", _pps_search(patient_id, statuses))
     for resource in resources:
         _check_subject(resource, patient_id)
     entries = _cancer_pps(resources, statuses)
     # The store sorted already; sorting again keeps the order right whatever `_sort` support it has.
     entries.sort(key=lambda e: (e.date is not None, e.date.timestamp() if e.date else 0.0), reverse=True)
     return entries
+
+
+def _pps_search(patient_id: str, statuses: Sequence[str]) -> list[tuple[str, str]]:
+    if not statuses or not set(statuses) <= PPS_STATUSES:
+        raise ValueError("statuses must be among current, superseded")
+    if not FHIR_ID.fullmatch(patient_id):
+        raise ValueError("not a FHIR id")
+    return [
+        ("patient", f"Patient/{patient_id}"),
+        ("status", ",".join(statuses)),
+        ("type", f"{LOINC}|{LOINC_PPS}"),
+        ("_sort", "-date"),
+    ]
+
+
+def pps_documents_answered(client: FhirClient, patient_id: str) -> bool:
+    """Whether `pps_documents(client, patient_id)` would be answered from the cache now."""
+    return FHIR_ID.fullmatch(patient_id) is not None and client.has_answer(
+        "DocumentReference", _pps_search(patient_id, ("current", "superseded"))
+    )
 
 
 def _cancer_pps(resources: list[dict[str, object]], statuses: Sequence[str]) -> list[DocumentEntry]:
@@ -309,17 +317,25 @@ def read_patient(client: FhirClient, patient_id: str) -> PatientRecord | None:
         return None
 
 
+def _related_search(subject_system: str, sub: str) -> dict[str, str]:
+    if not subject_system or not sub:
+        raise ValueError("related_people needs a system and a subject")
+    return {"identifier": f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"}
+
+
+def related_people_answered(client: FhirClient, subject_system: str, sub: str) -> bool:
+    """Whether `related_people(client, subject_system, sub)` would be answered from the cache now."""
+    return client.has_answer("RelatedPerson", _related_search(subject_system, sub))
+
+
 def related_people(client: FhirClient, subject_system: str, sub: str) -> list[RelatedPersonLink]:
     """The RelatedPerson resources that carry this sign-in (`RelatedPerson?identifier={system}|{sub}`).
 
     Only those carrying exactly the identifier are kept (a store matching tokens loosely must not make
     somebody another person's relative). Whether each link is in force is the access step's decision.
     """
-    if not subject_system or not sub:
-        raise ValueError("related_people needs a system and a subject")
-    token = f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"
     wanted = Identifier(sub, subject_system)
-    found = client.search("RelatedPerson", {"identifier": token}, last_good=False)
+    found = client.search("RelatedPerson", _related_search(subject_system, sub), last_good=False)
     links = [related_person_from_fhir(r) for r in found]
     return [link for link in links if wanted in link.identifiers]
 

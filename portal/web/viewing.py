@@ -21,7 +21,7 @@ from portal.access import Grant
 from portal.access.records import Actor
 from portal.access.visibility import Viewer
 from portal.auth.views import current_user, signed_in
-from portal.store import StoreError, pdsm
+from portal.store import StoreError, ahead, pdsm
 from portal.store.pdsm import RPPS_SYSTEM
 from portal.store.resources import FHIR_ID
 from portal.web import extensions
@@ -408,20 +408,18 @@ def _prefetch(hint: object) -> None:
     store, _, patient_id = hint.rpartition("/")
     if not FHIR_ID.fullmatch(patient_id) or (store and (store == access.HOME or store not in extensions.regions())):
         return
-    ahead = state().prefetched
-    if hint not in ahead:
+    started = state().prefetched
+    client = extensions.store(store or access.HOME)
+    if hint not in started and not pdsm.pps_documents_answered(client, patient_id):
         # In this request's context: the prefetch shares the page's store deadline (portal.store.scope).
-        run = contextvars.copy_context().run
-        ahead[hint] = extensions.pool().submit(
-            run, pdsm.pps_documents, extensions.store(store or access.HOME), patient_id
-        )
+        started[hint] = ahead.soon(extensions.pool(), False, pdsm.pps_documents, client, patient_id)
 
 
 def _settle(key: str) -> None:
     """Wait for the prefetch of this plan's documents, if one was started: the search it makes is the page's."""
-    ahead = state().prefetched.get(key)
-    if ahead is not None and not ahead.cancelled():
-        ahead.exception()
+    started = state().prefetched.get(key)
+    if started is not None and not started.cancelled():
+        started.exception()
 
 
 def warm_up(_app: Flask, **_extra: Any) -> None:

@@ -13,7 +13,7 @@ from portal import create_app
 from portal.web.viewing import PATIENT_HINT
 from tests.unit.conftest import PUBLIC, STORE, BackgroundWork, FakeProvider, base_env, make_client, sign_in
 from tests.unit.documents.synthetic_store import SyntheticStore
-from tests.unit.viewers import DEMO_SUBJECT_SYSTEM
+from tests.unit.viewers import DEMO_SUBJECT_SYSTEM, Viewers
 
 CAMILLE_SUB = "p-7c1e0b52a4"
 
@@ -102,3 +102,18 @@ def test_a_store_that_fails_at_sign_in_does_not_stop_the_sign_in(
 
     with client.session_transaction() as session:
         assert session["user"]["sub"] == CAMILLE_SUB and PATIENT_HINT not in session
+
+
+def test_a_warm_page_hands_no_store_search_to_another_thread(viewers: Viewers, background: BackgroundWork) -> None:
+    """Within the cache's TTL every search is answered from memory: asking it ahead, on the pool, would only cost a
+    hand-over between threads (portal.store.ahead)."""
+    client = viewers.sign_in("camille")
+    assert client.get("/").status_code == 200
+    started = background.drain()
+    calls = len(viewers.mock.calls)
+
+    assert client.get("/treatments").status_code == 200  # a page not yet shown: rendered now, not kept
+
+    assert background.drain() == started  # nothing more was started on the pool
+    asked = [c.request.url for c in viewers.mock.calls[calls:] if c.request.method == "GET"]
+    assert asked == []  # and nothing asked of the store (its access record is written, by the trail's thread)
