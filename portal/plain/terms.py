@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from portal.plain.glossary import GLOSSARY, GlossaryEntry, Lang
 
@@ -22,6 +22,7 @@ _BEFORE = r"(?<![\w])"
 _AFTER = r"(?![\w])"
 
 
+@lru_cache(maxsize=4096)  # bounded: a document may hold any characters
 def _fold_char(ch: str) -> str:
     base = unicodedata.normalize("NFD", ch)[0].lower()
     # Keep one character per character, so that offsets in the folded text are offsets in the original.
@@ -30,7 +31,9 @@ def _fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, same length as `text` (offsets stay valid). Typographic apostrophes → "'"."""
-    return "".join(_fold_char(ch) for ch in text.replace("’", "'"))
+    if text.isascii():  # most of a plan's text: lower case is all there is to do
+        return text.lower()
+    return "".join(map(_fold_char, text.replace("’", "'")))
 
 
 _ABBREVIATED = re.compile(r"[A-Z0-9][A-Z0-9-]*[A-Z0-9](?:-[a-z]+)?")
