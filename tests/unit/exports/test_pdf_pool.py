@@ -26,6 +26,14 @@ def pool() -> Iterator[PdfPool]:
     made.close()
 
 
+@pytest.fixture
+def uncached() -> Iterator[PdfPool]:
+    """A pool that keeps nothing: each job asked is made again (which process made it is the answer)."""
+    made = PdfPool(workers=1, queue=2, timeout=30, cache_bytes=0)
+    yield made
+    made.close()
+
+
 def test_a_pdf_asked_again_comes_from_the_cache(pool: PdfPool) -> None:
     first = pool.make(pdf_jobs.fresh, 1_000, "a")
     assert pool.make(pdf_jobs.fresh, 1_000, "a") == first
@@ -63,21 +71,21 @@ def test_the_pdfs_are_made_in_another_process(pool: PdfPool) -> None:
     assert pool.pids == [made_by]
 
 
-def test_a_pdf_over_its_time_limit_is_abandoned_and_its_process_replaced() -> None:
-    pool = PdfPool(workers=1, queue=2, timeout=0.5, cache_bytes=0)
-    try:
-        before = int(pool.make(pdf_jobs.child_pid))
-        with pytest.raises(PdfTimedOut):
-            pool.make(pdf_jobs.never_ends)
-        assert pool.pids == []  # killed, not left to run
-        after = int(pool.make(pdf_jobs.child_pid))
-        assert after != before
-        assert pool.pids == [after]
-    finally:
-        pool.close()
+def test_a_pdf_over_its_time_limit_is_abandoned_and_its_process_replaced(uncached: PdfPool) -> None:
+    pool = uncached
+    before = int(pool.make(pdf_jobs.child_pid))  # started within the pool's generous limit
+    pool.timeout = 0.5  # a job that never ends is over any limit
+    with pytest.raises(PdfTimedOut):
+        pool.make(pdf_jobs.never_ends)
+    assert pool.pids == []  # killed, not left to run
+    pool.timeout = 30
+    after = int(pool.make(pdf_jobs.child_pid))
+    assert after != before
+    assert pool.pids == [after]
 
 
-def test_an_error_in_the_child_comes_back_by_its_kind_only_and_the_child_stays(pool: PdfPool) -> None:
+def test_an_error_in_the_child_comes_back_by_its_kind_only_and_the_child_stays(uncached: PdfPool) -> None:
+    pool = uncached
     before = pool.make(pdf_jobs.child_pid)
     with pytest.raises(PdfFailed) as raised:
         pool.make(pdf_jobs.fails)
