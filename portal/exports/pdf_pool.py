@@ -206,7 +206,7 @@ class PdfPool:
     @property
     def cached_bytes(self) -> int:
         with self._lock:
-            return int(self._cache.currsize) if self._cache else 0
+            return int(self._cache.currsize)
 
     def close(self) -> None:
         """Stop every child (each ends after the job it is making) and refuse every PDF from now on."""
