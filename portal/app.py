@@ -17,6 +17,7 @@ from portal.auth import pro, views
 from portal.auth import session as sessions
 from portal.auth.oidc import OidcProvider, ProviderConfig
 from portal.auth.session import PortalSession, ServerSessionInterface, SessionsUnavailable, make_store
+from portal.exports.pdf_pool import PdfPool
 from portal.ops import logs, metrics
 from portal.paths import STATIC, TEMPLATES, TRANSLATIONS
 from portal.plans.loader import PlanLoader
@@ -181,6 +182,13 @@ def _plan_loader(client: FhirClient, settings: Settings) -> PlanLoader:
 def _setup_web(app: Flask, settings: Settings) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"  # every date is shown in French time
     app.extensions["portal.pool"] = extensions.make_pool(1 + len(settings.regions))
+    # WeasyPrint runs in these processes only, started on the first PDF: a web worker never loads it.
+    app.extensions["portal.pdf_pool"] = PdfPool(
+        workers=settings.pdf_workers,
+        queue=settings.pdf_queue,
+        timeout=settings.pdf_timeout,
+        cache_bytes=settings.pdf_cache_bytes,
+    )
     app.extensions["portal.access.trail"] = _trail(app.extensions["portal.store"], settings, access.HOME)
     # Every store with its client, plan loader and access trail (the record of a view goes to the store that holds
     # the document viewed). Another region's store has its own client (credentials, timeouts, breaker, last good

@@ -300,6 +300,28 @@ class Settings:
         "Largest document the portal accepts from the store, in bytes.",
         5 * 1024**2,
     )
+    pdf_workers: int = setting(
+        _int(1, 16),
+        "Processes of each web worker that make the PDFs (WeasyPrint runs there, never in the worker itself), "
+        "started on the first PDF.",
+        1,
+    )
+    pdf_queue: int = setting(
+        _int(1, 100),
+        "PDFs a web worker makes or waits for at once (at least PORTAL_PDF_WORKERS); one more is answered with a "
+        "'try again in a minute' page (503).",
+        4,
+    )
+    pdf_timeout: float = setting(
+        _float(0.1, 300),
+        "Seconds a PDF may take, waiting included; then the person is asked to try again and its process replaced.",
+        20.0,
+    )
+    pdf_cache_bytes: int = setting(
+        _int(0, 4 * 1024**3),
+        "Largest size of the PDFs kept per web worker, in bytes (0: none kept; a plan's PDF takes about 35 KB).",
+        8 * 1024**2,
+    )
     page_time_budget: float = setting(
         _float(0.5, 60),
         "Seconds a page may wait for the store, all calls together; then it answers with what it has.",
@@ -460,6 +482,11 @@ class Settings:
         if self.store_auth in _STORE_AUTH_NEEDS:
             self._require(_STORE_AUTH_NEEDS[self.store_auth], f"PORTAL_STORE_AUTH={self.store_auth}")
         self._check_regions()
+        if self.pdf_queue < self.pdf_workers:
+            raise SettingsError(
+                f"PORTAL_PDF_QUEUE is invalid: expected at least PORTAL_PDF_WORKERS ({self.pdf_workers}), not "
+                f"{self.pdf_queue}: the other processes would never get a PDF to make."
+            )
         if self.pro_oidc_issuer is not None:
             self._require(("pro_oidc_client_id", "pro_oidc_client_secret"), "PORTAL_PRO_OIDC_ISSUER is set")
         if self.redis_sentinels:

@@ -24,6 +24,7 @@ from portal.access.records import AccessRecord
 from portal.access.visibility import Viewer, visible, visible_related
 from portal.exports import files, ics, pdf, portability
 from portal.exports.listing import document_rows
+from portal.exports.pdf_pool import PdfBusy, PdfUnavailable
 from portal.exports.printview import PrintStamp, render_print
 from portal.plain.views.common import PARIS, Lang, format_day
 from portal.plans.loader import LoadedPlan
@@ -44,6 +45,8 @@ log = logging.getLogger("portal.web")
 SANDBOX_CSP = "default-src 'none'; sandbox"
 #: The portable copy holds every visible file: at most this many times the single-document limit.
 COPY_LIMIT_FACTOR = 20
+#: Seconds a person (or a proxy) is told to wait when no PDF can be made now.
+PDF_RETRY_AFTER_SECONDS = 60
 
 T = TypeVar("T")
 
@@ -253,7 +256,10 @@ def plan_pdf(viewing: Viewing) -> ResponseReturnValue:
     context = documents_for(viewing)
     lang = page_lang()
     loaded = _current_plan(context, request.args.get("version"))
-    body = pdf.plan_pdf(loaded.plan, lang, portal_url=extensions.settings().public_url + "/", valid_on=today())
+    # Made in the PDF processes (portal.exports.pdf_pool), once per version, language and day.
+    body = extensions.pdf_pool().make(
+        pdf.plan_pdf, loaded.plan, lang, portal_url=extensions.settings().public_url + "/", valid_on=today()
+    )
     name = "mon-programme-de-soins.pdf" if lang == "fr" else "my-care-plan.pdf"
     return _download(body, "application/pdf", name)
 
@@ -375,5 +381,14 @@ def portable_copy(viewing: Viewing) -> ResponseReturnValue:
     return _download(body, "application/zip", name)
 
 
+def pdf_unavailable(exc: PdfUnavailable) -> ResponseReturnValue:
+    """The PDF processes are all busy, or this PDF took too long: a plain page asking to try again in a minute (the
+    plan's PDF and an RCP report's)."""
+    log.warning("PDF not made: %s", "queue full" if isinstance(exc, PdfBusy) else "over its time limit")
+    page = render_template("documents/pdf_busy.html")
+    return page, 503, {"Retry-After": str(PDF_RETRY_AFTER_SECONDS)}
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_error_handler(PdfUnavailable, pdf_unavailable)

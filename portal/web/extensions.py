@@ -1,6 +1,7 @@
 """The app's shared parts, typed, for code running in a request (or an app context): its settings, the regional
-stores (each with its client, plan loader and access trail; the home store's are the defaults), the thread pool, as
-`portal.create_app` puts them in `app.extensions`; and `close`, which ends the app's background work."""
+stores (each with its client, plan loader and access trail; the home store's are the defaults), the thread pool, the
+processes that make PDFs, as `portal.create_app` puts them in `app.extensions`; and `close`, which ends the app's
+background work."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import Flask, current_app
 
 if TYPE_CHECKING:
     from portal.access.trail import AuditTrail
+    from portal.exports.pdf_pool import PdfPool
     from portal.plans.loader import PlanLoader
     from portal.settings import Settings
     from portal.store import FhirClient
@@ -22,6 +24,7 @@ __all__ = [
     "Region",
     "close",
     "make_pool",
+    "pdf_pool",
     "plans",
     "pool",
     "region",
@@ -90,6 +93,12 @@ def pool() -> Executor:
     return executor
 
 
+def pdf_pool() -> PdfPool:
+    """The processes that make this worker's PDFs (started on its first PDF), and the PDFs made, cached."""
+    made: PdfPool = current_app.extensions["portal.pdf_pool"]
+    return made
+
+
 def trail(key: str = HOME) -> AuditTrail:
     """The access trail of a store: the record of a view goes to the store that holds the document viewed."""
     if key == HOME:
@@ -104,10 +113,14 @@ def make_pool(stores: int = 1) -> Executor:
 
 
 def close(app: Flask) -> None:
-    """End the app's background work: its thread pool (waiting for what runs) and its access trail's thread."""
+    """End the app's background work: its thread pool (waiting for what runs), the processes that make its PDFs
+    (each after the PDF it is making) and its access trail's thread."""
     executor: Executor | None = app.extensions.get("portal.pool")
     if executor is not None:
         executor.shutdown(wait=True, cancel_futures=True)
+    pdfs: PdfPool | None = app.extensions.get("portal.pdf_pool")
+    if pdfs is not None:
+        pdfs.close()
     known: dict[str, Region] = app.extensions.get("portal.regions", {})
     trails: list[AuditTrail | None] = [r.trail for r in known.values()] or [app.extensions.get("portal.access.trail")]
     for audit in trails:

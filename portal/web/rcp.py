@@ -90,7 +90,7 @@ def report(viewing: Viewing, doc_id: str) -> ResponseReturnValue:
 def report_pdf(viewing: Viewing, doc_id: str) -> ResponseReturnValue:
     found = _read(viewing, doc_id)
     lang = page_lang()
-    body = rcp_pdf(found.report, lang, current_voice())
+    body = extensions.pdf_pool().make(rcp_pdf, found.report, lang, current_voice())  # as the plan's PDF
     name = "compte-rendu-rcp.pdf" if lang == "fr" else "team-meeting-report.pdf"
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = files.content_disposition("attachment", name)

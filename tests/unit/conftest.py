@@ -167,6 +167,15 @@ def _stop_leftover_access_logs() -> Iterator[None]:
     audit.discard_all()
 
 
+@pytest.fixture(autouse=True)
+def _stop_pdf_processes() -> Iterator[None]:
+    """The processes that made a test's PDFs end with the test: none is left running beside the next ones."""
+    yield
+    from portal.exports import pdf_pool
+
+    pdf_pool.close_all()
+
+
 class BackgroundWork:
     """The store calls the portal starts on its apps' thread pools during a test, ahead of need (the documents
     asked for while the browser follows the sign-in redirect or while the Patient search runs, the relatives
