@@ -31,6 +31,8 @@ from portal.web import (
     budget,
     calendar_add,
     choose,
+    compression,
+    csrf,
     display,
     documents,
     errors,
@@ -245,6 +247,8 @@ def _setup_requests(app: Flask) -> None:
         recording.record(response)  # the access record of what the page showed
         lastseen.set_cookie(response)  # "new since your last visit"
         security.write_headers(response)  # CSP with this answer's nonce (narrower for a document shown inline)
+        csrf.fresh_tokens(response)  # no two answers carry the same token bytes (BREACH)
+        compression.compress(response)  # brotli or gzip, the body's last change
         metrics.observe(response)
         logs.finish(response)  # its one log line, last
         return response
