@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, session
-from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -97,7 +96,7 @@ def _setup_sessions(app: Flask, settings: Settings) -> None:
         secure=not settings.dev_insecure_http,
         secret_key=settings.secret_key,
     )
-    CSRFProtect(app)
+    csrf.MaskedCSRFProtect(app)  # the token masked afresh for every answer (BREACH)
 
 
 def _setup_sign_in(app: Flask, settings: Settings) -> None:

@@ -21,9 +21,9 @@ import re
 import secrets
 
 from flask import Flask, Response, current_app, g, request, session
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
-__all__ = ["csrf_token", "fresh_tokens", "init_app", "mask", "matches", "protect", "unmask"]
+__all__ = ["MaskedCSRFProtect", "csrf_token", "fresh_tokens", "mask", "matches", "unmask"]
 
 log = logging.getLogger("portal.web")
 
@@ -70,6 +70,8 @@ def unmask(token: str) -> bytes | None:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError):  # pragma: no cover - a length and alphabet checked above always decode
         return None
+    if base64.urlsafe_b64encode(raw).rstrip(b"=") != token.encode("ascii"):
+        return None  # the last character's unused bits set: another writing of a token, never one we made
     pad, masked = raw[:SECRET_BYTES], raw[SECRET_BYTES:]
     return bytes(a ^ b for a, b in zip(pad, masked, strict=True))
 
@@ -91,22 +93,28 @@ def _is_masked(token: str) -> bool:
     return "." not in token  # a Flask-WTF token is payload.timestamp.signature
 
 
-def protect() -> None:
-    """Refuse (CSRFError, a 400 page) a state-changing request whose token, from the form field or the
-    X-CSRFToken header (the session-timeout script), is not this session's secret masked. A Flask-WTF signed token,
-    or none at all, is left to Flask-WTF's own check (same refusals, same log lines as before masking)."""
-    if request.method not in current_app.config["WTF_CSRF_METHODS"]:
-        return
-    wtf = current_app.extensions["csrf"]
-    sent = wtf._get_csrf_token()
-    if not isinstance(sent, str) or not sent or not _is_masked(sent):
-        wtf.protect()
-        return
-    secret = _secret(create=False)
-    if secret is None or not matches(sent, secret):
-        log.info("The CSRF token does not match this session's.")
-        raise CSRFError("The CSRF token does not match this session's.")
-    g.csrf_valid = True  # as Flask-WTF marks a checked request
+class MaskedCSRFProtect(CSRFProtect):  # type: ignore[misc]
+    """Flask-WTF's extension (`app.extensions["csrf"]`), checking masked tokens and writing them in templates."""
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        app.jinja_env.globals["csrf_token"] = csrf_token  # over Flask-WTF's global and context processor
+        app.context_processor(lambda: {"csrf_token": csrf_token})
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        """Refuse (CSRFError, a 400 page) a state-changing request whose token, from the form field or the
+        X-CSRFToken header (the session-timeout script), is not this session's secret masked. A Flask-WTF signed
+        token, or none at all, is left to Flask-WTF's own check (same refusals, same log lines as before)."""
+        sent = self._get_csrf_token()
+        checked = request.method in current_app.config["WTF_CSRF_METHODS"]
+        if not checked or not isinstance(sent, str) or not sent or not _is_masked(sent):
+            super().protect(apply_exemptions)
+            return
+        secret = _secret(create=False)
+        if secret is None or not matches(sent, secret):
+            log.info("The CSRF token does not match this session's.")
+            raise CSRFError("The CSRF token does not match this session's.")
+        g.csrf_valid = True  # as Flask-WTF marks a checked request
 
 
 def fresh_tokens(response: Response) -> None:
@@ -126,9 +134,3 @@ def fresh_tokens(response: Response) -> None:
     fresh = _IN_HTML.sub(again, body)
     if fresh != body:
         response.set_data(fresh)
-
-
-def init_app(app: Flask) -> None:
-    """Templates' `csrf_token()` writes a masked token (over Flask-WTF's global and context processor)."""
-    app.jinja_env.globals["csrf_token"] = csrf_token
-    app.context_processor(lambda: {"csrf_token": csrf_token})

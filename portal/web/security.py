@@ -14,7 +14,6 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from portal.auth.views import SERVER_TO_SERVER_ENDPOINTS
 from portal.settings import Settings
-from portal.web import csrf
 from portal.web.state import state
 
 log = logging.getLogger("portal.web")
@@ -107,7 +106,7 @@ def check_request() -> None:
         log.warning("state-changing request from another origin refused")
         raise BadRequest()
     if current_app.config.get("WTF_CSRF_ENABLED", True):
-        csrf.protect()
+        current_app.extensions["csrf"].protect()  # portal.web.csrf.MaskedCSRFProtect
 
 
 def write_headers(response: Response) -> None:
@@ -136,5 +135,4 @@ def init_app(app: Flask, form_targets: list[str]) -> None:
     )
     # CSRF is checked by `check_request`, with the Origin, instead of flask-wtf's own hook.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    csrf.init_app(app)  # pages carry the token masked afresh for every answer
     app.jinja_env.globals["csp_nonce"] = nonce
