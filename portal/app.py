@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, Response, session
-from flask_wtf.csrf import CSRFProtect
 from jinja2 import StrictUndefined
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -32,6 +31,8 @@ from portal.web import (
     budget,
     calendar_add,
     choose,
+    compression,
+    csrf,
     display,
     documents,
     errors,
@@ -96,7 +97,7 @@ def _setup_sessions(app: Flask, settings: Settings) -> None:
         secure=not settings.dev_insecure_http,
         secret_key=settings.secret_key,
     )
-    CSRFProtect(app)
+    csrf.MaskedCSRFProtect(app)  # the token masked afresh for every answer (BREACH)
 
 
 def _setup_sign_in(app: Flask, settings: Settings) -> None:
@@ -253,6 +254,8 @@ def _setup_requests(app: Flask) -> None:
         recording.record(response)  # the access record of what the page showed
         lastseen.set_cookie(response)  # "new since your last visit"
         security.write_headers(response)  # CSP with this answer's nonce (narrower for a document shown inline)
+        csrf.fresh_tokens(response)  # no two answers carry the same token bytes (BREACH)
+        compression.compress(response)  # brotli or gzip, the body's last change
         metrics.observe(response)
         logs.finish(response)  # its one log line, last
         return response

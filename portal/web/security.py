@@ -91,10 +91,10 @@ def _edge() -> Edge:
 
 def check_request() -> None:
     """Before anything else runs: a Host other than the public URL's and PORTAL_TRUSTED_HOSTS, a state-changing
-    request from another origin (its `Origin` header, when the browser sends one) or without the CSRF token is
-    refused (400); only a provider's server-to-server call (back-channel logout) is exempt. Flask's TRUSTED_HOSTS
-    would refuse before there is a URL adapter, so its 400 could not render our page: the same check (werkzeug's
-    host_is_trusted) runs here instead."""
+    request from another origin (its `Origin` header, when the browser sends one) or without the CSRF token
+    (`portal.web.csrf`) is refused (400); only a provider's server-to-server call (back-channel logout) is exempt.
+    Flask's TRUSTED_HOSTS would refuse before there is a URL adapter, so its 400 could not render our page: the same
+    check (werkzeug's host_is_trusted) runs here instead."""
     edge = _edge()
     if not host_is_trusted(request.host.lower(), list(edge.trusted_hosts)):
         log.warning("request for an unknown host refused")
@@ -106,7 +106,7 @@ def check_request() -> None:
         log.warning("state-changing request from another origin refused")
         raise BadRequest()
     if current_app.config.get("WTF_CSRF_ENABLED", True):
-        current_app.extensions["csrf"].protect()
+        current_app.extensions["csrf"].protect()  # portal.web.csrf.MaskedCSRFProtect
 
 
 def write_headers(response: Response) -> None:
