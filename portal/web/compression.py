@@ -9,7 +9,11 @@ that way:
   two answers can be compared to learn it;
 - the CSP nonce is new for every answer (`portal.web.security.nonce`, a page answered from memory gets a new one):
   knowing an old nonce opens nothing, and no two answers share one;
-- the session id, the "last seen" marks and the language live in cookies (headers, never compressed here).
+- the session id, the "last seen" marks and the language live in cookies (headers, never compressed here);
+- the plan itself (names, dates, treatments) is a secret too, so nothing a visitor chooses is compressed beside it:
+  only a page asked for with GET, without a query string, and answered 200 is compressed. Its path is a route's
+  (an unknown path answers 404, uncompressed), so the only text it repeats from the request is that path. A search
+  (`?q=`), a version or a comparison asked by query, and every error page are sent as they are.
 
 Only HTML is compressed: never an answer already encoded (static files, `portal.web.assets`), a download or a
 document shown inline (`Content-Disposition`: PDF, calendar file, portable copy, original documents), a streamed
@@ -46,7 +50,10 @@ def encodings() -> tuple[str, ...]:
 
 def _compressible(response: Response) -> bool:
     return (
-        response.mimetype == "text/html"
+        request.method == "GET"
+        and not request.query_string
+        and response.status_code == 200
+        and response.mimetype == "text/html"
         and not response.is_streamed
         and not response.direct_passthrough
         and "Content-Encoding" not in response.headers
