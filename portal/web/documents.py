@@ -30,9 +30,9 @@ from portal.plain.views.common import PARIS, Lang, format_day
 from portal.plans.loader import LoadedPlan
 from portal.pps.errors import PpsError
 from portal.store import StoreDocumentTooLarge, StoreError, StoreIntegrityError, pdsm
-from portal.store.resources import DocumentEntry, PatientRecord
+from portal.store.resources import FHIR_ID, DocumentEntry, PatientRecord
 from portal.web import calendar_add, extensions, recording
-from portal.web.navigation import nav, page_lang, today
+from portal.web.navigation import here, nav, page_lang, today
 from portal.web.security import nonce
 from portal.web.state import state
 from portal.web.viewing import Viewing, now, viewing_required
@@ -385,7 +385,10 @@ def pdf_unavailable(exc: PdfUnavailable) -> ResponseReturnValue:
     """The PDF processes are all busy, or this PDF took too long: a plain page asking to try again in a minute (the
     plan's PDF and an RCP report's)."""
     log.warning("PDF not made: %s", "queue full" if isinstance(exc, PdfBusy) else "over its time limit")
-    page = render_template("documents/pdf_busy.html")
+    # The same PDF again: this page's path, and the version asked for when it is an id (never other text).
+    version = request.args.get("version", "")
+    retry = here() + (f"?version={version}" if FHIR_ID.fullmatch(version) else "")
+    page = render_template("documents/pdf_busy.html", retry=retry)
     return page, 503, {"Retry-After": str(PDF_RETRY_AFTER_SECONDS)}
 
 
