@@ -3,7 +3,6 @@ and which parts of each plan."""
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import logging
 from concurrent.futures import Executor
@@ -184,9 +183,10 @@ class RegionalAsk:
         pool: Executor,
     ) -> None:
         self.client, self.store, self.known = client, store, known
-        # The context (the page's store deadline) goes with each search to the other thread.
-        self._links = pool.submit(contextvars.copy_context().run, pdsm.related_people, client, subject_system, sub)
-        self._patient = pool.submit(contextvars.copy_context().run, pdsm.read_patient, client, known) if known else None
+        # Asked on the pool, in the page's context (its store deadline), unless the cache answers at once.
+        cached = pdsm.related_people_answered(client, subject_system, sub)
+        self._links = ahead.soon(pool, cached, pdsm.related_people, client, subject_system, sub)
+        self._patient = ahead.soon(pool, False, pdsm.read_patient, client, known) if known else None
 
     def cancel(self) -> None:
         self._links.cancel()
