@@ -183,7 +183,7 @@ class Portal:
             if cache is not None:
                 cache.clear()
         for loader in [self.app.extensions["portal.plans"], *(region.plans for region in regions.values())]:
-            loader._cache.clear()
+            loader.clear()
         rendered = self.app.extensions.get("portal.rendered")
         if rendered is not None:
             with rendered._lock:

@@ -84,7 +84,7 @@ def run() -> list[Figure]:
         first = visit()
         # Cold again: forget every store answer and every parsed plan; the session still knows its patient.
         app.extensions["portal.store"].cache.clear()
-        app.extensions["portal.plans"]._cache.clear()
+        app.extensions["portal.plans"].clear()
         cold = visit()
         warm = visit()
         time.sleep(TTL_SECONDS + 0.2)

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
 import logging
-import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cachetools import LRUCache
-
+from portal.plans.kept import KeptPlans
 from portal.plans.versions import VersionChain, VersionInput, build_chain, latest_entry
 from portal.pps import read_pps
 from portal.pps.errors import PpsError
@@ -48,30 +42,27 @@ class PlanLoader:
     A PPS version never changes once issued, so its parsed model is kept by what identifies its bytes (the document
     id and the SHA-1 the store announces, or the id and date when the store gives no hash). The cache holds models,
     never people: who may see a plan is decided before the loader is called (`portal.access`). It is bounded in
-    bytes, each model measured once, when it is read.
+    bytes (`portal.plans.kept`): many packed, the most recent ready to use.
     """
 
     def __init__(self, client: FhirClient, *, max_bytes: int, cache_bytes: int = PLAN_CACHE_BYTES) -> None:
         self.client = client
         self.max_bytes = max_bytes
-        self._cache: LRUCache[tuple[str, str], _Measured] = LRUCache(maxsize=cache_bytes, getsizeof=_Measured.size)
-        self._lock = threading.Lock()
+        self.kept = KeptPlans(cache_bytes)
+
+    def clear(self) -> None:
+        """Forget every parsed plan (the benchmarks' cold start)."""
+        self.kept.clear()
 
     def load(self, entry: DocumentEntry, patient: PatientRecord) -> LoadedPlan:
         """Read one version of `patient`'s plan; raises StoreError (fetch, integrity, a document about someone
         else) or DocumentRefused (not a readable PPS)."""
         key = (entry.id, _version_key(entry))
-        with self._lock:
-            kept = self._cache.get(key)
-        if kept is not None:
-            plan = kept.plan
-        else:
+        plan = self.kept.get(key)
+        if plan is None:
             content = pdsm.fetch_binary(self.client, entry, self.max_bytes)
             plan = read_pps(content.data, max_bytes=self.max_bytes)
-            measured = _Measured(plan, deep_size(plan))
-            if measured.bytes <= self._cache.maxsize:
-                with self._lock:
-                    self._cache[key] = measured
+            self.kept.put(key, plan)
         # Checked on every use, cached or not: the entry says whose it is, only the content can prove it.
         _check_same_patient(plan, patient)
         return LoadedPlan(entry, plan)
@@ -100,52 +91,6 @@ class PlanLoader:
         that another exists)."""
         latest = latest_entry(entries)
         return self.load(latest, patient) if latest is not None else None
-
-
-@dataclass(frozen=True)
-class _Measured:
-    plan: CarePlan
-    bytes: int
-
-    def size(self) -> int:
-        return self.bytes
-
-
-#: Values that hold no other object (counted by their own size only).
-_LEAVES = (str, bytes, int, float, enum.Enum, dt.date, dt.time, dt.timedelta)
-#: The field names of each dataclass met (None: not a dataclass), so that a tree is walked without asking
-#: `dataclasses.fields` for every node.
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
-
-
-def deep_size(root: object) -> int:
-    """The memory a tree of dataclasses, tuples, lists, dicts and scalars holds (each object counted once)."""
-    seen: set[int] = set()
-    stack = [root]
-    total = 0
-    size = sys.getsizeof
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        total += size(item)
-        if item is None or isinstance(item, _LEAVES):
-            continue
-        kind = type(item)
-        names = _FIELDS.get(kind, ())
-        if names == ():
-            names = _FIELDS[kind] = (
-                tuple(f.name for f in dataclasses.fields(item)) if dataclasses.is_dataclass(item) else None
-            )
-        if names is not None:
-            stack.extend(getattr(item, name) for name in names)
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
-    return total
 
 
 def _check_same_patient(plan: CarePlan, patient: PatientRecord) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import pickle
+import sys
+import zlib
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from portal.plans.loader import PlanLoader, deep_size
+from portal.plans.kept import OBJECT_BYTES_PER_PICKLED_BYTE, pack
+from portal.plans.loader import PlanLoader
 from portal.pps import read_pps
 from portal.store import FhirClient
 from portal.store.resources import document_from_fhir, patient_from_fhir
@@ -53,15 +60,33 @@ def test_a_version_read_once_is_not_fetched_again(fetched: list[str]) -> None:
 
 
 def test_the_cache_keeps_as_many_plans_as_fit_in_its_bytes(fetched: list[str]) -> None:
-    size = deep_size(read_pps(CAMILLE_VERSIONS[0].cda, max_bytes=5 << 20))
-    assert 50_000 < size < 400_000  # a full plan, measured: the bound below means about three of them
-    loader = PlanLoader(FhirClient("https://store.test/fhir"), max_bytes=5 << 20, cache_bytes=3 * size + size // 2)
-    for n in range(6):
+    """A budget with room for one plan ready to use: the rest of it holds as many packed plans as their bytes
+    allow. Of more versions than that, the newest come back without a fetch, and the oldest was let go."""
+    plan = read_pps(CAMILLE_VERSIONS[0].cda, max_bytes=5 << 20)
+    pickled = pack(plan)
+    packed, ready = len(zlib.compress(pickled, 1)), len(pickled) * OBJECT_BYTES_PER_PICKLED_BYTE
+    budget = 6 * ready  # a quarter of it: one plan ready
+    room = budget - budget // 4
+    fits = room // packed
+    assert fits >= 20  # packed, a plan takes a small part of what it takes ready to use
+    loader = PlanLoader(FhirClient("https://store.test/fhir"), max_bytes=5 << 20, cache_bytes=budget)
+    for n in range(fits + 3):
         loader.load(entry(n), PATIENT)
-    assert loader._cache.currsize <= 3 * size + size // 2 and len(loader._cache) == 3
-    loader.load(entry(5), PATIENT)  # the newest are kept…
+    assert loader.kept.packed_bytes <= room and ready <= loader.kept.ready_bytes <= budget // 4
+    assert len(loader.kept) == fits
+    for n in range(3, fits + 3):  # the newest are kept…
+        loader.load(entry(n), PATIENT)
     loader.load(entry(0), PATIENT)  # …the oldest were let go
-    assert fetched == ["pps-0", "pps-1", "pps-2", "pps-3", "pps-4", "pps-5", "pps-0"]
+    assert fetched == [f"pps-{n}" for n in range(fits + 3)] + ["pps-0"]
+
+
+def test_a_packed_plan_comes_back_equal_and_is_not_read_again(fetched: list[str]) -> None:
+    loader = PlanLoader(FhirClient("https://store.test/fhir"), max_bytes=5 << 20)
+    first = loader.load(entry(1), PATIENT).plan
+    loader.kept._ready.clear()  # as when other plans have taken the room of the ready ones
+    again = loader.load(entry(1), PATIENT).plan
+    assert again is not first and again == first and fetched == ["pps-1"]
+    assert loader.load(entry(1), PATIENT).plan is again  # unpacked once, then ready
 
 
 def test_with_no_bytes_nothing_is_kept(fetched: list[str]) -> None:
@@ -71,9 +96,47 @@ def test_with_no_bytes_nothing_is_kept(fetched: list[str]) -> None:
     assert fetched == ["pps-1", "pps-1"]
 
 
+def object_bytes(root: object) -> int:
+    """The memory a tree of dataclasses, tuples, lists, dicts and scalars holds, each object counted once (with
+    its instance dictionary): the oracle of the bound the cache counts for a plan kept as objects."""
+    seen: set[int] = set()
+    stack = [root]
+    total = 0
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, str | bytes | int | float | enum.Enum | dt.date | dt.time | dt.timedelta) or item is None:
+            continue
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            total += sys.getsizeof(vars(item)) if hasattr(item, "__dict__") else 0
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+    return total
+
+
 def test_shared_parts_are_counted_once() -> None:
     shared = "x" * 10_000
-    assert deep_size((shared, shared)) < deep_size((shared, "y" * 10_000))
+    assert object_bytes((shared, shared)) < object_bytes((shared, "y" * 10_000))
+
+
+PLANS = [d for d in build_documents() if d.kind == "pps" and d.cda is not None]
+
+
+@pytest.mark.parametrize("document", PLANS, ids=[d.filename for d in PLANS])
+def test_every_synthetic_plan_is_counted_at_least_what_its_objects_take(document: Any) -> None:
+    plan = read_pps(document.cda)
+    pickled = pack(plan)
+    assert object_bytes(plan) > 10_000  # a parsed plan holds tens of kilobytes
+    assert len(pickled) * OBJECT_BYTES_PER_PICKLED_BYTE >= object_bytes(plan)
+    again = pickle.loads(pickled)  # noqa: S301 (our own pickle)
+    assert again == plan and again is not plan
 
 
 def test_a_web_worker_loads_the_pdf_library_only_for_its_first_pdf() -> None:
