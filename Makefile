@@ -8,7 +8,7 @@ STAMP := .stamps
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 
-.PHONY: all install test-deps demo test unit lint typecheck messages pytest bench clean
+.PHONY: all install test-deps demo test unit lint typecheck messages pytest bench profile clean
 
 all: install
 
@@ -96,6 +96,13 @@ messages: $(STAMP)/python
 # ALLOW_MISSING (`make bench ALLOW_MISSING="lighthouse"`). The run writes docs/performance-run.md from its JSON.
 bench: install $(STAMP)/bench
 	$(BIN)/python -m bench $(ONLY) $(foreach name,$(ALLOW_MISSING),--allow-missing $(name))
+
+# Where a unique first view of a plan page spends its CPU, in the code as it is: the budgeted workload of
+# `throughput` (480 people × 8 plan pages, each once, store answers warm) in process, sampled by py-spy (from the
+# test extra). Writes bench/results/first-views.svg (flame graph), .folded and .txt (the text summary, also
+# printed). `make profile PEOPLE=60` for a quicker run; PROFILE_OPTIONS="--sampling active" adds native code.
+profile: install
+	$(BIN)/python -m bench.profile $(if $(PEOPLE),--people $(PEOPLE)) $(PROFILE_OPTIONS)
 
 $(STAMP)/bench: bench/package.json bench/package-lock.json
 	@missing=""; command -v wrk >/dev/null || missing="$$missing wrk"; [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
