@@ -2,12 +2,13 @@
 
 The workload is the budgeted figure of `bench.throughput`: N people (480 by default), each of the 8 plan pages once,
 in a seeded shuffled order, the store answers already fetched (`PORTAL_STORE_CACHE_TTL` 900 s), no page from the
-per-session page cache and no parsed plan from the plan cache. It runs in process (the Flask test client, one
+per-session page cache; the parsed plans as the warm-up left them in the plan cache (packed, as after
+`bench.throughput`'s warm-up). It runs in process (the Flask test client, one
 fresh browser per view holding only its session cookie, as wrk sends it), in a child process of its own:
 
 1. the demo store with N copied patients, the app with everyone signed in;
 2. a warm-up pass: every (person, page) once, so that the store answers are cached (and every template compiled);
-3. the caches of first views forgotten (rendered pages, parsed plans, the access trail's coalescing windows);
+3. what a first view finds nowhere forgotten (rendered pages, the access trail's coalescing windows);
 4. the measured pass without the profiler: its process CPU time (every thread) per view;
 5. the caches forgotten again, then the same measured pass while py-spy samples the process (attached by PID
    after the warm-up, so only the measured pass is in the graph). Each sample is, by default, the thread holding
@@ -100,17 +101,13 @@ def unique_views(
 
 
 def forget_first_views(app: Flask) -> list[str]:
-    """Forget what a first view finds nowhere: the rendered pages, every store's parsed plans, and the access trail's
-    coalescing windows (a first view is never a repeat of a recent view). The store answers stay. Returns what was
-    cleared, for the log."""
+    """Forget what a first view finds nowhere: the rendered pages and the access trail's coalescing windows (a first
+    view is never a repeat of a recent view). The store answers and the parsed plans stay, as in the benchmark.
+    Returns what was cleared, for the log."""
     cleared: list[str] = []
     rendered = app.extensions.get("portal.rendered")
     if rendered is not None:
         cleared += clear_caches(rendered, "rendered pages")
-    for loader in _unique(region.plans for region in app.extensions.get("portal.regions", {}).values()):
-        cleared += clear_caches(loader, f"plans of {type(loader).__name__}")
-    if "portal.regions" not in app.extensions:
-        cleared += clear_caches(app.extensions["portal.plans"], "plans")
     for trail in _trails(app):
         trail.close_windows()
         trail.flush(timeout=60)  # the warm-up's records are sent before the measured pass, not during it

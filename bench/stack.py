@@ -47,9 +47,17 @@ class Server:
 
     def store_requests(self) -> int:
         """How many requests the demo store has answered so far (its own counter, this call excluded)."""
+        return int(self._store_stats()["requests"]) - 1
+
+    def store_reads(self) -> int:
+        """How many GETs (what a page waits for) the demo store has answered so far, this call excluded."""
+        return int(self._store_stats()["reads"]) - 1
+
+    def _store_stats(self) -> dict[str, Any]:
         base = self.stack.store_url.removesuffix("/fhir")
         with urllib.request.urlopen(f"{base}/_demo/stats", timeout=5) as answer:  # noqa: S310 (loopback)
-            return int(json.load(answer)["requests"]) - 1
+            stats: dict[str, Any] = json.load(answer)
+        return stats
 
 
 def portal_environment(stack: DemoStack, url: str, **extra: str) -> dict[str, str]:

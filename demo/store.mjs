@@ -211,6 +211,7 @@ const STARTED_AT = new Date().toISOString();
 const repo = INDEX ? new IndexedRepository() : new MemoryRepository();
 const router = new FhirRouter();
 let requestCount = 0;
+let readCount = 0; // GETs only: what a page waits for (the access records are POSTs)
 
 // The resource types the portal reads; listed in the CapabilityStatement with the searches known to work.
 const SUPPORTED = {
@@ -360,11 +361,12 @@ function queryObject(searchParams) {
 
 async function handle(req, res) {
   requestCount += 1;
+  if (req.method === 'GET') readCount += 1;
   if (LATENCY_MS > 0) await new Promise((resolve) => { setTimeout(resolve, LATENCY_MS); });
 
   const url = new URL(req.url, 'http://store.invalid');
   if (url.pathname === '/_demo/stats') {
-    send(req, res, 200, { requests: requestCount, searches: repo.searches }, { contentType: 'application/json' });
+    send(req, res, 200, { requests: requestCount, reads: readCount, searches: repo.searches }, { contentType: 'application/json' });
     return;
   }
   if (url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) {

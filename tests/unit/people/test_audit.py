@@ -310,6 +310,30 @@ def test_the_background_thread_sends_without_the_page_waiting_and_stops_when_tol
     assert trail.pending() == 1 and trail.drain() == 1 and sent(store) == 5
 
 
+def test_the_background_thread_waits_for_a_full_batch_within_the_linger_and_flush_cuts_the_wait() -> None:
+    """Under load, views come one by one: the thread waits (a linger far longer than the test) until a batch is
+    full, so the store gets one POST for many views; what is left goes at once when someone flushes."""
+    store = GatedStore()
+    store.gate.set()
+    written = threading.Event()
+    original = store.create_batch
+
+    def create_batch(resources: list[object], *, timeout: float) -> list[int]:
+        statuses = original(resources, timeout=timeout)
+        written.set()
+        return statuses
+
+    store.create_batch = create_batch  # type: ignore[method-assign]
+    trail = AuditTrail(store, SECRET, batch_size=4, linger_seconds=WAIT * 10)  # type: ignore[arg-type]
+    for n in range(6):
+        trail.record(record(version=str(n)))
+    assert written.wait(WAIT)  # four views: a full batch, sent without waiting for the linger
+    assert [len(b) for b in store.batches] == [4] and not store.single
+    assert trail.flush(WAIT)  # the two left: sent now, not after the linger
+    assert [len(b) for b in store.batches] == [4, 2] and trail.counters.written == 6
+    assert trail.stop(WAIT)
+
+
 @responses.activate
 def test_a_batch_is_one_post_of_a_batch_bundle_and_each_status_is_read() -> None:
     answer = {
