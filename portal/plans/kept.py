@@ -13,7 +13,7 @@ process parsed itself: nothing from outside is ever unpickled.
 
 The model's classes are frozen dataclasses with slots, which Python pickles through a `__setstate__` that asks
 `dataclasses.fields` again for every object: unpacking a plan that way took 0.7 ms. `_Packer` writes each of
-them as its class and its values instead, which `_rebuild` puts back in their slots (0.35 ms).
+them as a function made for its class and its values, which that function puts back in their slots.
 """
 
 from __future__ import annotations
@@ -111,32 +111,36 @@ def pack(plan: CarePlan) -> bytes:
     return out.getvalue()
 
 
-_Setters = tuple[tuple[str, Callable[[object, object], None]], ...]
-#: For each slotted dataclass packed: its fields' names and the slot descriptors' setters, in field order.
-_SETTERS: dict[type, _Setters] = {}
+#: For each slotted dataclass packed: the function that puts one back, made for its fields (`_rebuilder`).
+_REBUILDERS: dict[type, Callable[..., object] | None] = {}
 
 
-def _setters(kind: type) -> _Setters | None:
-    found = _SETTERS.get(kind)
-    if found is None:
-        if not (dataclasses.is_dataclass(kind) and "__slots__" in vars(kind)):
-            return None
-        found = _SETTERS[kind] = tuple((f.name, getattr(kind, f.name).__set__) for f in dataclasses.fields(kind))
-    return found
+def _rebuilder(kind: type) -> Callable[..., object] | None:
+    """A function `(value, value, …) -> object` that makes a `kind` without `__init__` and sets each slot through
+    its descriptor, unrolled (no loop per object): unpacking is most of a first view's plan cost. It is a
+    module attribute, so that pickle writes it by name."""
+    if kind in _REBUILDERS:
+        return _REBUILDERS[kind]
+    if not (dataclasses.is_dataclass(kind) and "__slots__" in vars(kind)):
+        _REBUILDERS[kind] = None
+        return None
+    names = [f.name for f in dataclasses.fields(kind)]
+    name = f"_rebuild_{kind.__module__.replace('.', '_')}_{kind.__qualname__.replace('.', '_')}"
+    scope: dict[str, Any] = {"new": object.__new__, "kind": kind}
+    scope.update({f"set_{i}": getattr(kind, field).__set__ for i, field in enumerate(names)})
+    arguments = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    set_{i}(obj, v{i})\n" for i in range(len(names)))
+    exec(f"def {name}({arguments}):\n    obj = new(kind)\n{body}    return obj\n", scope)  # noqa: S102
+    made: Callable[..., object] = scope[name]
+    made.__module__, made.__qualname__ = __name__, name
+    globals()[name] = made
+    _REBUILDERS[kind] = made
+    return made
 
 
 class _Packer(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        setters = _setters(kind)
-        if setters is None:
+        rebuild = _rebuilder(type(obj))
+        if rebuild is None:
             return NotImplemented
-        return _rebuild, (kind, tuple(getattr(obj, name) for name, _ in setters))
-
-
-def _rebuild(kind: type, values: tuple[object, ...]) -> object:
-    """A slotted dataclass as it was packed, its slots set directly (frozen: no `__init__`, no checks again)."""
-    obj: object = object.__new__(kind)
-    for (_, put), value in zip(_SETTERS[kind], values, strict=True):
-        put(obj, value)
-    return obj
+        return rebuild, tuple(getattr(obj, field.name) for field in dataclasses.fields(obj))

@@ -6,7 +6,7 @@ from typing import Any
 
 import flask_babel
 import pytest
-from flask import Flask
+from flask import Flask, render_template_string
 
 from tests.unit.conftest import PUBLIC, make_client
 
@@ -28,3 +28,20 @@ def test_a_page_looks_its_catalogue_up_once(app: Flask, monkeypatch: pytest.Monk
     words = page.get_data(as_text=True)
     assert ("Se connecter" in words) if lang == "fr" else ("Sign in" in words)  # translated, in its language
     assert len(looked_up) <= 3, len(looked_up)
+
+
+@pytest.mark.parametrize(
+    ("source", "fr", "en"),
+    [
+        ('{{ _("Sign in") }}', "Se connecter", "Sign in"),
+        ('{{ gettext("Sign in") }}', "Se connecter", "Sign in"),
+        # A placeholder's value is escaped, the catalogue's words are not: as Jinja's own newstyle gettext.
+        ('{{ _("%(x)s", x="<b>") }}', "&lt;b&gt;", "&lt;b&gt;"),
+        ('{{ ngettext("%(num)d item", "%(num)d items", 3) }}', "3 items", "3 items"),
+    ],
+)
+def test_the_templates_strings_are_this_requests_catalogue(app: Flask, source: str, fr: str, en: str) -> None:
+    """The page's own `_`, `gettext` and `ngettext` (bound to its catalogue) say what Jinja's would."""
+    for lang, expected in (("fr", fr), ("en", en)):
+        with app.test_request_context("/", base_url=PUBLIC, headers={"Accept-Language": lang}):
+            assert render_template_string(source) == expected
