@@ -83,8 +83,17 @@ def _patterns(lang: Lang) -> _Patterns:
 
 def find_terms(text: str, lang: Lang) -> list[tuple[int, int, GlossaryEntry]]:
     """Every glossary term in `text` as (start, end, entry), in text order, never overlapping, longest first."""
+    found = _kept_terms_in(text, lang) if len(text) <= KEPT_TEXT_CHARS else _terms_in(text, lang)
+    return list(found)
+
+
+#: Texts up to this long have their terms kept (the last 2,048 of them: at most a few megabytes).
+KEPT_TEXT_CHARS = 256
+
+
+def _terms_in(text: str, lang: Lang) -> tuple[tuple[int, int, GlossaryEntry], ...]:
     if not text:
-        return []
+        return ()
     word_re, words, abbr_re, abbreviations = _patterns(lang)
     found: list[tuple[int, int, GlossaryEntry]] = []
     if word_re is not None:
@@ -96,4 +105,9 @@ def find_terms(text: str, lang: Lang) -> list[tuple[int, int, GlossaryEntry]]:
     for start, end, entry in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
         if all(end <= s or start >= e for s, e, _ in kept):
             kept.append((start, end, entry))
-    return sorted(kept, key=lambda m: m[0])
+    return tuple(sorted(kept, key=lambda m: m[0]))
+
+
+#: A page's labels are the value sets' words, met on every page of every plan, and a plan's short texts come back
+#: on its other pages: the regular expressions over the whole glossary were a twentieth of a first view.
+_kept_terms_in = lru_cache(maxsize=2048)(_terms_in)

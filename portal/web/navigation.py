@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from flask import request
@@ -92,6 +93,13 @@ def today() -> dt.date:
 
 def page_names() -> dict[str, str]:
     """The short names of the pages in the contents list, in the page's language."""
+    return dict(_page_names(str(get_locale())))
+
+
+@lru_cache(maxsize=4)
+def _page_names(locale: str) -> dict[str, str]:
+    """Looked up once per language (the catalogues do not change while the process runs): `_` is this request's
+    language, which is `locale`."""
     return {
         "overview": _("Overview"),
         "treatments": _("Treatments"),
