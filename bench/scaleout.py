@@ -85,9 +85,9 @@ class Instance:
         total = 0.0
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
-                if sample.name == "portal_store_request_duration_seconds_count" and not sample.labels.get(
-                    "interaction", ""
-                ).startswith("create"):
+                # The access log's writes are "create AuditEvent" and, several at once, "batch create".
+                interaction = sample.labels.get("interaction", "")
+                if sample.name == "portal_store_request_duration_seconds_count" and "create" not in interaction:
                     total += sample.value
         return round(total)
 
@@ -318,7 +318,9 @@ def _redis_figures(client: Redis) -> list[Figure]:
     for name in client.scan_iter(match="portal:session:*", count=1000):
         if b":by-" in name:
             continue  # a back-channel logout index: counted in the throwaway sessions' figure
-        if b'"user"' in (client.get(name) or b""):
+        if client.type(name) != b"hash":
+            continue  # a session is a hash (its data and when it was last seen); `born` is a string
+        if b'"user"' in (client.hget(name, "data") or b""):
             sessions.append(_usage(client, name))
         else:
             anonymous += 1  # a page with a form (a 429 page, a sign-in on its way) keeps its CSRF token
