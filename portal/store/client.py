@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
+
+from cachetools import LRUCache
 
 from portal.store import scope
 from portal.store.auth import StoreAuth
@@ -64,6 +67,11 @@ __all__ = [
 ]
 
 logger = logging.getLogger("portal.store")
+
+#: What a search's reading gives (`FhirClient.search_records`).
+Kept = TypeVar("Kept")
+#: How many readings of recent search answers a client keeps (each a few records: a person's grants, documents).
+READINGS_KEPT = 4096
 
 
 class FhirClient:
@@ -125,6 +133,9 @@ class FhirClient:
         self.breaker = breaker or CircuitBreaker(name=f"store {parts.hostname}")
         #: The last good copy of each cached answer, served when the store fails (None: an error instead).
         self.last_good = last_good
+        #: What `search_records` read from recent answers, by reading and URL, with what identifies the answer.
+        self._readings: LRUCache[tuple[str, str], tuple[tuple[float, int, int], object]] = LRUCache(READINGS_KEPT)
+        self._readings_lock = threading.Lock()
 
     # --- lifecycle ---------------------------------------------------------------------------------------
 
@@ -189,22 +200,72 @@ class FhirClient:
         decide who may see whom: an older copy could still hold a link the store has revoked)."""
         check_type(resource_type)
         url = f"{self.base_url}/{resource_type}?{encode(params)}"
+        first = self._get_search_page(url, f"search {resource_type}", use_cache=not fresh, last_good=last_good)
+        found, _ = self._search_resources(first, url, resource_type, use_cache=not fresh, last_good=last_good)
+        return found
+
+    def search_records(
+        self,
+        resource_type: str,
+        params: Params,
+        read: Callable[[list[dict[str, Any]]], Kept],
+        *,
+        name: str,
+        last_good: bool = True,
+    ) -> Kept:
+        """`read(search(resource_type, params))`, kept while the search is answered with the very same one-page
+        answer: pages ask the same few searches again and again, and making records from their JSON was about a
+        twentieth of a first view. The answer is still asked of the cache (or the store) every time; only its
+        reading is kept. `read` must return what nobody changes (tuples of frozen records); `name` says which
+        reading it is (one search read two ways is kept twice)."""
+        check_type(resource_type)
+        url = f"{self.base_url}/{resource_type}?{encode(params)}"
+        first = self._get_search_page(url, f"search {resource_type}", use_cache=True, last_good=last_good)
+        # The same bytes, fetched at the same moment: the same answer (a refetched or revalidated one is not).
+        same = (first.fetched_at, len(first.body), hash(first.body))
+        with self._readings_lock:
+            kept = self._readings.get((name, url))
+        if kept is not None and kept[0] == same:
+            return cast("Kept", kept[1])
+        found, pages = self._search_resources(first, url, resource_type, use_cache=True, last_good=last_good)
+        value = read(found)
+        if pages == 1 and first.fetched_at:
+            with self._readings_lock:
+                self._readings[(name, url)] = (same, value)
+        return value
+
+    def _get_search_page(self, url: str, interaction: str, *, use_cache: bool, last_good: bool) -> Answer:
+        return self._get(
+            url,
+            interaction=interaction,
+            accept=FHIR_JSON,
+            max_bytes=self.max_json_bytes,
+            use_cache=use_cache,
+            last_good=last_good,
+        )
+
+    def _search_resources(
+        self, first: Answer, url: str, resource_type: str, *, use_cache: bool, last_good: bool
+    ) -> tuple[list[dict[str, Any]], int]:
+        """The resources of a search's `match` entries from its first page `first` and the pages after it, and how
+        many pages there were."""
         interaction = f"search {resource_type}"
         found: list[dict[str, Any]] = []
-        for _ in range(self.max_pages):
-            bundle = self._get_json(
-                url, interaction=interaction, expected_type="Bundle", use_cache=not fresh, last_good=last_good
-            )
+        answer = first
+        for page in range(1, self.max_pages + 1):
+            bundle = _json_of(answer, interaction, "Bundle")
             if bundle.get("type") != "searchset":
                 raise StoreInvalidResponse(f"{interaction}: the Bundle is not a searchset")
             found.extend(matches(bundle, resource_type, interaction))
             next_url = next_link(bundle, interaction)
             if next_url is None:
-                return found
+                return found, page
             url = urljoin(url, next_url)
             if not self._is_under_base(url):
                 raise StoreInvalidResponse(f"{interaction}: the next link leaves the store")
             interaction = f"search-page {resource_type}"
+            if page < self.max_pages:
+                answer = self._get_search_page(url, interaction, use_cache=use_cache, last_good=last_good)
         raise StoreInvalidResponse(f"search {resource_type}: more than {self.max_pages} pages")
 
     def has_answer(self, resource_type: str, params: Params) -> bool:
@@ -308,12 +369,7 @@ class FhirClient:
             last_good=last_good,
             use_breaker=use_breaker,
         )
-        if not is_json(answer.content_type):
-            raise StoreInvalidResponse(f"{interaction}: the answer is not FHIR JSON")
-        resource = parse_json(answer, interaction)
-        if resource.get("resourceType") != expected_type:
-            raise StoreInvalidResponse(f"{interaction}: expected a {expected_type}")
-        return resource
+        return _json_of(answer, interaction, expected_type)
 
     def _get(
         self,
@@ -393,3 +449,14 @@ class FhirClient:
         # goes through the same checks as a fresh answer: the copy is never trusted more than the store.)
         if self.last_good is not None and (accept != FHIR_JSON or is_json(answer.content_type)):
             self.last_good.put(key, answer)
+
+
+def _json_of(answer: Answer, interaction: str, expected_type: str) -> dict[str, Any]:
+    """The FHIR JSON resource of `answer`, of `expected_type`, parsed afresh (so that no caller changes what the
+    next one gets)."""
+    if not is_json(answer.content_type):
+        raise StoreInvalidResponse(f"{interaction}: the answer is not FHIR JSON")
+    resource = parse_json(answer, interaction)
+    if resource.get("resourceType") != expected_type:
+        raise StoreInvalidResponse(f"{interaction}: expected a {expected_type}")
+    return resource

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from portal.store.client import BinaryContent, FhirClient
 from portal.store.errors import StoreDocumentTooLarge, StoreIntegrityError, StoreInvalidResponse, StoreNotFound
@@ -60,18 +61,21 @@ def find_patient(client: FhirClient, subject_system: str, sub: str) -> PatientRe
     if not subject_system or not sub:
         raise ValueError("find_patient needs a system and a subject")
     token = f"{escape_search_value(subject_system)}|{escape_search_value(sub)}"
-    resources = client.search("Patient", {"identifier": token}, last_good=False)
     wanted = Identifier(sub, subject_system)
-    linked = [r for r in resources if wanted in identifiers(r, "Patient")]
-    if len(linked) < len(resources):
-        # e.g. a case-insensitive token match on another person's subject: never theirs to see.
-        logger.warning(
-            "store search Patient returned %d resource(s) without the identifier",
-            len(resources) - len(linked),
-        )
-    if len(linked) > 1:
-        raise StoreInvalidResponse("search Patient: the identifier is linked to more than one Patient")
-    return patient_from_fhir(linked[0]) if linked else None
+
+    def read(resources: list[dict[str, Any]]) -> PatientRecord | None:
+        linked = [r for r in resources if wanted in identifiers(r, "Patient")]
+        if len(linked) < len(resources):
+            # e.g. a case-insensitive token match on another person's subject: never theirs to see.
+            logger.warning(
+                "store search Patient returned %d resource(s) without the identifier",
+                len(resources) - len(linked),
+            )
+        if len(linked) > 1:
+            raise StoreInvalidResponse("search Patient: the identifier is linked to more than one Patient")
+        return patient_from_fhir(linked[0]) if linked else None
+
+    return client.search_records("Patient", {"identifier": token}, read, name="find_patient", last_good=False)
 
 
 def patients_with_ins(client: FhirClient, ins: Identifier) -> list[PatientRecord]:
@@ -96,13 +100,17 @@ def pps_documents(
     `entered-in-error`, other care plans sharing the LOINC code. Visibility labels are carried, not
     applied: that is the access step's job.
     """
-    resources = client.search("DocumentReference", _pps_search(patient_id, statuses))
-    for resource in resources:
-        _check_subject(resource, patient_id)
-    entries = _cancer_pps(resources, statuses)
-    # The store sorted already; sorting again keeps the order right whatever `_sort` support it has.
-    entries.sort(key=lambda e: (e.date is not None, e.date.timestamp() if e.date else 0.0), reverse=True)
-    return entries
+
+    def read(resources: list[dict[str, Any]]) -> tuple[DocumentEntry, ...]:
+        for resource in resources:
+            _check_subject(resource, patient_id)
+        entries = _cancer_pps(resources, statuses)
+        # The store sorted already; sorting again keeps the order right whatever `_sort` support it has.
+        entries.sort(key=lambda e: (e.date is not None, e.date.timestamp() if e.date else 0.0), reverse=True)
+        return tuple(entries)
+
+    params = _pps_search(patient_id, statuses)
+    return list(client.search_records("DocumentReference", params, read, name="pps_documents"))
 
 
 def _pps_search(patient_id: str, statuses: Sequence[str]) -> list[tuple[str, str]]:
@@ -335,9 +343,13 @@ def related_people(client: FhirClient, subject_system: str, sub: str) -> list[Re
     somebody another person's relative). Whether each link is in force is the access step's decision.
     """
     wanted = Identifier(sub, subject_system)
-    found = client.search("RelatedPerson", _related_search(subject_system, sub), last_good=False)
-    links = [related_person_from_fhir(r) for r in found]
-    return [link for link in links if wanted in link.identifiers]
+
+    def read(found: list[dict[str, Any]]) -> tuple[RelatedPersonLink, ...]:
+        links = [related_person_from_fhir(r) for r in found]
+        return tuple(link for link in links if wanted in link.identifiers)
+
+    params = _related_search(subject_system, sub)
+    return list(client.search_records("RelatedPerson", params, read, name="related_people", last_good=False))
 
 
 def professional_references(client: FhirClient, rpps: str) -> list[str]:
