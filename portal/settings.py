@@ -324,7 +324,8 @@ class Settings:
     )
     page_time_budget: float = setting(
         _float(0.5, 60),
-        "Seconds a page may wait for the store, all calls together; then it answers with what it has.",
+        "Seconds a page may take when the store is slow: its calls to the store, all together, end a twentieth of it "
+        "earlier, then the page answers with what it has.",
         5.0,
     )
     store_breaker_failures: int = setting(

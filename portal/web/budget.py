@@ -29,11 +29,17 @@ def stale_notice() -> str | None:
     return notice
 
 
+#: The share of `PORTAL_PAGE_TIME_BUDGET` kept for answering once the store calls end (the "unavailable" page, or
+#: the page from what came in time): the store's deadline comes that much earlier, so the page itself answers within
+#: its budget. With a frozen store and a budget of 1 s, pages took 1.02 to 1.11 s before, the budget + 11 %.
+ANSWER_SHARE = 0.05
+
+
 def open_budget() -> None:
-    """At the start of a request: one store deadline for all its calls (`PORTAL_PAGE_TIME_BUDGET` seconds from now),
-    so a hanging store cannot hold a page longer."""
+    """At the start of a request: one store deadline for all its calls (`PORTAL_PAGE_TIME_BUDGET` from now, less
+    the share kept for answering), so a hanging store cannot hold a page longer."""
     settings = current_app.extensions["portal.settings"]
-    setattr(g, _SCOPE_KEY, scope.open_scope(settings.page_time_budget))
+    setattr(g, _SCOPE_KEY, scope.open_scope(settings.page_time_budget * (1 - ANSWER_SHARE)))
 
 
 def close_budget() -> None:

@@ -19,10 +19,11 @@ import pytest
 import responses
 from flask import Flask
 
-from portal.store import FhirClient, StoreUnavailable
+from portal.store import FhirClient, StoreUnavailable, scope
 from portal.store.client import MIN_ATTEMPT_SECONDS, CappedRetry
 from portal.store.scope import BudgetSpent, page_scope
-from tests.unit.conftest import FakeProvider, signed_in_client, timeouts_given
+from portal.web.budget import ANSWER_SHARE
+from tests.unit.conftest import PUBLIC, FakeProvider, signed_in_client, timeouts_given
 from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable
 from tests.unit.hostile.stores import MODES, SLOW_ANSWER, HostileStore, hostile_store
 
@@ -179,3 +180,10 @@ def test_without_a_budget_a_retry_waits_what_the_store_asks(store: HostileStore)
 
 def test_the_default_budget_is_five_seconds() -> None:
     assert portal().extensions["portal.settings"].page_time_budget == 5.0
+
+
+def test_the_store_calls_end_a_twentieth_before_the_page_budget_to_leave_time_to_answer() -> None:
+    app = portal(PORTAL_PAGE_TIME_BUDGET="2")
+    app.add_url_rule("/budget-left", "budget_left", lambda: {"left": scope.remaining()})
+    left = app.test_client().get("/budget-left", base_url=PUBLIC).get_json()["left"]
+    assert 1.8 < left <= 2 * (1 - ANSWER_SHARE) == 1.9
