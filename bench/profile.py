@@ -398,7 +398,7 @@ def summary(stacks: Stacks, measures: Measures, *, top: int = 25, libraries: int
     pages = len(PLAN_PAGES)
     lines = [
         f"Unique first views of the care-plan pages: {m.people} people × {pages} plan pages = {m.views} views, once "
-        f"each, seeded order; store answers warm, rendered pages and parsed plans forgotten.",
+        f"each, seeded order; store answers and parsed plans warm, rendered pages forgotten.",
         f"CPU per view without the profiler: {m.unprofiled.cpu_ms_per_view:.2f} ms "
         f"(process time, every thread, {m.unprofiled.wall_seconds:.1f} s wall for the pass); "
         f"under py-spy: {m.profiled.cpu_ms_per_view:.2f} ms.",
