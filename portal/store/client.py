@@ -200,7 +200,7 @@ class FhirClient:
         decide who may see whom: an older copy could still hold a link the store has revoked)."""
         check_type(resource_type)
         url = f"{self.base_url}/{resource_type}?{encode(params)}"
-        first = self._get_search_page(url, f"search {resource_type}", use_cache=not fresh, last_good=last_good)
+        first = self._get_json_answer(url, f"search {resource_type}", use_cache=not fresh, last_good=last_good)
         found, _ = self._search_resources(first, url, resource_type, use_cache=not fresh, last_good=last_good)
         return found
 
@@ -220,7 +220,7 @@ class FhirClient:
         reading it is (one search read two ways is kept twice)."""
         check_type(resource_type)
         url = f"{self.base_url}/{resource_type}?{encode(params)}"
-        first = self._get_search_page(url, f"search {resource_type}", use_cache=True, last_good=last_good)
+        first = self._get_json_answer(url, f"search {resource_type}", use_cache=True, last_good=last_good)
         # The same bytes, fetched at the same moment: the same answer (a refetched or revalidated one is not).
         same = (first.fetched_at, len(first.body), hash(first.body))
         with self._readings_lock:
@@ -234,7 +234,9 @@ class FhirClient:
                 self._readings[(name, url)] = (same, value)
         return value
 
-    def _get_search_page(self, url: str, interaction: str, *, use_cache: bool, last_good: bool) -> Answer:
+    def _get_json_answer(
+        self, url: str, interaction: str, *, use_cache: bool, last_good: bool, use_breaker: bool = True
+    ) -> Answer:
         return self._get(
             url,
             interaction=interaction,
@@ -242,6 +244,7 @@ class FhirClient:
             max_bytes=self.max_json_bytes,
             use_cache=use_cache,
             last_good=last_good,
+            use_breaker=use_breaker,
         )
 
     def _search_resources(
@@ -265,7 +268,7 @@ class FhirClient:
                 raise StoreInvalidResponse(f"{interaction}: the next link leaves the store")
             interaction = f"search-page {resource_type}"
             if page < self.max_pages:
-                answer = self._get_search_page(url, interaction, use_cache=use_cache, last_good=last_good)
+                answer = self._get_json_answer(url, interaction, use_cache=use_cache, last_good=last_good)
         raise StoreInvalidResponse(f"search {resource_type}: more than {self.max_pages} pages")
 
     def has_answer(self, resource_type: str, params: Params) -> bool:
@@ -360,14 +363,8 @@ class FhirClient:
         last_good: bool = True,
         use_breaker: bool = True,
     ) -> dict[str, Any]:
-        answer = self._get(
-            url,
-            interaction=interaction,
-            accept=FHIR_JSON,
-            max_bytes=self.max_json_bytes,
-            use_cache=use_cache,
-            last_good=last_good,
-            use_breaker=use_breaker,
+        answer = self._get_json_answer(
+            url, interaction, use_cache=use_cache, last_good=last_good, use_breaker=use_breaker
         )
         return _json_of(answer, interaction, expected_type)
 
