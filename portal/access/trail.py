@@ -75,8 +75,8 @@ class AuditTrail:
     #: At most this many records in one batch Bundle.
     batch_size: int = 50
     #: How long the background thread waits for more records before sending a batch that is not full: under
-    #: load, one POST every quarter of a second instead of one for every view or two (each costs the portal and
-    #: the store about a millisecond). `flush` and `close` do not wait for it.
+    #: load, one POST every quarter of a second instead of one for every view or two (each costs CPU in the portal
+    #: and in the store). `flush` and `close` do not wait for it.
     linger_seconds: float = 0.25
     #: Identical views within this many seconds make one AuditEvent (0: one for every view).
     coalesce_seconds: float = 60.0

@@ -109,5 +109,5 @@ def _terms_in(text: str, lang: Lang) -> tuple[tuple[int, int, GlossaryEntry], ..
 
 
 #: A page's labels are the value sets' words, met on every page of every plan, and a plan's short texts come back
-#: on its other pages: the regular expressions over the whole glossary were a twentieth of a first view.
+#: on its other pages: the regular expressions over the whole glossary need not run on them again.
 _kept_terms_in = lru_cache(maxsize=2048)(_terms_in)

@@ -1,20 +1,4 @@
-"""The parsed plans a process keeps, by version: many packed small, the most recent ready to use.
-
-A parsed plan as Python objects takes about four times its pickled size, and twelve times its pickled size
-compressed. Kept only as objects, a 16 MB budget held about 200 plans: with more people than that, most first views
-read their plan again from XML (about 5 ms). Packed (pickled, then zlib level 1), the same budget holds thousands,
-and unpacking one takes under a millisecond. The last few unpacked plans stay as objects, so the pages of one
-visit share one.
-
-Both parts are bounded in bytes. The packed part is measured exactly (its length). The objects are counted as
-`OBJECT_BYTES_PER_PICKLED_BYTE` times their pickled size: a bound that tests/unit/perf/test_plan_cache.py checks
-against a walk of every object of every synthetic plan. Pickles are made and read here only, from plans this
-process parsed itself: nothing from outside is ever unpickled.
-
-The model's classes are frozen dataclasses with slots, which Python pickles through a `__setstate__` that asks
-`dataclasses.fields` again for every object: unpacking a plan that way took 0.7 ms. `_Packer` writes each of
-them as a function made for its class and its values, which that function puts back in their slots.
-"""
+"""The parsed plans a process keeps, by version: many packed small, the most recent ready to use."""
 
 from __future__ import annotations
 
@@ -31,9 +15,10 @@ from cachetools import LRUCache
 
 from portal.pps.model import CarePlan
 
-#: How many bytes a parsed plan's objects take per byte of its pickle, rounded up (measured: 3.8 to 4.5).
+#: How many bytes a parsed plan's objects take per byte of its pickle, rounded up: a bound that
+#: tests/unit/perf/test_plan_cache.py checks against a walk of every object of every synthetic plan.
 OBJECT_BYTES_PER_PICKLED_BYTE = 6
-#: The share of the budget for plans kept as objects; the rest holds the packed plans.
+#: One part in this many of the budget holds plans kept as objects; the rest holds the packed plans.
 OBJECT_SHARE = 4
 
 
@@ -47,7 +32,17 @@ class _Ready:
 
 
 class KeptPlans:
-    """Parsed plans by key, within `max_bytes`: a quarter as objects, the rest packed. Thread-safe."""
+    """Parsed plans by key, within `max_bytes`: a quarter as objects, the rest packed. Thread-safe.
+
+    As objects, a plan takes several times its pickled size: a budget of objects alone holds few plans, and with
+    more people than that most first views read their plan from XML again. Packed (pickled, then zlib level 1), the
+    same budget holds many times more, and unpacking one costs a fraction of reading it. The last few unpacked
+    plans stay as objects, so that the pages of one visit share one.
+
+    Both parts are bounded in bytes: the packed part exactly (its length), the objects as
+    `OBJECT_BYTES_PER_PICKLED_BYTE` times their pickle. Pickles are made and read here only, from plans this process
+    parsed itself: nothing from outside is ever unpickled.
+    """
 
     def __init__(self, max_bytes: int) -> None:
         ready_bytes = max_bytes // OBJECT_SHARE
@@ -105,7 +100,9 @@ class KeptPlans:
 
 
 def pack(plan: CarePlan) -> bytes:
-    """The plan pickled, its slotted dataclasses as class and values (`unpack` is `pickle.loads`)."""
+    """The plan pickled, each slotted dataclass as a function made for its class and its values (read back with
+    `pickle.loads`). The model's classes are frozen dataclasses with slots, which Python's own pickling puts back
+    through a `__setstate__` that asks `dataclasses.fields` again for every object: several times slower."""
     out = io.BytesIO()
     _Packer(out, protocol=pickle.HIGHEST_PROTOCOL).dump(plan)
     return out.getvalue()

@@ -57,8 +57,8 @@ class AnswerCache(Protocol):
 @lru_cache(maxsize=8192)
 def normalise_url(url: str) -> str:
     """The same request always gives the same text: lower-case scheme and host, no default port, no
-    fragment, query parameters ordered by name (values of one name keep their order: it can matter). Each page
-    asks it of the same few searches again (kept: about 25 µs each, a few per page)."""
+    fragment, query parameters ordered by name (values of one name keep their order: it can matter). Kept: each
+    page asks it of the same few searches again."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()

@@ -214,10 +214,10 @@ class FhirClient:
         last_good: bool = True,
     ) -> Kept:
         """`read(search(resource_type, params))`, kept while the search is answered with the very same one-page
-        answer: pages ask the same few searches again and again, and making records from their JSON was about a
-        twentieth of a first view. The answer is still asked of the cache (or the store) every time; only its
-        reading is kept. `read` must return what nobody changes (tuples of frozen records); `name` says which
-        reading it is (one search read two ways is kept twice)."""
+        answer: pages ask the same few searches again and again, and making records from their JSON each time
+        showed in every first view's profile. The answer is still asked of the cache (or the store) every time;
+        only its reading is kept. `read` must return what nobody changes (tuples of frozen records); `name` says
+        which reading it is (one search read two ways is kept twice)."""
         check_type(resource_type)
         url = f"{self.base_url}/{resource_type}?{encode(params)}"
         first = self._get_json_answer(url, f"search {resource_type}", use_cache=True, last_good=last_good)

@@ -46,8 +46,7 @@ def choose_language() -> ResponseReturnValue:
 
 
 def translations() -> NullTranslations:
-    """This request's catalogue, looked up once: flask-babel looks it up again for every string of a template
-    (a page has about seventy), which cost a first view about a tenth of its time."""
+    """This request's catalogue, looked up once: flask-babel looks it up again for every string of a template."""
     found: NullTranslations | None = g.get("portal_translations") if g else None
     if found is None:
         found = get_translations()
@@ -63,8 +62,8 @@ def _as_template_text(context: Context, text: str, variables: dict[str, Any]) ->
 
 def template_callables() -> dict[str, Callable[..., str]]:
     """`_`, `gettext` and `ngettext` for the templates of this request, bound to its catalogue: a string costs one
-    lookup. Without them, each of a page's fifty-odd strings went through Jinja's alias, its newstyle wrapper and
-    the request globals; the app-wide callables below stay for macros imported without the page's context."""
+    lookup. Without them, each string of a page went through Jinja's alias, its newstyle wrapper and the request
+    globals; the app-wide callables below stay for macros imported without the page's context."""
     found = translations()
 
     @pass_context
