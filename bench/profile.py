@@ -50,6 +50,7 @@ from flask import Flask
 from bench.population import Person
 from bench.stack import demo_store, free_port, in_process_app, session_cookie
 from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL
+from portal.ops import heap
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -193,6 +194,7 @@ def workload(people: int, control: Path) -> None:
     started = time.perf_counter()
     with demo_store(people, portal_url=url) as (stack, everyone):
         app = in_process_app(stack, url, everyone, PORTAL_STORE_CACHE_TTL=STORE_CACHE_TTL)
+        heap.settle()  # as the serving entry points do (bench.wsgi, portal.wsgi)
         views = unique_views(everyone[-people:])  # the copied patients: each with a plan of their own
         _step(f"store up ({time.perf_counter() - started:.0f} s); warm-up: {len(views)} views")
         browse(app, url, views)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.population import Person, seed_sessions
 from portal import create_app
+from portal.ops import heap
 
 
 def _people() -> list[Person]:
@@ -26,3 +27,4 @@ def _people() -> list[Person]:
 
 app = create_app()
 seed_sessions(app, _people())
+heap.settle()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from portal import SettingsError, create_app
-from portal.ops import logs
+from portal.ops import heap, logs
 from portal.settings import Settings
 
 #: gunicorn's WORKER_BOOT_ERROR: the master then stops too, rather than restarting the worker forever
@@ -23,3 +23,5 @@ except SettingsError as exc:
 # keeps working.
 logs.configure(settings.log_level)
 app = create_app(settings)
+# What the app holds from now on lives as long as the process: out of the cycle collector's way (portal.ops.heap).
+heap.settle()

@@ -95,6 +95,8 @@ class AuditTrail:
         self._pid = os.getpid()
         self._stopping = False
         self._flushing = 0
+        #: The thread waits out a linger: a record that does not fill the batch need not wake it.
+        self._lingering = False
         self._batches = self.batch_size > 1  # until the store refuses a batch
         #: Open coalescing windows by view, oldest first (none when coalesce_seconds is 0).
         self._windows: OrderedDict[tuple[object, ...], _Window] = OrderedDict()
@@ -138,7 +140,10 @@ class AuditTrail:
         self._queue.append(_Pending(event, key))
         if self.background and not self._stopping:
             self._ensure_worker()
-        self._changed.notify_all()
+        # A thread that lingers wakes by itself when the linger ends: waking it for every record (to find that the
+        # batch is not full yet) would cost each page a switch of threads.
+        if not self._lingering or len(self._queue) >= self.batch_size:
+            self._changed.notify_all()
 
     def _close_windows(self, closed: Callable[[_Window], bool], limit: int | None = None) -> None:
         """Close the oldest windows while `closed` says so (at most `limit`): the repeats of each go to the store
@@ -250,7 +255,11 @@ class AuditTrail:
                 waits = [p.not_before - now for p in self._queue if p.not_before > now]
                 if due:
                     waits.append(linger)
-                self._changed.wait(min(waits) if waits else 1.0)
+                self._lingering = bool(due)
+                try:
+                    self._changed.wait(min(waits) if waits else 1.0)
+                finally:
+                    self._lingering = False
         return []
 
     def _linger_left(self, due: list[_Pending]) -> float:

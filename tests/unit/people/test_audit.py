@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import threading
+import time
 
 import pytest
 import responses
@@ -331,6 +332,49 @@ def test_the_background_thread_waits_for_a_full_batch_within_the_linger_and_flus
     assert [len(b) for b in store.batches] == [4] and not store.single
     assert trail.flush(WAIT)  # the two left: sent now, not after the linger
     assert [len(b) for b in store.batches] == [4, 2] and trail.counters.written == 6
+    assert trail.stop(WAIT)
+
+
+class CountingCondition(threading.Condition):
+    """A condition that counts how often it was notified: each notification wakes the waiting thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notified = 0
+
+    def notify_all(self) -> None:
+        self.notified += 1
+        super().notify_all()
+
+
+def test_a_view_that_does_not_fill_the_batch_does_not_wake_the_lingering_thread() -> None:
+    """Waking the thread for every view only to find the batch not full would cost each page a switch of threads:
+    while it lingers, only a full batch wakes it."""
+    store = GatedStore()
+    store.gate.set()
+    written = threading.Event()
+    original = store.create_batch
+
+    def create_batch(resources: list[object], *, timeout: float) -> list[int]:
+        statuses = original(resources, timeout=timeout)
+        written.set()
+        return statuses
+
+    store.create_batch = create_batch  # type: ignore[method-assign]
+    trail = AuditTrail(store, SECRET, batch_size=12, linger_seconds=WAIT * 10, coalesce_seconds=0)  # type: ignore[arg-type]
+    trail._changed = changed = CountingCondition()
+    trail.record(record(version="0"))  # starts the thread, which lingers for more
+    deadline = time.monotonic() + WAIT
+    while not trail._lingering:
+        assert time.monotonic() < deadline, "the thread never started to linger"
+        time.sleep(0.001)
+    before = changed.notified
+    for n in range(1, 11):
+        trail.record(record(version=str(n)))
+    assert changed.notified == before and not written.is_set()  # eleven views: nobody woken, nothing sent
+    trail.record(record(version="11"))  # the twelfth fills the batch: that wakes the thread
+    assert written.wait(WAIT) and [len(b) for b in store.batches] == [12]
+    assert changed.notified > before
     assert trail.stop(WAIT)
 
 

@@ -8,12 +8,20 @@ import enum
 import pickle
 import sys
 import zlib
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from portal.plans.kept import OBJECT_BYTES_PER_PICKLED_BYTE, pack
+from portal.plans.kept import (
+    OBJECT_BYTES_PER_PICKLED_BYTE,
+    OBJECT_SHARE,
+    SHARED_SHARE,
+    SharedValues,
+    pack,
+    unpack,
+)
 from portal.plans.loader import PlanLoader
 from portal.pps import read_pps
 from portal.store import FhirClient
@@ -63,10 +71,12 @@ def test_the_cache_keeps_as_many_plans_as_fit_in_its_bytes(fetched: list[str]) -
     """A budget with room for one plan ready to use: the rest of it holds as many packed plans as their bytes
     allow. Of more versions than that, the newest come back without a fetch, and the oldest was let go."""
     plan = read_pps(CAMILLE_VERSIONS[0].cda, max_bytes=5 << 20)
-    pickled = pack(plan)
+    shared = SharedValues(1 << 30)
+    pickled = pack(plan, shared)  # as the cache packs it: its care team and codes named, not held
     packed, ready = len(zlib.compress(pickled, 1)), len(pickled) * OBJECT_BYTES_PER_PICKLED_BYTE
-    budget = 6 * ready  # a quarter of it: one plan ready
-    room = budget - budget // 4
+    budget = 7 * ready  # a quarter of it: one plan ready
+    assert shared.bytes <= budget // SHARED_SHARE  # every shared value of the plan fits in the table's part
+    room = budget - budget // OBJECT_SHARE - budget // SHARED_SHARE
     fits = room // packed
     assert fits >= 20  # packed, a plan takes a small part of what it takes ready to use
     loader = PlanLoader(FhirClient("https://store.test/fhir"), max_bytes=5 << 20, cache_bytes=budget)
@@ -96,10 +106,11 @@ def test_with_no_bytes_nothing_is_kept(fetched: list[str]) -> None:
     assert fetched == ["pps-1", "pps-1"]
 
 
-def object_bytes(root: object) -> int:
+def object_bytes(root: object, leave_out: Iterable[object] = ()) -> int:
     """The memory a tree of dataclasses, tuples, lists, dicts and scalars holds, each object counted once (with
-    its instance dictionary): the oracle of the bound the cache counts for a plan kept as objects."""
-    seen: set[int] = set()
+    its instance dictionary), without the objects of `leave_out` and what they hold: the oracle of the bound the
+    cache counts for a plan kept as objects."""
+    seen: set[int] = {id(item) for item in leave_out}
     stack = [root]
     total = 0
     while stack:
@@ -137,6 +148,20 @@ def test_every_synthetic_plan_is_counted_at_least_what_its_objects_take(document
     assert len(pickled) * OBJECT_BYTES_PER_PICKLED_BYTE >= object_bytes(plan)
     again = pickle.loads(pickled)  # noqa: S301 (our own pickle)
     assert again == plan and again is not plan
+
+
+@pytest.mark.parametrize("document", PLANS, ids=[d.filename for d in PLANS])
+def test_every_synthetic_plan_packed_with_shared_values_is_counted_at_least_what_its_own_objects_take(
+    document: Any,
+) -> None:
+    """Read back with the shared values, a plan holds them without owning them: its own objects, counted
+    without the shared ones, stay within the bound of its (smaller) pickle."""
+    shared = SharedValues(1 << 30)
+    pickled = pack(read_pps(document.cda), shared)
+    again = unpack(pickled, shared)
+    table = [shared.value(n) for n in range(len(shared))]
+    assert len(pickled) * OBJECT_BYTES_PER_PICKLED_BYTE >= object_bytes(again, leave_out=table)
+    assert again == read_pps(document.cda)
 
 
 def test_a_web_worker_loads_the_pdf_library_only_for_its_first_pdf() -> None:
