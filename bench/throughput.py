@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.figures import Figure
-from bench.load import WRK, requests_per_second, run_requests
+from bench.load import ACCEPT_ENCODING, WRK, requests_per_second, run_requests
 from bench.population import Person
 from bench.stack import COOKIE, Server, portal_server
 
@@ -52,7 +52,7 @@ function init(args)
   for line in io.lines(args[1]) do
     if n % tonumber(args[2]) == id then
       local path, cookie = line:match("^([^\t]+)\t(.*)$")
-      table.insert(queue, wrk.format("GET", path, {["Cookie"] = cookie}))
+      table.insert(queue, wrk.format("GET", path, {["Cookie"] = cookie, ["Accept-Encoding"] = args[3]}))
     end
     n = n + 1
   end
@@ -170,7 +170,7 @@ def _first_views_per_second(url: str, views: list[tuple[str, str]]) -> float:
     listing.write_text("".join(f"{page}\t{cookie}\n" for page, cookie in views), encoding="utf-8")
     threads = 2
     command = [WRK, f"-t{threads}", "-c8", f"-d{FIRST_VIEW_SECONDS}s", "-s", str(script), url, "--", str(listing)]
-    command.append(str(threads))
+    command += [str(threads), ACCEPT_ENCODING]
     output = subprocess.run(command, capture_output=True, text=True, timeout=FIRST_VIEW_SECONDS + 60, check=True)
     return _read_wrk(output.stdout)
 

@@ -18,11 +18,11 @@ from typing import Any
 import brotli  # type: ignore[import-untyped]
 
 from bench.figures import Figure
+from bench.load import ACCEPT_ENCODING
 from bench.stack import demo_store, in_process_app, session_cookie
 from portal.web.navigation import PAGES
 
-#: What Chromium sends.
-ACCEPT = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+ACCEPT = {"Accept-Encoding": ACCEPT_ENCODING}
 OWN_CSS = ("css/portal.css",)
 OWN_JS = ("js/glossary.js", "js/session-timeout.js")
 

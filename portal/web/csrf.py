@@ -32,8 +32,9 @@ SECRET_BYTES = 20
 #: A masked token's length in characters: base64 of mask and masked secret, without padding.
 TOKEN_CHARS = len(base64.urlsafe_b64encode(bytes(2 * SECRET_BYTES)).rstrip(b"="))
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]+")
-#: A token written as an attribute's whole value (value="…", data-csrf="…"), in an HTML answer.
-_IN_HTML = re.compile(rb'(?<=")[A-Za-z0-9_-]{%d}(?=")' % TOKEN_CHARS)
+#: A token written as an attribute's whole value (value="…", data-csrf="…"), in an HTML answer, quotes included:
+#: a pattern that starts with a plain character is searched for far faster than one that starts by looking behind.
+_IN_HTML = re.compile(rb'"([A-Za-z0-9_-]{%d})"' % TOKEN_CHARS)
 
 
 def _field() -> str:
@@ -128,8 +129,8 @@ def fresh_tokens(response: Response) -> None:
     body = response.get_data()
 
     def again(found: re.Match[bytes]) -> bytes:
-        token = found.group().decode("ascii")
-        return mask(secret).encode("ascii") if matches(token, secret) else found.group()
+        token = found.group(1).decode("ascii")
+        return b'"' + mask(secret).encode("ascii") + b'"' if matches(token, secret) else found.group()
 
     fresh = _IN_HTML.sub(again, body)
     if fresh != body:

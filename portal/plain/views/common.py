@@ -9,6 +9,7 @@ come from Babel; an instant written with a UTC offset is shown in Europe/Paris t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -95,7 +96,18 @@ def format_instant(moment: dt.datetime, lang: Lang) -> str:
 
 def format_month(year: int, month: int, lang: Lang) -> str:
     """ "mars 2026" / "March 2026"."""
-    return f"{get_month_names('wide', locale=lang)[month]} {year}"
+    return f"{_month_names(lang)[month]} {year}"
+
+
+@functools.cache
+def _month_names(lang: Lang) -> dict[int, str]:
+    """The months' names in `lang`, asked of Babel once (it parses the locale again on every call)."""
+    return dict(get_month_names("wide", locale=lang))
+
+
+@functools.cache
+def _day_names(lang: Lang) -> dict[int, str]:
+    return dict(get_day_names("wide", locale=lang))
 
 
 def format_day(day: dt.date, lang: Lang) -> str:
@@ -106,7 +118,7 @@ def format_day(day: dt.date, lang: Lang) -> str:
 
 def format_weekday(day: dt.date, lang: Lang) -> str:
     """A day with its weekday, for the calendar: "lundi 4 mai 2026" / "Monday 4 May 2026"."""
-    return f"{get_day_names('wide', locale=lang)[day.weekday()]} {format_day(day, lang)}"
+    return f"{_day_names(lang)[day.weekday()]} {format_day(day, lang)}"
 
 
 @dataclass(frozen=True, slots=True)
