@@ -165,6 +165,13 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far (Linux /proc)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def resident_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
