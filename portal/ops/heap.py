@@ -22,7 +22,9 @@ from __future__ import annotations
 import gc
 
 #: Allocations (of container objects, less those freed) between two young collections. Python's default is 700.
-YOUNG_THRESHOLD = 20_000
+#: Higher saved no more CPU in the profile, and left more garbage with cycles waiting: the worker's memory after
+#: the load of `bench memory` grew by a few MB at 20,000, and not at this value (docs/performance.md).
+YOUNG_THRESHOLD = 5_000
 #: Young collections between two middle ones, and middle ones between two full walks (Python's defaults: 10, 10).
 OLDER_THRESHOLDS = (10, 10)
 
