@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
@@ -31,8 +32,16 @@ def check_type(resource_type: str) -> None:
 
 
 def encode(params: Params) -> str:
-    pairs: list[tuple[str, str]] = []
+    """The query string of a search: each name with each of its values, in order."""
     items = params.items() if isinstance(params, Mapping) else params
+    return _encoded(tuple((name, value if isinstance(value, str) else tuple(value)) for name, value in items))
+
+
+@functools.lru_cache(maxsize=2048)
+def _encoded(items: tuple[tuple[str, str | tuple[str, ...]], ...]) -> str:
+    """Kept for the last searches: every page asks the same few searches (whose Patient, their documents), and
+    percent-encoding them again was a visible part of a page's CPU."""
+    pairs: list[tuple[str, str]] = []
     for name, value in items:
         if isinstance(value, str):
             pairs.append((name, value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -60,15 +61,30 @@ def _as_template_text(context: Context, text: str, variables: dict[str, Any]) ->
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalogue)
 
 
+#: The templates' strings without placeholders, as a page writes them, per catalogue: the same few hundred
+#: sentences on every page. Bounded all the same (past it, a string is simply translated again).
+_WRITTEN: weakref.WeakKeyDictionary[NullTranslations, dict[str, str]] = weakref.WeakKeyDictionary()
+WRITTEN_MAX = 4096
+
+
 def template_callables() -> dict[str, Callable[..., str]]:
     """`_`, `gettext` and `ngettext` for the templates of this request, bound to its catalogue: a string costs one
     lookup. Without them, each string of a page went through Jinja's alias, its newstyle wrapper and the request
-    globals; the app-wide callables below stay for macros imported without the page's context."""
+    globals; the app-wide callables below stay for macros imported without the page's context. A string without
+    placeholders is written once per catalogue (`_WRITTEN`)."""
     found = translations()
+    written = _WRITTEN.setdefault(found, {})
 
     @pass_context
     def gettext(context: Context, string: str, **variables: Any) -> str:
-        return _as_template_text(context, found.ugettext(string), variables)
+        if variables or not context.eval_ctx.autoescape:
+            return _as_template_text(context, found.ugettext(string), variables)
+        text = written.get(string)
+        if text is None:
+            text = _as_template_text(context, found.ugettext(string), variables)
+            if len(written) < WRITTEN_MAX:
+                written[string] = text
+        return text
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:

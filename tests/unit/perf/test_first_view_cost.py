@@ -45,3 +45,14 @@ def test_the_templates_strings_are_this_requests_catalogue(app: Flask, source: s
     for lang, expected in (("fr", fr), ("en", en)):
         with app.test_request_context("/", base_url=PUBLIC, headers={"Accept-Language": lang}):
             assert render_template_string(source) == expected
+
+
+def test_a_string_without_placeholders_is_written_once_per_catalogue_and_stays_right(app: Flask) -> None:
+    """Kept per catalogue: French and English never mix, `%%` stays a `%`, and a string with placeholders is
+    written again for each value."""
+    source = '{{ _("Sign in") }}|{{ _("Sign in") }}|{{ _("100%%") }}|{{ _("%(x)s", x=v) }}'
+    for lang, sign_in in (("fr", "Se connecter"), ("en", "Sign in"), ("fr", "Se connecter")):
+        for value in ("<b>", "two"):
+            with app.test_request_context("/", base_url=PUBLIC, headers={"Accept-Language": lang}):
+                expected = f"{sign_in}|{sign_in}|100%|{'&lt;b&gt;' if value == '<b>' else value}"
+                assert render_template_string(source, v=value) == expected
