@@ -311,9 +311,8 @@ def test_the_background_thread_sends_without_the_page_waiting_and_stops_when_tol
     assert trail.pending() == 1 and trail.drain() == 1 and sent(store) == 5
 
 
-def test_the_background_thread_waits_for_a_full_batch_within_the_linger_and_flush_cuts_the_wait() -> None:
-    """Under load, views come one by one: the thread waits (a linger far longer than the test) until a batch is
-    full, so the store gets one POST for many views; what is left goes at once when someone flushes."""
+def open_store_telling_batches() -> tuple[GatedStore, threading.Event]:
+    """A store that takes everything at once, and an event set when it has written a batch."""
     store = GatedStore()
     store.gate.set()
     written = threading.Event()
@@ -325,6 +324,13 @@ def test_the_background_thread_waits_for_a_full_batch_within_the_linger_and_flus
         return statuses
 
     store.create_batch = create_batch  # type: ignore[method-assign]
+    return store, written
+
+
+def test_the_background_thread_waits_for_a_full_batch_within_the_linger_and_flush_cuts_the_wait() -> None:
+    """Under load, views come one by one: the thread waits (a linger far longer than the test) until a batch is
+    full, so the store gets one POST for many views; what is left goes at once when someone flushes."""
+    store, written = open_store_telling_batches()
     trail = AuditTrail(store, SECRET, batch_size=4, linger_seconds=WAIT * 10)  # type: ignore[arg-type]
     for n in range(6):
         trail.record(record(version=str(n)))
@@ -350,17 +356,7 @@ class CountingCondition(threading.Condition):
 def test_a_view_that_does_not_fill_the_batch_does_not_wake_the_lingering_thread() -> None:
     """Waking the thread for every view only to find the batch not full would cost each page a switch of threads:
     while it lingers, only a full batch wakes it."""
-    store = GatedStore()
-    store.gate.set()
-    written = threading.Event()
-    original = store.create_batch
-
-    def create_batch(resources: list[object], *, timeout: float) -> list[int]:
-        statuses = original(resources, timeout=timeout)
-        written.set()
-        return statuses
-
-    store.create_batch = create_batch  # type: ignore[method-assign]
+    store, written = open_store_telling_batches()
     trail = AuditTrail(store, SECRET, batch_size=12, linger_seconds=WAIT * 10, coalesce_seconds=0)  # type: ignore[arg-type]
     trail._changed = changed = CountingCondition()
     trail.record(record(version="0"))  # starts the thread, which lingers for more
