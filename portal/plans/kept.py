@@ -51,7 +51,8 @@ class SharedValues:
     holding them, which makes it smaller, and unpacking it makes fewer objects (the shared ones are never
     made again). A value is never forgotten while packed plans may name it: the table is bounded by adding no
     more once full (counted as `OBJECT_BYTES_PER_PICKLED_BYTE` times its own pickle), after which new values
-    stay with their plan, and it is emptied only with the plans (`KeptPlans.clear`)."""
+    stay with their plan. It is never emptied: forgetting the plans starts a new table (`KeptPlans.clear`), and a
+    plan packed with this one is read with this one only."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -76,10 +77,6 @@ class SharedValues:
 
     def value(self, number: int) -> object:
         return self._values[number]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._values, self._numbers, self._bytes = [], {}, 0
 
     @property
     def bytes(self) -> int:
@@ -118,20 +115,23 @@ class KeptPlans:
         with self._lock:
             ready = self._ready.get(key)
             packed = self._packed.get(key) if ready is None else None  # read: kept as recently used
+            shared = self.shared  # the table this packed plan names values of
         if ready is not None:
             return ready.plan
         if packed is None:
             return None
         pickled = zlib.decompress(packed)
-        plan: CarePlan = unpack(pickled, self.shared)
+        plan: CarePlan = unpack(pickled, shared)
         self._keep_ready(key, plan, len(pickled))
         return plan
 
     def put(self, key: Hashable, plan: CarePlan) -> None:
-        pickled = pack(plan, self.shared)
+        shared = self.shared
+        pickled = pack(plan, shared)
         packed = zlib.compress(pickled, 1)
         with self._lock:
-            if len(packed) <= self._packed.maxsize:
+            # Packed with a table that `clear` has since replaced: its numbers mean nothing in the new one.
+            if shared is self.shared and len(packed) <= self._packed.maxsize:
                 self._packed[key] = packed
         self._keep_ready(key, plan, len(pickled))
 
@@ -139,7 +139,8 @@ class KeptPlans:
         with self._lock:
             self._ready.clear()
             self._packed.clear()
-            self.shared.clear()  # no packed plan is left to name a shared value
+            # A new table, never the old one emptied: a plan being packed or unpacked meanwhile keeps its own.
+            self.shared = SharedValues(self.shared.max_bytes)
 
     @property
     def ready_bytes(self) -> int:

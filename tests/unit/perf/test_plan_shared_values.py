@@ -4,11 +4,13 @@ nothing else is: never a part of the patient, never a code with the document's o
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from portal.plans import kept as kept_module
 from portal.plans.kept import KeptPlans, SharedValues, is_shared, pack, unpack
 from portal.pps import read_pps
 from portal.pps.model import Address, CarePlan, Code, HealthProfessional, Organization, Patient, PersonName
@@ -111,3 +113,26 @@ def test_forgetting_the_plans_forgets_the_shared_values() -> None:
     assert len(kept.shared) > 0
     kept.clear()
     assert len(kept.shared) == 0 and kept.shared.bytes == 0 and kept.get("v1") is None
+
+
+def test_a_plan_packed_before_the_plans_were_forgotten_never_enters_the_new_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`clear` while a plan is being packed: its numbers name values of the old table, which mean other values (or
+    nothing) in the new one. It is not kept packed, and a plan read from the old table stays whole."""
+    kept = KeptPlans(16 << 20)
+    kept.put("v0", PLANS[0])
+    old_table, old_pack = kept.shared, kept._packed["v0"]
+    original = kept_module.pack
+
+    def pack_then_forget(plan: CarePlan, shared: SharedValues | None = None) -> bytes:
+        pickled = original(plan, shared)
+        kept.clear()  # another thread forgets every plan meanwhile
+        return pickled
+
+    monkeypatch.setattr(kept_module, "pack", pack_then_forget)
+    kept.put("v1", PLANS[1])
+    assert kept.shared is not old_table and "v1" not in kept._packed
+    kept._ready.clear()
+    assert kept.get("v1") is None  # read again from the store, never unpacked with the wrong table
+    assert unpack(zlib.decompress(old_pack), old_table) == PLANS[0]  # the old table was left whole
