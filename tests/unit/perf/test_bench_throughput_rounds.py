@@ -1,5 +1,5 @@
 """A throughput round counts only when both gunicorn workers shared its work: a round in which one worker idled
-(it accepted no connection) is run again, and after `BALANCE_TRIES` such rounds the figure is refused."""
+(it accepted no connection) is run again, and after `BALANCE_TRIES` such tries it is left out of the figure."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def rounds() -> list[float]:
     return []
 
 
-def balanced(monkeypatch: pytest.MonkeyPatch, work: list[tuple[float, float]], taken: list[float]) -> float:
+def balanced(monkeypatch: pytest.MonkeyPatch, work: list[tuple[float, float]], taken: list[float]) -> float | None:
     readings = clock(work)
     monkeypatch.setattr(throughput, "cpu_seconds", lambda _pid: next(readings))
 
@@ -47,7 +47,15 @@ def test_a_round_in_which_one_worker_idled_is_run_again(monkeypatch: pytest.Monk
     assert balanced(monkeypatch, [(2.0, 0.01), (1.8, 1.7)], rounds) == 101.0 and rounds == [100.0, 101.0]
 
 
-def test_a_worker_that_keeps_idling_refuses_the_figure(monkeypatch: pytest.MonkeyPatch, rounds: list[float]) -> None:
-    with pytest.raises(RuntimeError, match="idled"):
-        balanced(monkeypatch, [(0.0, 2.0)] * throughput.BALANCE_TRIES, rounds)
+def test_a_round_in_which_a_worker_keeps_idling_is_left_out(
+    monkeypatch: pytest.MonkeyPatch, rounds: list[float]
+) -> None:
+    assert balanced(monkeypatch, [(0.0, 2.0)] * throughput.BALANCE_TRIES, rounds) is None
     assert len(rounds) == throughput.BALANCE_TRIES
+
+
+def test_a_measure_with_nothing_left_to_send_ends_the_tries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """First views are never sent twice: with no share left, a round is not tried again."""
+    readings = clock([(1.0, 1.0)])
+    monkeypatch.setattr(throughput, "cpu_seconds", lambda _pid: next(readings))
+    assert throughput._balanced(WORKERS, lambda: None) is None
