@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import logging
 import threading
-import time
 
 import pytest
 import responses
@@ -342,15 +341,23 @@ def test_the_background_thread_waits_for_a_full_batch_within_the_linger_and_flus
 
 
 class CountingCondition(threading.Condition):
-    """A condition that counts how often it was notified: each notification wakes the waiting thread."""
+    """A condition that counts how often it was notified (each notification wakes the waiting thread), and says
+    when the trail's thread begins to wait while it lingers."""
 
-    def __init__(self) -> None:
+    def __init__(self, trail: AuditTrail) -> None:
         super().__init__()
         self.notified = 0
+        self.trail = trail
+        self.lingering = threading.Event()
 
     def notify_all(self) -> None:
         self.notified += 1
         super().notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self.trail._lingering:
+            self.lingering.set()
+        return super().wait(timeout)
 
 
 def test_a_view_that_does_not_fill_the_batch_does_not_wake_the_lingering_thread() -> None:
@@ -358,12 +365,9 @@ def test_a_view_that_does_not_fill_the_batch_does_not_wake_the_lingering_thread(
     while it lingers, only a full batch wakes it."""
     store, written = open_store_telling_batches()
     trail = AuditTrail(store, SECRET, batch_size=12, linger_seconds=WAIT * 10, coalesce_seconds=0)  # type: ignore[arg-type]
-    trail._changed = changed = CountingCondition()
+    trail._changed = changed = CountingCondition(trail)
     trail.record(record(version="0"))  # starts the thread, which lingers for more
-    deadline = time.monotonic() + WAIT
-    while not trail._lingering:
-        assert time.monotonic() < deadline, "the thread never started to linger"
-        time.sleep(0.001)
+    assert changed.lingering.wait(WAIT), "the thread never started to linger"
     before = changed.notified
     for n in range(1, 11):
         trail.record(record(version=str(n)))
