@@ -3,17 +3,21 @@
 The workload is the budgeted figure of `bench.throughput`: N people (480 by default), each of the 8 plan pages once,
 in a seeded shuffled order, the store answers already fetched (`PORTAL_STORE_CACHE_TTL` 900 s), no page from the
 per-session page cache; the parsed plans as the warm-up left them in the plan cache (packed, as after
-`bench.throughput`'s warm-up). It runs in process (the Flask test client, one
-fresh browser per view holding only its session cookie, as wrk sends it), in a child process of its own:
+`bench.throughput`'s warm-up). It runs in process (the Flask test client, one fresh browser per view holding only
+its session cookie, as wrk sends it), in a child process of its own:
 
-1. the demo store with N copied patients, the app with everyone signed in;
-2. a warm-up pass: every (person, page) once, so that the store answers are cached (and every template compiled);
+1. the demo store with 2 × N copied patients and a few more, the app with everyone signed in;
+2. a warm-up as `bench.throughput`'s: everyone's pages that fetch the store answers, asked with a query string
+   (`bench.throughput.WARMING`); the few more people view every plan page, so that every template is compiled;
 3. what a first view finds nowhere forgotten (rendered pages, the access trail's coalescing windows);
-4. the measured pass without the profiler: its process CPU time (every thread) per view;
-5. the caches forgotten again, then the same measured pass while py-spy samples the process (attached by PID
-   after the warm-up, so only the measured pass is in the graph). Each sample is, by default, the thread holding
+4. the measured pass without the profiler, N people's views: its process CPU time (every thread) per view;
+5. the caches forgotten again, then the other N people's views while py-spy samples the process (attached by PID
+   after the warm-up, so only this pass is in the graph). Each sample is, by default, the thread holding
    the GIL, whichever it is (the page's, the store pool's, the access trail's): where Python spends CPU;
    `--sampling active` takes every thread py-spy finds running instead (native code without the GIL, and waits).
+
+No measured view was seen before, by either pass or the warm-up: what the portal keeps of a page it rendered
+(memos of words, of links, of view parts) is as cold as in the benchmark, where each view is sent once.
 
 Writes bench/results/first-views.svg (the flame graph, click a frame to zoom), first-views.folded (the folded stacks,
 for any flame graph tool) and first-views.txt (the text summary, also printed: a "text flame graph" for a PR note).
@@ -49,7 +53,7 @@ from flask import Flask
 
 from bench.population import Person
 from bench.stack import demo_store, free_port, in_process_app, session_cookie
-from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL
+from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL, WARMING
 from portal.ops import heap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +64,8 @@ PY_SPY = Path(sys.executable).parent / "py-spy"
 PROJECT = ("portal/", "templates/")
 #: The benchmark's own code: the loop that sends the requests, the demo stack.
 HARNESS = ("bench/", "demo/", "synthetic/", "tests/")
+#: People who view every plan page in the warm-up only: every template is compiled before the first measured view.
+TEMPLATE_PEOPLE = 8
 #: The share of the samples a call must have to be in the text tree.
 TREE_SHARE = 0.04
 #: Attribute names that say an attribute is a cache (`clear_caches`).
@@ -99,6 +105,29 @@ def unique_views(
     views = [(person, page) for person in people for page in pages]
     random.Random(seed).shuffle(views)
     return views
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The views of a run: the warm-up's, the pass measured without the profiler, the one py-spy samples."""
+
+    warm_up: list[tuple[Person, str]]
+    measured: list[tuple[Person, str]]
+    profiled: list[tuple[Person, str]]
+
+
+def workload_views(copies: Sequence[Person], people: int) -> Workload:
+    """Split `copies` (each a patient with a plan of their own): `people` for each pass, TEMPLATE_PEOPLE before
+    them for the templates. Everyone's warming pages are asked in the warm-up, as `bench.throughput` asks them; no
+    view of a pass is asked before it."""
+    needed = 2 * people + TEMPLATE_PEOPLE
+    if len(copies) < needed:
+        raise ValueError(f"{needed} copied patients are needed, there are {len(copies)}")
+    templates = copies[:TEMPLATE_PEOPLE]
+    measured = copies[TEMPLATE_PEOPLE : TEMPLATE_PEOPLE + people]
+    profiled = copies[TEMPLATE_PEOPLE + people : needed]
+    warming = [(person, path.format(n=1)) for person in copies[:needed] for path in WARMING]
+    return Workload(warming + unique_views(templates), unique_views(measured), unique_views(profiled))
 
 
 def forget_first_views(app: Flask) -> list[str]:
@@ -192,19 +221,20 @@ def workload(people: int, control: Path) -> None:
     parent = os.getppid()
     url = f"http://127.0.0.1:{free_port()}"
     started = time.perf_counter()
-    with demo_store(people, portal_url=url) as (stack, everyone):
+    with demo_store(2 * people + TEMPLATE_PEOPLE, portal_url=url) as (stack, everyone):
         app = in_process_app(stack, url, everyone, PORTAL_STORE_CACHE_TTL=STORE_CACHE_TTL)
         heap.settle()  # as the serving entry points do (bench.wsgi, portal.wsgi)
-        views = unique_views(everyone[-people:])  # the copied patients: each with a plan of their own
-        _step(f"store up ({time.perf_counter() - started:.0f} s); warm-up: {len(views)} views")
-        browse(app, url, views)
+        # The copied patients (the last ones): each with a plan of their own.
+        views = workload_views(everyone[-(2 * people + TEMPLATE_PEOPLE) :], people)
+        _step(f"store up ({time.perf_counter() - started:.0f} s); warm-up: {len(views.warm_up)} views")
+        browse(app, url, views.warm_up)
         _step(f"warm; forgot {', '.join(forget_first_views(app))}; measured pass without the profiler")
-        unprofiled = measured_pass(app, url, views)
+        unprofiled = measured_pass(app, url, views.measured)
         forget_first_views(app)
         _step(f"{unprofiled.cpu_ms_per_view:.2f} ms CPU per view; waiting for py-spy")
         _write_json(control / "ready", {"unprofiled": asdict(unprofiled)})
         _wait_for_file(control / "go", timeout=GO_SECONDS, alive=lambda: os.getppid() == parent)
-        profiled = measured_pass(app, url, views)
+        profiled = measured_pass(app, url, views.profiled)
         _write_json(control / "done", {"profiled": asdict(profiled)})
         _wait_for_file(control / "release", timeout=EXIT_SECONDS, alive=lambda: os.getppid() == parent)
 
@@ -399,8 +429,9 @@ def summary(stacks: Stacks, measures: Measures, *, top: int = 25, libraries: int
     m = measures
     pages = len(PLAN_PAGES)
     lines = [
-        f"Unique first views of the care-plan pages: {m.people} people × {pages} plan pages = {m.views} views, once "
-        f"each, seeded order; store answers and parsed plans warm, rendered pages forgotten.",
+        f"Unique first views of the care-plan pages: {m.people} people × {pages} plan pages = {m.views} views in each "
+        f"pass, once each, seeded order, none seen before; store answers and parsed plans warm, as the throughput "
+        f"bench's warm-up leaves them.",
         f"CPU per view without the profiler: {m.unprofiled.cpu_ms_per_view:.2f} ms "
         f"(process time, every thread, {m.unprofiled.wall_seconds:.1f} s wall for the pass); "
         f"under py-spy: {m.profiled.cpu_ms_per_view:.2f} ms.",
@@ -672,7 +703,10 @@ def parser() -> argparse.ArgumentParser:
         epilog="Writes bench/results/first-views.svg, .folded and .txt, and prints the text summary.",
     )
     found.add_argument(
-        "--people", type=int, default=PEOPLE, help=f"people, each viewing every plan page once ({PEOPLE})"
+        "--people",
+        type=int,
+        default=PEOPLE,
+        help=f"people in each pass (measured, profiled), each viewing every plan page once ({PEOPLE})",
     )
     found.add_argument("--rate", type=int, default=RATE, help=f"py-spy samples per second ({RATE})")
     found.add_argument(

@@ -51,8 +51,6 @@ SPARE_SHARES = 3
 #: 8 connections, opened at once, often all went to one worker (the repeat round, four times running). With many
 #: more, each worker gets some.
 CONNECTIONS = 32
-#: Shares of the unique first views beyond one per round, for first-view rounds run again.
-SPARE_SHARES = 1
 
 #: wrk sends each (person, page) of its file once, split between its threads; any answer but 200 is counted, and a
 #: thread that ran out of unique pages says so (the figure is then refused: more people are needed).

@@ -11,7 +11,7 @@ from lxml import etree
 
 from bench import profile
 from bench.population import Person
-from bench.throughput import PLAN_PAGES
+from bench.throughput import PLAN_PAGES, WARMING
 
 SITE = "/venv/lib/python3.11/site-packages"
 VIEW = "index (portal/web/pages.py:10)"
@@ -181,3 +181,27 @@ def test_caches_are_cleared_whatever_the_loader_calls_them(capsys: pytest.Captur
     assert other.settings == {"kept": True}
     assert profile.clear_caches(object(), "plans") == []
     assert "nothing to clear in plans" in capsys.readouterr().err
+
+
+def test_no_measured_view_is_seen_before_and_every_person_is_warmed_as_the_bench_warms() -> None:
+    copies = [Person(f"sid-{n}", f"sub-{n}", f"pat-{n}") for n in range(2 * 5 + profile.TEMPLATE_PEOPLE + 3)]
+    views = profile.workload_views(copies, 5)
+    measured, profiled = set(views.measured), set(views.profiled)
+    assert len(measured) == len(views.measured) == len(profiled) == len(views.profiled) == 5 * len(PLAN_PAGES)
+    measured_people = {person for person, _page in measured}
+    profiled_people = {person for person, _page in profiled}
+    assert not measured_people & profiled_people
+    warm_up = set(views.warm_up)
+    assert not warm_up & (measured | profiled)
+    templates = {person for person, page in views.warm_up if page in PLAN_PAGES}
+    assert not templates & (measured_people | profiled_people)
+    assert {page for _person, page in views.warm_up if page in PLAN_PAGES} == set(PLAN_PAGES)
+    for person in measured_people | profiled_people:
+        assert {page for who, page in views.warm_up if who == person} == {p.format(n=1) for p in WARMING}
+    assert all("?" in page for who, page in views.warm_up if who not in templates)
+
+
+def test_the_workload_refuses_too_few_people() -> None:
+    copies = [Person(f"sid-{n}", f"sub-{n}", f"pat-{n}") for n in range(2 * 5 + profile.TEMPLATE_PEOPLE - 1)]
+    with pytest.raises(ValueError, match="copied patients are needed"):
+        profile.workload_views(copies, 5)
