@@ -14,7 +14,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 
 from portal.plain.texts import catalogue as translations
 from portal.plain.views.common import PARIS, Lang, address_lines, doc_lang
-from portal.plain.views.items import item_view
+from portal.plain.views.items import item_name
 from portal.plain.voice import TO_THE_PATIENT, Voice
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem
 
@@ -106,7 +106,7 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
     events: list[PlannedEvent] = []
     keyed = [(f"treatment-{i}", item) for i, item in enumerate(plan.programme, start=1)]
     keyed += [(f"support-{i}", item) for i, item in enumerate(plan.support, start=1)]
-    for index, (key, item) in enumerate(keyed, start=1):
+    for key, item in keyed:
         identity = item_identity(item)
         # Two items that are the same thing at the same place (two scans…) are told apart by their order
         # among themselves only, so adding another kind of item elsewhere never shifts their UIDs.
@@ -114,7 +114,7 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
         if item.status != ItemStatus.PLANNED:
             continue
         place = item.where[0] if item.where else None
-        name = item_view(item, index, lang, document_lang, dt.datetime.now(PARIS).date()).name
+        name = item_name(item, lang, document_lang)
         location = ", ".join(
             [
                 *([place.name] if place and place.name else []),

@@ -220,8 +220,14 @@ def phone_text(number: str) -> str:
     return number.strip()
 
 
+#: How many sets of telecoms `links` keeps: a care team's numbers are on many cards of many plans.
+LINKS_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=LINKS_KEPT)
 def links(telecoms: tuple[Telecom, ...]) -> tuple[Link, ...]:
-    """Phone numbers, e-mail addresses and web sites, each once, phones first; fax numbers are left out."""
+    """Phone numbers, e-mail addresses and web sites, each once, phones first; fax numbers are left out. Kept for
+    the last LINKS_KEPT sets of telecoms: both are immutable, and the same numbers come back on every card."""
     found: list[Link] = []
     seen: set[str] = set()
     for telecom in sorted(telecoms, key=lambda t: {"tel": 0, "mailto": 1}.get(t.scheme, 2)):

@@ -33,6 +33,7 @@ __all__ = [
     "PersonView",
     "PlaceView",
     "first_day",
+    "item_name",
     "item_phase",
     "item_view",
     "last_day",
@@ -135,6 +136,11 @@ def _name(item: ProgrammeItem, lang: Lang, document_lang: str) -> tuple[PlainLab
         found = PlainLabel(item.label.strip(), None, True, None) if item.label else item_kind_label(item.kind, lang)
     name_lang = document_lang if found.from_document and document_lang != lang else None
     return found, name_lang
+
+
+def item_name(item: ProgrammeItem, lang: Lang, document_lang: str) -> str:
+    """The item's plain name, as its view (`item_view`) gives it, without building the rest of the view."""
+    return _name(item, lang, document_lang)[0].text
 
 
 def _same(a: str, b: str) -> bool:

@@ -12,6 +12,8 @@ import icalendar
 import pytest
 
 from portal.exports.ics import calendar_file, item_identity, planned_events
+from portal.plain.views.common import doc_lang
+from portal.plain.views.items import item_view
 from portal.pps import read_pps
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Period
 from synthetic import CASES
@@ -161,3 +163,18 @@ def test_a_patients_calendar_speaks_to_them(as_patient: Any) -> None:
     assert calendar["x-wr-calname"] == "Mon programme de soins"
     descriptions = {str(event["description"]) for event in calendar.walk("VEVENT")}
     assert descriptions and all(d.startswith("Les détails sont dans votre programme de soins") for d in descriptions)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("key", "version"), [(case.key, n) for case in CASES for n in range(1, len(case.versions) + 1)]
+)
+def test_each_event_is_named_as_its_item_card_names_the_item(key: str, version: int, lang: str) -> None:
+    """The name an event carries is the one the item's card shows (the item's view): every version of every case."""
+    case = next(c for c in CASES if c.key == key)
+    plan = read_pps(pps_document(case, version).cda)
+    keyed = {f"treatment-{i}": item for i, item in enumerate(plan.programme, start=1)}
+    keyed |= {f"support-{i}": item for i, item in enumerate(plan.support, start=1)}
+    for event in planned_events(plan, lang):
+        card = item_view(keyed[event.item_key], 1, lang, doc_lang(plan), NOW.date())
+        assert event.name == card.name
