@@ -281,7 +281,8 @@ class Settings:
     store_cache_ttl: int = setting(_int(0, 3600), "Seconds a store search answer is reused.", 30)
     store_cache_bytes: int = setting(
         _int(0, 4 * 1024**3),
-        "Largest size of the store answer cache, in bytes: per process, or of the whole shared cache with Redis.",
+        "Largest size of the store answer cache, in bytes: per process, or of the whole shared cache with Redis. "
+        "Without Redis, a sixteenth of it (at most 2 MB) keeps the records read from search answers.",
         32 * 1024**2,
     )
     plan_cache_bytes: int = setting(

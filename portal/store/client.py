@@ -70,8 +70,21 @@ logger = logging.getLogger("portal.store")
 
 #: What a search's reading gives (`FhirClient.search_records`).
 Kept = TypeVar("Kept")
-#: How many readings of recent search answers a client keeps (each a few records: a person's grants, documents).
-READINGS_KEPT = 4096
+#: The most the readings of one client keep in a process (a person's grants, documents: records made from a search's
+#: JSON), counted as below. Without a shared cache, they take a READINGS_SHARE of the store answers' byte budget
+#: (`cache_max_bytes`), at most this, and the answers the rest: the two together stay within the budget. With Redis,
+#: that budget is the shared cache's, and each process's readings take READINGS_MAX_BYTES besides.
+READINGS_MAX_BYTES, READINGS_SHARE = 2 * 1024 * 1024, 16
+#: A reading is counted as this many times the bytes of the JSON it was read from, plus READING_OVERHEAD_BYTES: a
+#: walk of the objects of every synthetic person's readings found them within 1.05 times the JSON and 512 bytes
+#: (tests/unit/store/test_search_records.py checks every one against this count).
+READING_BYTES_PER_BODY_BYTE, READING_OVERHEAD_BYTES = 2, 512
+
+
+def _reading_bytes(kept: tuple[tuple[float, int, int], object]) -> int:
+    """What a kept reading is counted for: READING_BYTES_PER_BODY_BYTE times its answer's length, and overhead."""
+    (_fetched_at, length, _hash), _value = kept
+    return READING_BYTES_PER_BODY_BYTE * length + READING_OVERHEAD_BYTES
 
 
 class FhirClient:
@@ -123,8 +136,10 @@ class FhirClient:
         self.session = self.transport.session
         # A shared cache (Redis, several instances) is given; otherwise one in this process, unless disabled.
         self.cache: AnswerCache | None = cache
+        readings_bytes = READINGS_MAX_BYTES
         if cache is None and cache_ttl > 0 and cache_max_bytes > 0:
-            self.cache = ResponseCache(ttl=cache_ttl, max_bytes=cache_max_bytes)
+            readings_bytes = max(min(cache_max_bytes // READINGS_SHARE, READINGS_MAX_BYTES), 1)
+            self.cache = ResponseCache(ttl=cache_ttl, max_bytes=max(cache_max_bytes - readings_bytes, 1))
         #: Called after every answer from the store (benchmarks count round trips with it).
         self.observers = self.transport.observers
         #: Called with (interaction, hit) at each lookup in the cache (metrics of hits and misses).
@@ -133,8 +148,11 @@ class FhirClient:
         self.breaker = breaker or CircuitBreaker(name=f"store {parts.hostname}")
         #: The last good copy of each cached answer, served when the store fails (None: an error instead).
         self.last_good = last_good
-        #: What `search_records` read from recent answers, by reading and URL, with what identifies the answer.
-        self._readings: LRUCache[tuple[str, str], tuple[tuple[float, int, int], object]] = LRUCache(READINGS_KEPT)
+        #: What `search_records` read from recent answers, by reading and URL, with what identifies the answer
+        #: (when it was fetched, its length, its hash): bounded in bytes, counted from the answer's length.
+        self._readings: LRUCache[tuple[str, str], tuple[tuple[float, int, int], object]] = LRUCache(
+            readings_bytes, getsizeof=_reading_bytes
+        )
         self._readings_lock = threading.Lock()
 
     # --- lifecycle ---------------------------------------------------------------------------------------
@@ -229,7 +247,7 @@ class FhirClient:
             return cast("Kept", kept[1])
         found, pages = self._search_resources(first, url, resource_type, use_cache=True, last_good=last_good)
         value = read(found)
-        if pages == 1 and first.fetched_at:
+        if pages == 1 and first.fetched_at and _reading_bytes((same, value)) <= self._readings.maxsize:
             with self._readings_lock:
                 self._readings[(name, url)] = (same, value)
         return value
