@@ -282,7 +282,7 @@ class Settings:
     store_cache_bytes: int = setting(
         _int(0, 4 * 1024**3),
         "Largest size of the store answer cache, in bytes: per process, or of the whole shared cache with Redis. "
-        "Without Redis, a sixteenth of it (at most 2 MB) keeps the records read from search answers.",
+        "Besides it, each process keeps the records read from search answers in a sixteenth of it, at most 2 MB.",
         32 * 1024**2,
     )
     plan_cache_bytes: int = setting(

@@ -70,10 +70,10 @@ logger = logging.getLogger("portal.store")
 
 #: What a search's reading gives (`FhirClient.search_records`).
 Kept = TypeVar("Kept")
-#: The most the readings of one client keep in a process (a person's grants, documents: records made from a search's
-#: JSON), counted as below. Without a shared cache, they take a READINGS_SHARE of the store answers' byte budget
-#: (`cache_max_bytes`), at most this, and the answers the rest: the two together stay within the budget. With Redis,
-#: that budget is the shared cache's, and each process's readings take READINGS_MAX_BYTES besides.
+#: What the readings of one client keep in a process (a person's grants, documents: records made from a search's
+#: JSON), counted as below: a READINGS_SHARE of the store answers' byte budget (`cache_max_bytes`), at most
+#: READINGS_MAX_BYTES, besides that budget. With Redis, the budget is the shared cache's; each process keeps at
+#: most READINGS_MAX_BYTES of readings.
 READINGS_MAX_BYTES, READINGS_SHARE = 2 * 1024 * 1024, 16
 #: A reading is counted as this many times the bytes of the JSON it was read from, plus READING_OVERHEAD_BYTES: a
 #: walk of the objects of every synthetic person's readings found them within 1.05 times the JSON and 512 bytes
@@ -136,10 +136,9 @@ class FhirClient:
         self.session = self.transport.session
         # A shared cache (Redis, several instances) is given; otherwise one in this process, unless disabled.
         self.cache: AnswerCache | None = cache
-        readings_bytes = READINGS_MAX_BYTES
         if cache is None and cache_ttl > 0 and cache_max_bytes > 0:
-            readings_bytes = max(min(cache_max_bytes // READINGS_SHARE, READINGS_MAX_BYTES), 1)
-            self.cache = ResponseCache(ttl=cache_ttl, max_bytes=max(cache_max_bytes - readings_bytes, 1))
+            self.cache = ResponseCache(ttl=cache_ttl, max_bytes=cache_max_bytes)
+        readings_bytes = max(min(cache_max_bytes // READINGS_SHARE, READINGS_MAX_BYTES), 1)
         #: Called after every answer from the store (benchmarks count round trips with it).
         self.observers = self.transport.observers
         #: Called with (interaction, hit) at each lookup in the cache (metrics of hits and misses).

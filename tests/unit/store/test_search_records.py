@@ -222,13 +222,15 @@ def test_every_synthetic_reading_takes_less_than_it_is_counted_for() -> None:
         assert _object_bytes(value) <= counted, (length, value)
 
 
-@pytest.mark.parametrize("budget", [32 * 1024 * 1024, 256 * 1024 * 1024, 64 * 1024])
-def test_the_answers_and_their_readings_share_the_budget_of_a_process(budget: int) -> None:
+@pytest.mark.parametrize(
+    ("budget", "readings"),
+    [(32 * 1024 * 1024, 2 * 1024 * 1024), (256 * 1024 * 1024, READINGS_MAX_BYTES), (64 * 1024, 4 * 1024)],
+)
+def test_the_readings_take_a_sixteenth_of_the_answers_budget_at_most_two_megabytes(budget: int, readings: int) -> None:
     with FhirClient(BASE, cache_max_bytes=budget) as client:
         assert isinstance(client.cache, ResponseCache)
-        readings = client._readings.maxsize
-        assert client.cache.max_bytes + readings == budget
-        assert 0 < readings <= min(budget // READINGS_SHARE, READINGS_MAX_BYTES)
+        assert client.cache.max_bytes == budget
+        assert client._readings.maxsize == readings
 
 
 def test_with_a_shared_cache_each_process_keeps_at_most_the_readings_bound() -> None:
