@@ -220,8 +220,8 @@ def phone_text(number: str) -> str:
     return number.strip()
 
 
-#: How many sets of telecoms `links` keeps: a care team's numbers are on many cards of many plans.
-LINKS_KEPT = 4096
+#: How many sets of telecoms `links` keeps (under a KB each): a care team's numbers are on many cards of many plans.
+LINKS_KEPT = 1024
 
 
 @functools.lru_cache(maxsize=LINKS_KEPT)
