@@ -34,7 +34,6 @@ import hashlib
 import json
 import math
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -53,12 +52,12 @@ from flask import Flask
 
 from bench.population import Person
 from bench.stack import demo_store, free_port, in_process_app, session_cookie
-from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL, WARMING
+from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL, WARMING, unique_views
 from portal.ops import heap
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-PEOPLE, RATE, SEED = 480, 200, 19
+PEOPLE, RATE = 480, 200
 PY_SPY = Path(sys.executable).parent / "py-spy"
 #: Where project code lives (relative to the repository): the frames the summary is about.
 PROJECT = ("portal/", "templates/")
@@ -96,15 +95,6 @@ class Pass:
     @property
     def cpu_ms_per_view(self) -> float:
         return 1000 * self.cpu_seconds / self.views
-
-
-def unique_views(
-    people: Sequence[Person], pages: Sequence[str] = PLAN_PAGES, seed: int = SEED
-) -> list[tuple[Person, str]]:
-    """Every (person, page) once, in an order that mixes people and pages (seeded: the same every run)."""
-    views = [(person, page) for person in people for page in pages]
-    random.Random(seed).shuffle(views)
-    return views
 
 
 @dataclass(frozen=True)

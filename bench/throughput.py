@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench.figures import Figure
@@ -26,6 +26,8 @@ from bench.stack import COOKIE, Server, cpu_seconds, portal_server, worker_pids
 WORKERS, THREADS, SECONDS, ROUNDS = 2, 4, 5, 3
 #: The unique first views: this many people, each plan page once, over ROUNDS rounds of FIRST_VIEW_SECONDS each.
 PEOPLE, FIRST_VIEW_SECONDS = 960, 2
+#: The seed of the order in which the unique first views are sent.
+SEED = 19
 PLAN_PAGES = ("/", "/treatments", "/calendar", "/care-team", "/support", "/illness", "/history", "/documents")
 #: Pages that ask the store for everything the plan pages need: the grants and current plan, every version's file,
 #: the related documents. Asked with a query the plan pages never carry, so no plan page is answered from memory.
@@ -106,7 +108,7 @@ def run() -> list[Figure]:
     with portal_server(PEOPLE, workers=WORKERS, threads=THREADS, **settings) as server:
         # The copied patients (the last PEOPLE): each a patient with a plan of their own, nobody to choose.
         people = server.people[-PEOPLE:]
-        views = _unique_views(people)
+        views = [(page, f"{COOKIE}={person.sid}") for person, page in unique_views(people)]
         _warm_store_answers(server, people)
         person = people[0]
         cookie = f"{COOKIE}={person.sid}"
@@ -188,10 +190,13 @@ def _balanced(workers: list[int], measure: Callable[[], float | None]) -> float 
     return None
 
 
-def _unique_views(people: list[Person]) -> list[tuple[str, str]]:
-    """Every (page, cookie) pair once, in an order that mixes people and pages (seeded: the same every run)."""
-    views = [(page, f"{COOKIE}={person.sid}") for person in people for page in PLAN_PAGES]
-    random.Random(19).shuffle(views)
+def unique_views(
+    people: Sequence[Person], pages: Sequence[str] = PLAN_PAGES, seed: int = SEED
+) -> list[tuple[Person, str]]:
+    """Every (person, page) once, in an order that mixes people and pages (seeded: the same every run). The
+    profile (`bench.profile`) sends its views in the same order."""
+    views = [(person, page) for person in people for page in pages]
+    random.Random(seed).shuffle(views)
     return views
 
 
