@@ -4,7 +4,8 @@ The workload is the budgeted figure of `bench.throughput`: N people (480 by defa
 in a seeded shuffled order, the store answers already fetched (`PORTAL_STORE_CACHE_TTL` 900 s), no page from the
 per-session page cache; the parsed plans as the warm-up left them in the plan cache (packed, as after
 `bench.throughput`'s warm-up). It runs in process (the Flask test client, one fresh browser per view holding only
-its session cookie, as wrk sends it), in a child process of its own:
+its session cookie and accepting the encodings wrk says it accepts, so pages are compressed as in the benchmark),
+in a child process of its own:
 
 1. the demo store with 2 × N copied patients and a few more, the app with everyone signed in;
 2. a warm-up as `bench.throughput`'s: everyone's pages that fetch the store answers, asked with a query string
@@ -50,6 +51,7 @@ from xml.sax.saxutils import escape
 import cachetools
 from flask import Flask
 
+from bench.load import ACCEPT_ENCODING
 from bench.population import Person
 from bench.stack import demo_store, free_port, in_process_app, session_cookie
 from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL, WARMING, unique_views
@@ -196,7 +198,7 @@ def _browsers(app: Flask, views: Sequence[tuple[Person, str]]) -> list[Any]:
 
 
 def _view(client: Any, url: str, person: Person, page: str) -> None:
-    answer = client.get(page, base_url=url)
+    answer = client.get(page, base_url=url, headers={"Accept-Encoding": ACCEPT_ENCODING})  # compressed, as wrk's
     try:
         answer.get_data()
         if answer.status_code != 200:
