@@ -37,8 +37,9 @@ __all__ = ["MIN_BYTES", "compress", "encodings"]
 
 #: Below this a page gains less than a TCP packet: sent as it is.
 MIN_BYTES = 1024
-#: Brotli 5 and gzip 6 cost about half a millisecond for a 20 KB page (brotli 11 costs forty times that).
-BROTLI_QUALITY = 5
+#: Brotli 4 is the best of its fast levels: smaller than gzip 6 for a plan page, at about two thirds of brotli 5's
+#: CPU (docs/performance.md); brotli 11 costs forty times that.
+BROTLI_QUALITY = 4
 GZIP_LEVEL = 6
 NO_BODY = frozenset({204, 206, 304})
 
