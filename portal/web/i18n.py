@@ -10,8 +10,8 @@ from babel.support import NullTranslations
 from flask import Blueprint, Flask, current_app, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale, get_translations
-from jinja2.runtime import Context
-from jinja2.utils import pass_context
+from jinja2.nodes import EvalContext
+from jinja2.utils import pass_eval_context
 from markupsafe import Markup
 
 from portal.auth.views import safe_next
@@ -56,9 +56,9 @@ def translations() -> NullTranslations:
     return found
 
 
-def _as_template_text(context: Context, text: str, variables: dict[str, Any]) -> str:
+def _as_template_text(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
     # As Jinja's own newstyle gettext: escaped with the page, and always a format string (`%%` is a `%`).
-    return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalogue)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalogue)
 
 
 #: The templates' strings without placeholders, as a page writes them, per catalogue: the same few hundred
@@ -71,25 +71,27 @@ def template_callables() -> dict[str, Callable[..., str]]:
     """`_`, `gettext` and `ngettext` for the templates of this request, bound to its catalogue: a string costs one
     lookup. Without them, each string of a page went through Jinja's alias, its newstyle wrapper and the request
     globals; the app-wide callables below stay for macros imported without the page's context. A string without
-    placeholders is written once per catalogue (`_WRITTEN`)."""
+    placeholders is written once per catalogue (`_WRITTEN`). They ask Jinja for the evaluation context only (whether
+    the page escapes), not the template's context: Jinja derives a new context for each call in a loop or a block
+    of a function that asks for it."""
     found = translations()
     written = _WRITTEN.setdefault(found, {})
 
-    @pass_context
-    def gettext(context: Context, string: str, **variables: Any) -> str:
-        if variables or not context.eval_ctx.autoescape:
-            return _as_template_text(context, found.ugettext(string), variables)
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        if variables or not eval_ctx.autoescape:
+            return _as_template_text(eval_ctx, found.ugettext(string), variables)
         text = written.get(string)
         if text is None:
-            text = _as_template_text(context, found.ugettext(string), variables)
+            text = _as_template_text(eval_ctx, found.ugettext(string), variables)
             if len(written) < WRITTEN_MAX:
                 written[string] = text
         return text
 
-    @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
-        return _as_template_text(context, found.ungettext(singular, plural, num), variables)
+        return _as_template_text(eval_ctx, found.ungettext(singular, plural, num), variables)
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
