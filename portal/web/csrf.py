@@ -87,7 +87,15 @@ def csrf_token() -> str:
     """A token for a form or a script of this answer: the session's secret under a new mask at every call."""
     secret = _secret(create=True)
     assert secret is not None
-    return mask(secret)
+    token = mask(secret)
+    _issued().add(token)
+    return token
+
+
+def _issued() -> set[str]:
+    """The tokens masked for this request's answer: fresh already, `fresh_tokens` leaves them as they are."""
+    issued: set[str] = g.setdefault("csrf_issued", set())
+    return issued
 
 
 def _is_masked(token: str) -> bool:
@@ -120,17 +128,21 @@ class MaskedCSRFProtect(CSRFProtect):  # type: ignore[misc]
 
 def fresh_tokens(response: Response) -> None:
     """Mask afresh every token of this session an HTML answer carries, just before it leaves: no two answers, even
-    a page answered from memory and the answer it was rendered for, carry the same token bytes."""
+    a page answered from memory and the answer it was rendered for, carry the same token bytes. A token masked for
+    this very answer (`csrf_token` during this request) is new already and stays."""
     if response.mimetype != "text/html" or response.is_streamed or response.direct_passthrough:
         return
     secret = _secret(create=False)
     if secret is None:
         return
     body = response.get_data()
+    issued = _issued()
 
     def again(found: re.Match[bytes]) -> bytes:
         token = found.group(1).decode("ascii")
-        return b'"' + mask(secret).encode("ascii") + b'"' if matches(token, secret) else found.group()
+        if token in issued or not matches(token, secret):
+            return found.group()
+        return b'"' + mask(secret).encode("ascii") + b'"'
 
     fresh = _IN_HTML.sub(again, body)
     if fresh != body:

@@ -7,7 +7,7 @@ import logging
 import secrets
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
@@ -120,3 +120,19 @@ def test_a_signed_token_already_in_a_browser_keeps_working(
 @pytest.fixture
 def app_of(viewers: Viewers) -> Flask:
     return viewers.app
+
+
+def test_an_answer_keeps_the_tokens_masked_for_it_and_masks_any_other_again(app: Flask) -> None:
+    with app.test_request_context("/"):
+        own = csrf.csrf_token()  # masked for this answer, as a template writes it
+        secret = secret_of(own)
+        earlier = csrf.mask(secret)  # as a page kept from an earlier answer carries it
+        stranger = csrf.mask(secrets.token_bytes(csrf.SECRET_BYTES))  # not this session's: left alone
+        field = 'input type="hidden" name="csrf_token"'
+        body = f'<form><{field} value="{own}"><{field} value="{earlier}"></form><p data-csrf="{stranger}"></p>'
+        response = app.response_class(body, mimetype="text/html")
+        csrf.fresh_tokens(response)
+        sent = tokens_in(response.get_data(as_text=True))
+        assert session["csrf_token"] == secret.hex()
+    assert len(sent) == 3 and sent[0] == own and sent[2] == stranger
+    assert sent[1] != earlier and csrf.matches(sent[1], secret)
