@@ -127,6 +127,10 @@ def serve(assets: Assets, filename: str) -> Response:
     return response
 
 
+#: The static files' URLs kept per process (`asset_url`): every file under every script root seen, in practice one.
+URLS_KEPT = 256
+
+
 def init_app(app: Flask) -> None:
     """Hash and compress the static folder once, answer Flask's static route from memory, give templates
     `asset_url`. Flask's after-request hooks still run: the security headers are on these answers too."""
@@ -135,7 +139,16 @@ def init_app(app: Flask) -> None:
     app.extensions["portal.assets"] = assets
     app.view_functions["static"] = lambda filename: serve(assets, filename)
 
+    urls: dict[tuple[str, str], str] = {}
+
     def asset_url(name: str) -> str:
-        return url_for("static", filename=assets.url_name(name))
+        """The URL of a static file by its hashed name, built once per file and script root (a page links three)."""
+        key = (request.script_root, name)
+        found = urls.get(key)
+        if found is None:
+            found = url_for("static", filename=assets.url_name(name))
+            if name in assets.names and len(urls) < URLS_KEPT:  # bounded: a script root may come from a header
+                urls[key] = found
+        return found
 
     app.jinja_env.globals["asset_url"] = asset_url

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import brotli
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from portal import create_app
@@ -95,3 +95,13 @@ def test_every_static_file_is_known_by_a_hashed_name() -> None:
 )
 def test_the_encoding_follows_accept_encoding(header: str, expected: str) -> None:
     assert accepted_encoding(header, {"identity": b"", "gzip": b"", "br": b""}) == expected
+
+
+def test_asset_urls_are_flasks_under_every_script_root(app: Flask) -> None:
+    asset_url = app.jinja_env.globals["asset_url"]
+    names = ["css/portal.css", "js/glossary.js", "no/such/file.css"]
+    for root in ["", "/portal", "", "/portal"]:  # built, then kept: one app, each root its own URLs
+        with app.test_request_context("/", base_url=f"{PUBLIC}{root}"):
+            expected = [url_for("static", filename=app.extensions["portal.assets"].url_name(n)) for n in names]
+            assert [asset_url(n) for n in names] == expected
+            assert all(u.startswith(f"{root}/static/") for u in expected)
