@@ -9,13 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import brotli  # type: ignore[import-untyped]  # smaller than gzip by a tenth or so; gzip is what every browser takes
 from flask import Flask, Response, request, url_for
 from werkzeug.exceptions import NotFound
-
-try:  # brotli is smaller by a tenth or so; gzip is what every browser takes
-    import brotli  # type: ignore[import-untyped]
-except ImportError:  # pragma: no cover - brotli is a dependency; this keeps the portal alive without it
-    brotli = None
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 HASH_LENGTH = 12
@@ -44,9 +40,7 @@ def _compressed(data: bytes) -> dict[str, bytes]:
     if len(data) < MIN_COMPRESS_BYTES:
         return encodings
     # mtime=0: the same file always gives the same bytes (and the same length) in every instance.
-    candidates = {"gzip": gzip.compress(data, compresslevel=9, mtime=0)}
-    if brotli is not None:
-        candidates["br"] = brotli.compress(data, quality=11)
+    candidates = {"gzip": gzip.compress(data, compresslevel=9, mtime=0), "br": brotli.compress(data, quality=11)}
     encodings.update({name: packed for name, packed in candidates.items() if len(packed) < len(data)})
     return encodings
 

@@ -24,16 +24,12 @@ from __future__ import annotations
 
 import gzip
 
+import brotli  # type: ignore[import-untyped]
 from flask import Response, request
 
 from portal.web.assets import accepted_encoding
 
-try:
-    import brotli  # type: ignore[import-untyped]
-except ImportError:  # pragma: no cover - brotli is a dependency; this keeps the portal alive without it
-    brotli = None
-
-__all__ = ["MIN_BYTES", "compress", "encodings"]
+__all__ = ["ENCODINGS", "MIN_BYTES", "compress"]
 
 #: Below this a page gains less than a TCP packet: sent as it is.
 MIN_BYTES = 1024
@@ -44,9 +40,8 @@ GZIP_LEVEL = 6
 NO_BODY = frozenset({204, 206, 304})
 
 
-def encodings() -> tuple[str, ...]:
-    """What the portal compresses pages into, best first."""
-    return ("br", "gzip") if brotli is not None else ("gzip",)
+#: What the portal compresses pages into, best first.
+ENCODINGS = ("br", "gzip")
 
 
 def _compressible(response: Response) -> bool:
@@ -72,7 +67,7 @@ def compress(response: Response) -> None:
     body = response.get_data()
     if len(body) < MIN_BYTES:
         return
-    encoding = accepted_encoding(request.headers.get("Accept-Encoding", ""), encodings())
+    encoding = accepted_encoding(request.headers.get("Accept-Encoding", ""), ENCODINGS)
     if encoding == "identity":
         return
     if encoding == "br":
