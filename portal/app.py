@@ -53,6 +53,7 @@ from portal.web import (
     viewing,
     voice,
 )
+from portal.web.language_templates import LanguageEnvironment
 
 __all__ = ["create_app"]
 
@@ -66,6 +67,7 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
+    app.jinja_environment = LanguageEnvironment  # each template compiled once per language (before jinja_env is made)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         PREFERRED_URL_SCHEME="http" if settings.dev_insecure_http else "https",

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
-from typing import Any
-
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, current_app, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale, get_translations
-from jinja2.nodes import EvalContext
-from jinja2.utils import pass_eval_context
-from markupsafe import Markup
 
 from portal.auth.views import safe_next
+from portal.web.language_templates import LanguageEnvironment
 
 LOCALES = ("fr", "en")
 COOKIE = "portal-lang"
@@ -56,51 +50,13 @@ def translations() -> NullTranslations:
     return found
 
 
-def _as_template_text(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
-    # As Jinja's own newstyle gettext: escaped with the page, and always a format string (`%%` is a `%`).
-    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704 (our catalogue)
-
-
-#: The templates' strings without placeholders, as a page writes them, per catalogue: the same few hundred
-#: sentences on every page. Bounded all the same (past it, a string is simply translated again).
-_WRITTEN: weakref.WeakKeyDictionary[NullTranslations, dict[str, str]] = weakref.WeakKeyDictionary()
-WRITTEN_MAX = 4096
-
-
-def template_callables() -> dict[str, Callable[..., str]]:
-    """`_`, `gettext` and `ngettext` for the templates of this request, bound to its catalogue: a string costs one
-    lookup. Without them, each string of a page went through Jinja's alias, its newstyle wrapper and the request
-    globals; the app-wide callables below stay for macros imported without the page's context. A string without
-    placeholders is written once per catalogue (`_WRITTEN`). They ask Jinja for the evaluation context only (whether
-    the page escapes), not the template's context: Jinja derives a new context for each call in a loop or a block
-    of a function that asks for it."""
-    found = translations()
-    written = _WRITTEN.setdefault(found, {})
-
-    @pass_eval_context
-    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
-        if variables or not eval_ctx.autoescape:
-            return _as_template_text(eval_ctx, found.ugettext(string), variables)
-        text = written.get(string)
-        if text is None:
-            text = _as_template_text(eval_ctx, found.ugettext(string), variables)
-            if len(written) < WRITTEN_MAX:
-                written[string] = text
-        return text
-
-    @pass_eval_context
-    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
-        variables.setdefault("num", num)
-        return _as_template_text(eval_ctx, found.ungettext(singular, plural, num), variables)
-
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
-
-
 def init_app(app: Flask, translations_dir: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     app.config["BABEL_DEFAULT_LOCALE"] = "fr"
     Babel(app, locale_selector=select_locale)
-    # The same callables as flask-babel's, with the catalogue looked up once per request.
+    # The same callables as flask-babel's, with the catalogue looked up once per request: what a template calls for
+    # ngettext, for a message it does not write itself, or when it is not compiled in a language
+    # (portal.web.language_templates).
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
@@ -109,5 +65,6 @@ def init_app(app: Flask, translations_dir: str) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals["get_locale"] = get_locale
-    app.context_processor(template_callables)
+    if isinstance(app.jinja_env, LanguageEnvironment):  # templates compiled with their sentences translated
+        app.jinja_env.catalogues.update({lang: Translations.load(translations_dir, [lang]) for lang in LOCALES})
     app.register_blueprint(bp)

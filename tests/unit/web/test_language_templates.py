@@ -1,0 +1,137 @@
+"""Templates compiled once per language (portal.web.language_templates): every page reads exactly as with the
+sentences looked up at every call, and what the compiled sentences do with `%`, values and escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from babel.support import NullTranslations
+from flask import Flask
+from jinja2 import DictLoader, UndefinedError
+
+from portal import create_app
+from portal.web.language_templates import LanguageEnvironment, LanguageLoader, language_of
+from tests.unit.conftest import base_env
+from tests.unit.masked_tokens import without_tokens
+from tests.unit.viewers import Viewers
+from tests.unit.web.reader_pages import reachable_pages
+
+#: People of every kind: a patient, a caregiver, a caregiver shown some pages, a legal representative, a coordinator.
+LOGINS = ["camille", "helene", "ines", "emma", "claire"]
+
+
+@contextmanager
+def sentences_looked_up(app: Flask) -> Iterator[None]:
+    """The templates as written, each sentence translated at every call (the portal before this change)."""
+    env = app.jinja_env
+    assert isinstance(env, LanguageEnvironment)
+    kept = dict(env.catalogues)
+    env.catalogues.clear()
+    try:
+        yield
+    finally:
+        env.catalogues.update(kept)
+
+
+def _as_read(html: str) -> str:
+    """A page but for what every answer makes anew: its CSRF tokens and its CSP nonce."""
+    return re.sub(r'nonce="[^"]*"', 'nonce=""', without_tokens(html))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("login", LOGINS)
+def test_every_page_reads_the_same_as_with_sentences_looked_up(viewers: Viewers, login: str, lang: str) -> None:
+    client = viewers.sign_in(login)
+    pages = reachable_pages(client, lang)
+    assert len(pages) >= 5, [p.path for p in pages]
+    compiled = _compiled_names(viewers.app)
+    assert compiled and all(name.startswith(f"{lang}:") for name in compiled), compiled
+    with sentences_looked_up(viewers.app):
+        for page in pages:
+            headers = {"Accept-Language": lang, **({"HX-Request": "true"} if page.fragment else {})}
+            again = client.get(page.path, headers=headers)
+            assert again.status_code == 200, page.path
+            assert _as_read(again.get_data(as_text=True)) == _as_read(page.html), page.path
+
+
+def _compiled_names(app: Flask) -> list[str]:
+    """The names of the templates compiled so far in a language (`fr:base.html`)."""
+    cache = app.jinja_env.cache
+    assert cache is not None
+    return sorted(name for _loader, name in cache if language_of(name)[0] is not None)
+
+
+class Catalogue(NullTranslations):
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__()
+        self.words = words
+
+    def ugettext(self, message: str) -> str:
+        return self.words.get(message, message)
+
+
+@pytest.fixture
+def app() -> Flask:
+    made = create_app(base_env())
+    env = made.jinja_env
+    assert isinstance(env, LanguageEnvironment)
+    env.loader = LanguageLoader(
+        DictLoader(
+            {
+                "page.html": '{% extends "base.html" %}{% block b %}{% include "part.html" %}{% endblock %}',
+                "base.html": "<p>{{ _('Hello') }}</p>{% block b %}{% endblock %}",
+                "part.html": (
+                    "<i>{{ _('Call %(number)s', number=number) }}</i><b>{{ _('100%% yours') }}</b>"
+                    "<u>{{ gettext('Hello') | upper }}</u><s>{{ say(_('Hello'), _('Bye')) }}</s>"
+                ),
+                "missing.html": "{{ _('Call %(number)s') }}",
+                "plain.txt": "{{ _('Hello') }} {{ _('Call %(number)s', number=number) }}",
+            }
+        )
+    )
+    env.cache.clear()  # type: ignore[union-attr]
+    env.catalogues.clear()
+    env.catalogues.update(
+        {"fr": Catalogue({"Hello": "Bonjour <b>à tous</b>", "Call %(number)s": "Appeler le %(number)s"})}
+    )
+    return made
+
+
+def _render(app: Flask, name: str, lang: str, **context: object) -> str:
+    with app.test_request_context("/", headers={"Accept-Language": lang}):
+        return app.jinja_env.get_template(name).render(say=lambda a, _b: a, **context)
+
+
+def test_a_page_and_all_it_extends_and_includes_are_compiled_in_the_request_language(app: Flask) -> None:
+    page = _render(app, "page.html", "fr", number="<01 23>")
+    # Translated, the catalogue's own markup kept, a value escaped, `%%` written once, a filter applied after.
+    assert page == (
+        "<p>Bonjour <b>à tous</b></p><i>Appeler le &lt;01 23&gt;</i><b>100% yours</b>"
+        "<u>BONJOUR <B>À TOUS</B></u><s>Bonjour <b>à tous</b></s>"
+    )
+    assert _compiled_names(app) == ["fr:base.html", "fr:page.html", "fr:part.html"]
+    with sentences_looked_up(app):
+        assert _render(app, "page.html", "fr", number="<01 23>") != page  # base_env's real catalogue: not ours
+
+
+def test_a_language_without_a_catalogue_is_compiled_as_written(app: Flask) -> None:
+    assert _render(app, "page.html", "en", number="1").startswith("<p>Hello</p>")
+    assert _compiled_names(app) == []
+
+
+def test_a_sentence_missing_its_value_fails_as_it_did(app: Flask) -> None:
+    with pytest.raises((KeyError, UndefinedError)):
+        _render(app, "missing.html", "fr")
+
+
+def test_a_template_that_does_not_escape_gets_plain_text(app: Flask) -> None:
+    assert _render(app, "plain.txt", "fr", number="<1>") == "Bonjour <b>à tous</b> Appeler le <1>"
+
+
+def test_outside_a_request_a_template_is_compiled_as_written(app: Flask) -> None:
+    with app.app_context():
+        app.jinja_env.get_template("base.html")
+    assert _compiled_names(app) == []
