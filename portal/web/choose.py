@@ -3,7 +3,6 @@ page instead of a plan (`DetourNeeded`), and the banner saying whose plan is ope
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
@@ -73,24 +72,11 @@ def _shown(grants: list[Grant], viewer: Viewer | None = None) -> list[tuple[Docu
     """The PPS versions each grant's viewer (or `viewer`) sees, every store asked at once: the search the plan's
     pages make (access.patient_view), so the plan chosen next finds it cached. None of them for a store that fails:
     a list is still shown, without dates."""
-    pool = extensions.pool()
-    asked = [
-        pool.submit(
-            contextvars.copy_context().run,
-            access.patient_view,
-            extensions.store(g.store),
-            g.patient,
-            viewer or g.viewer,
-        )
-        for g in grants
-    ]
-    found: list[tuple[DocumentEntry, ...]] = []
-    for future in asked:
-        try:
-            found.append(future.result().documents)
-        except StoreError:
-            found.append(())
-    return found
+
+    def versions(grant: Grant) -> tuple[DocumentEntry, ...]:
+        return access.patient_view(extensions.store(grant.store), grant.patient, viewer or grant.viewer).documents
+
+    return extensions.ask_each(versions, grants, ())
 
 
 def _choices(grants: tuple[Grant, ...]) -> list[ChoiceRow]:

@@ -5,11 +5,15 @@ background work."""
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import Flask, current_app
+
+from portal.store import StoreError
 
 if TYPE_CHECKING:
     from portal.access.trail import AuditTrail
@@ -22,6 +26,7 @@ __all__ = [
     "HOME",
     "POOL_WORKERS",
     "Region",
+    "ask_each",
     "close",
     "make_pool",
     "pdf_pool",
@@ -91,6 +96,24 @@ def pool() -> Executor:
     """The app's threads for store requests that run beside the page's own (prefetches, parallel searches)."""
     executor: Executor = current_app.extensions["portal.pool"]
     return executor
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def ask_each(ask: Callable[[T], R], items: Sequence[T], failed: R) -> list[R]:
+    """`ask(item)` for every item at once on the app's threads (each in a copy of this request's context), in the
+    order of `items`; `failed` for an item whose store failed."""
+    threads = pool()
+    futures = [threads.submit(contextvars.copy_context().run, ask, item) for item in items]
+    found: list[R] = []
+    for future in futures:
+        try:
+            found.append(future.result())
+        except StoreError:
+            found.append(failed)
+    return found
 
 
 def pdf_pool() -> PdfPool:

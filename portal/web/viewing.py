@@ -285,14 +285,7 @@ def _latest(own: list[Grant]) -> Grant:
 
     for grant in own:
         _settle(grant.key)  # asked for beside the grants: the searches below find them in the cache
-    pool = extensions.pool()
-    futures = [pool.submit(contextvars.copy_context().run, newest, grant) for grant in own]
-    dates: list[float] = []
-    for future in futures:
-        try:
-            dates.append(future.result())
-        except StoreError:
-            dates.append(float("-inf"))
+    dates = extensions.ask_each(newest, own, float("-inf"))
     # The most recent; on a tie, the first (the home store's).
     return own[max(range(len(own)), key=lambda i: (dates[i], -i))]
 
