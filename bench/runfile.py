@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import subprocess
+import sysconfig
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,18 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(int((_first("/proc/meminfo", "MemTotal") or "0 kB").split()[0]) / 1024**2, 1),
         "system": _os_release() or platform.platform(),
         "python": platform.python_version(),
+        "python_build": python_build(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def python_build() -> str:
+    """How this interpreter was built, as far as speed goes: with profile-guided and link-time optimisation (as the
+    official Python images the Dockerfile starts from are built) or without (a plain source build, pyenv's default):
+    the absolute figures of two runs are comparable only between the same builds."""
+    arguments = str(sysconfig.get_config_var("CONFIG_ARGS") or "")
+    made = [name for flag, name in (("--enable-optimizations", "PGO"), ("--with-lto", "LTO")) if flag in arguments]
+    return " and ".join(made) if made else "no PGO or LTO"
 
 
 def _first(path: str, key: str) -> str:
@@ -94,7 +105,9 @@ def render(data: dict[str, Any]) -> str:
         f"- **Command:** `{run['command']}`",
         f"- **Commit:** `{commit}`",
         f"- **Date:** {run['date']}",
-        f"- **Machine:** {m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']:g} GiB, {m['system']}, Python {m['python']};"
+        f"- **Machine:** {m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']:g} GiB, {m['system']}, Python {m['python']}"
+        + (f" ({m['python_build']})" if m.get("python_build") else "")
+        + ";"
         f" load average {' / '.join(f'{x:g}' for x in m['load_average'])} (1 / 5 / 15 min) at the start",
         f"- **Benchmarks run:** {', '.join(run['benchmarks'])}; **left out:** {left_out}",
         f"- **Allowed to be missing:** {', '.join(run['allowed_missing']) or 'none'}",
