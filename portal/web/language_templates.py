@@ -11,7 +11,8 @@ What a page shows is what Jinja's own newstyle gettext shows (the callables `por
 translation, marked safe where the template escapes (a message is ours, never a visitor's), always formatted (`%%`
 is a `%`). `ngettext`, and a message a template does not write itself (`_(name)`), are still looked up at every
 call. `tests/unit/web/test_language_templates.py` reads every page five kinds of viewer reach, in both languages,
-both ways.
+both ways. The calls are recognised by name, so a template never names anything else `_` or `gettext` (a loop
+variable, a macro's argument).
 
 A template asked for outside a request, or in no language the portal speaks, is compiled as it is written, and its
 sentences are looked up at every call. `pybabel extract` reads the files, so the catalogue does not change. The
