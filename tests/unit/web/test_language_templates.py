@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from babel.support import NullTranslations
 from flask import Flask
-from jinja2 import DictLoader, UndefinedError
+from jinja2 import DictLoader, UndefinedError, nodes
 
 from portal import create_app
-from portal.web.language_templates import LanguageEnvironment, LanguageLoader, language_of
+from portal.web.language_templates import GETTEXT_NAMES, LanguageEnvironment, LanguageLoader, language_of
 from tests.unit.conftest import base_env
 from tests.unit.masked_tokens import without_tokens
 from tests.unit.viewers import Viewers
@@ -135,3 +136,20 @@ def test_outside_a_request_a_template_is_compiled_as_written(app: Flask) -> None
     with app.app_context():
         app.jinja_env.get_template("base.html")
     assert _compiled_names(app) == []
+
+
+def test_no_template_names_anything_else_as_the_translation(app: Flask) -> None:
+    """The compiled sentences are recognised by name: `_` or `gettext` set, looped over or taken as a macro's
+    argument anywhere would be compiled as a sentence."""
+    templates = Path(__file__).resolve().parents[3] / "templates"
+    sources = sorted(templates.rglob("*.html"))
+    assert len(sources) > 30
+    taken = [
+        f"{path.relative_to(templates)}: {name.name}"
+        for path in sources
+        for name in app.jinja_env.parse(path.read_text(encoding="utf-8")).find_all(nodes.Name)
+        if name.ctx in ("store", "param") and name.name in GETTEXT_NAMES
+    ]
+    assert taken == []
+    caught = app.jinja_env.parse("{% for _ in x %}{% endfor %}{% macro m(gettext) %}{% endmacro %}")
+    assert [n.name for n in caught.find_all(nodes.Name) if n.ctx in ("store", "param")] == ["_", "gettext"]
