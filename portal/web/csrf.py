@@ -23,6 +23,8 @@ import secrets
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from portal.web.state import state
+
 __all__ = ["MaskedCSRFProtect", "csrf_token", "fresh_tokens", "mask", "matches", "unmask"]
 
 log = logging.getLogger("portal.web")
@@ -88,14 +90,8 @@ def csrf_token() -> str:
     secret = _secret(create=True)
     assert secret is not None
     token = mask(secret)
-    _issued().add(token)
+    state().csrf_tokens.add(token)
     return token
-
-
-def _issued() -> set[str]:
-    """The tokens masked for this request's answer: fresh already, `fresh_tokens` leaves them as they are."""
-    issued: set[str] = g.setdefault("csrf_issued", set())
-    return issued
 
 
 def _is_masked(token: str) -> bool:
@@ -136,7 +132,7 @@ def fresh_tokens(response: Response) -> None:
     if secret is None:
         return
     body = response.get_data()
-    issued = _issued()
+    issued = state().csrf_tokens
 
     def again(found: re.Match[bytes]) -> bytes:
         token = found.group(1).decode("ascii")

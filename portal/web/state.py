@@ -54,13 +54,17 @@ class RequestState:
     #: The caregiver link that ended, once asked (portal.web.voice); a one-element tuple once known.
     ended_link: tuple[EndedLink | None] | None = None
     csp_nonce: str | None = None
+    #: The CSRF tokens masked for this answer (portal.web.csrf): new already, never masked again before it leaves.
+    csrf_tokens: set[str] = field(default_factory=set)
     #: The documents searches started ahead of the page (portal.web.viewing), by grant key: waited for, never used.
     prefetched: dict[str, Future[Any]] = field(default_factory=dict)
 
     def replayable(self) -> RequestState:
         """What a page kept in memory must note again when it is answered from there (portal.web.rendered):
-        everything but this request's own nonce."""
-        return dataclasses.replace(self, csp_nonce=None, access=dataclasses.replace(self.access), prefetched={})
+        everything but this request's own nonce and tokens."""
+        return dataclasses.replace(
+            self, csp_nonce=None, csrf_tokens=set(), access=dataclasses.replace(self.access), prefetched={}
+        )
 
 
 def state() -> RequestState:
@@ -72,6 +76,13 @@ def state() -> RequestState:
 
 
 def replay(kept: RequestState) -> None:
-    """Make a kept page's state this request's, keeping this request's nonce."""
-    nonce = state().csp_nonce
-    g.portal_state = dataclasses.replace(kept, csp_nonce=nonce, access=dataclasses.replace(kept.access), prefetched={})
+    """Make a kept page's state this request's, keeping this request's nonce and tokens (a kept page's tokens are
+    old: `portal.web.csrf.fresh_tokens` masks them again)."""
+    mine = state()
+    g.portal_state = dataclasses.replace(
+        kept,
+        csp_nonce=mine.csp_nonce,
+        csrf_tokens=mine.csrf_tokens,
+        access=dataclasses.replace(kept.access),
+        prefetched={},
+    )
