@@ -115,11 +115,24 @@ class LanguageEnvironment(Environment):
         parent: str | None = None,
         globals: MutableMapping[str, Any] | None = None,
     ) -> Template:
+        if globals:
+            # A cached template's globals are the environment's own (`make_globals`): Jinja would add these to them.
+            raise TypeError("templates take no globals of their own here: add them to the environment's globals")
         if isinstance(name, str) and parent is None and language_of(name)[0] is None:
             lang = _request_language()
             if lang is not None and lang in self.catalogues:
                 name = named_in(lang, name)
         return super().get_template(name, parent, globals)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """The environment's own globals for a template loaded without globals of its own (every template here),
+        rather than Jinja's `ChainMap` over them: each render copies a template's globals into its context, and
+        each import compares them with the importer's, and a `ChainMap` makes both walk Python code key by key.
+        The very same dictionary, so a global added later is still seen. Templates take no globals of their own
+        (`get_template` refuses them)."""
+        if not d:
+            return self.globals
+        return super().make_globals(d)
 
     def join_path(self, template: str, parent: str) -> str:
         lang = language_of(parent)[0]

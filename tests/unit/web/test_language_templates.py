@@ -153,3 +153,21 @@ def test_no_template_names_anything_else_as_the_translation(app: Flask) -> None:
     assert taken == []
     caught = app.jinja_env.parse("{% for _ in x %}{% endfor %}{% macro m(gettext) %}{% endmacro %}")
     assert [n.name for n in caught.find_all(nodes.Name) if n.ctx in ("store", "param")] == ["_", "gettext"]
+
+
+def test_templates_read_the_environments_own_globals_even_one_added_after_they_were_loaded(app: Flask) -> None:
+    env = app.jinja_env
+    env.loader = LanguageLoader(DictLoader({"late.html": "{{ late_global }}"}))
+    env.cache.clear()  # type: ignore[union-attr]
+    with app.app_context():
+        template = env.get_template("late.html")
+        assert template.globals is env.globals  # no ChainMap to walk at every render and import
+        env.globals["late_global"] = "seen"
+        assert template.render() == "seen"
+        assert env.get_template("late.html") is template
+
+
+def test_a_template_with_globals_of_its_own_is_refused_with_what_to_do(app: Flask) -> None:
+    with app.app_context(), pytest.raises(TypeError, match="add them to the environment's globals"):
+        app.jinja_env.get_template("base.html", globals={"mine": 1})
+    assert "mine" not in app.jinja_env.globals
