@@ -32,6 +32,8 @@ from flask_babel import get_locale
 from jinja2 import BaseLoader, Template, nodes
 from jinja2.visitor import NodeTransformer
 
+from portal.web.template_output import OutputCodeGenerator, escape_output
+
 __all__ = ["LanguageEnvironment", "language_of", "named_in"]
 
 #: Between a language and a template's name: `fr:plan/treatments.html`.
@@ -99,7 +101,11 @@ def _message(call: nodes.Call) -> str | None:
 
 
 class LanguageEnvironment(Environment):
-    """Flask's template environment, with each template compiled once per language of the request."""
+    """Flask's template environment, with each template compiled once per language of the request, writing values
+    through `escape_output` (`portal.web.template_output`)."""
+
+    code_generator_class = OutputCodeGenerator
+    escape_output = staticmethod(escape_output)
 
     def __init__(self, app: App, **options: Any) -> None:
         super().__init__(app, **options)
