@@ -34,8 +34,7 @@ __all__ = ["ENCODINGS", "MIN_BYTES", "compress"]
 #: Below this a page gains less than a TCP packet: sent as it is.
 MIN_BYTES = 1024
 #: Brotli 1, its fastest level: a plan page comes out about a tenth larger than at brotli 4 (a few hundred bytes,
-#: less than a packet), for about a quarter of the CPU; compressing was a twentieth of a first view's CPU at 4
-#: (docs/performance.md).
+#: less than a packet) for about a quarter of its CPU, which mattered in every first view (docs/performance.md).
 BROTLI_QUALITY = 1
 GZIP_LEVEL = 6
 NO_BODY = frozenset({204, 206, 304})

@@ -38,8 +38,8 @@ def escape_output(value: object) -> Markup:
 
 class OutputCodeGenerator(CodeGenerator):
     """Jinja's code generator, writing a value where the template escapes through the environment's
-    `escape_output` (the templates' `environment` global) rather than markupsafe's `escape`. A template that
-    switches escaping on or off inside itself (`{% autoescape %}`) is compiled as Jinja does."""
+    `escape_output` (the templates' `environment` global) rather than markupsafe's `escape`. Where escaping is
+    decided while rendering (`{% autoescape flag %}`, a variable), the value is written as Jinja writes it."""
 
     def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
