@@ -14,12 +14,11 @@ from typing import Any, cast
 
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
-from markupsafe import Markup, escape
-
-try:  # markupsafe's native escaping of a str, the function its `escape` calls after its checks
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - a markupsafe built without its speedups
-    from markupsafe._native import _escape_inner
+from markupsafe import (  # type: ignore[attr-defined]  # _escape_inner is not exported
+    Markup,
+    _escape_inner,  # what `escape` calls after its checks: native, or the fallback markupsafe chose
+    escape,
+)
 
 __all__ = ["OutputCodeGenerator", "escape_output"]
 
