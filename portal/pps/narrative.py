@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -29,7 +30,10 @@ _BLOCKS = frozenset(
 )
 _CELLS = frozenset((_V + "td", _V + "th"))
 _BREAK = _V + "br"
+#: A cell's edges and a line break, as they wait in the text being built: characters that XML 1.0 text cannot hold,
+#: so that the source's own line breaks (layout, not content) stay plain whitespace.
 _CELL_MARK = "\x1f"
+_LINE = "\x1e"
 _WITH_ID = ".//*[@ID]"
 
 
@@ -44,46 +48,48 @@ def clean(text: str | None) -> str | None:
 def plain_text(element: etree._Element) -> str:
     """The narrative under `element` as plain text: one line per paragraph, row or line break."""
     parts: list[str] = []
-    _render(element, parts, top=True)
+    _render(element, parts.append)
     lines = []
-    for raw_line in "".join(parts).split("\n"):
-        cells = [" ".join(cell.split()) for cell in raw_line.split(_CELL_MARK)]
-        line = " | ".join(cell for cell in cells if cell)
+    for raw_line in "".join(parts).split(_LINE):
+        if _CELL_MARK in raw_line:
+            cells = (" ".join(cell.split()) for cell in raw_line.split(_CELL_MARK))
+            line = " | ".join(cell for cell in cells if cell)
+        else:
+            line = " ".join(raw_line.split())
         if line:
             lines.append(line)
     return "\n".join(lines)
 
 
-def _render(element: etree._Element, parts: list[str], *, top: bool = False) -> None:
+def _render(element: etree._Element, append: Callable[[str], None]) -> None:
+    """`element`'s text and its children's, with the marks of its kind; not its tail (`_render_child`). A comment or
+    processing instruction left in writes nothing."""
     tag: object = element.tag
-    if not isinstance(tag, str):  # a comment or processing instruction left in: skip, keep its tail
-        if element.tail and not top:
-            parts.append(_flat(element.tail))
+    if tag in _BLOCKS:
+        mark = _LINE
+    elif tag in _CELLS:
+        mark = _CELL_MARK
+    elif tag == _BREAK:
+        append(_LINE)
         return
-    if tag == _BREAK:
-        parts.append("\n")
+    elif isinstance(tag, str):
+        mark = ""
     else:
-        block = tag in _BLOCKS
-        cell = tag in _CELLS
-        if block:
-            parts.append("\n")
-        elif cell:
-            parts.append(_CELL_MARK)
-        if element.text:
-            parts.append(_flat(element.text))
-        for child in element:
-            _render(child, parts)
-        if block:
-            parts.append("\n")
-        elif cell:
-            parts.append(_CELL_MARK)
-    if element.tail and not top:
-        parts.append(_flat(element.tail))
+        return
+    if mark:
+        append(mark)
+    if element.text:
+        append(element.text)
+    for child in element:
+        _render_child(child, append)
+    if mark:
+        append(mark)
 
 
-def _flat(text: str) -> str:
-    """Source line breaks are layout, not content: only markup (br, paragraph, row) breaks a line."""
-    return text.replace("\r", " ").replace("\n", " ")
+def _render_child(element: etree._Element, append: Callable[[str], None]) -> None:
+    _render(element, append)
+    if element.tail:
+        append(element.tail)
 
 
 def _fold(identifier: str) -> str:

@@ -16,10 +16,13 @@ DEFAULT_MAX_BYTES = 5_000_000
 MAX_DEPTH = 120
 
 _CLINICAL_DOCUMENT = f"{{{HL7_NS}}}ClinicalDocument"
-# A DOCTYPE is how DTDs and entities (external files, expansion bombs) get in: refuse it in any encoding.
-_DOCTYPE_MARKERS = tuple(
-    "<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
-) + tuple("<!ENTITY".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+# A DOCTYPE is how DTDs and entities (external files, expansion bombs) get in: refuse it in any encoding. Every
+# wide encoding of these ASCII markers holds NUL bytes, so a file without any is searched for the narrow ones only
+# (each search reads the whole file).
+_NARROW_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_WIDE_MARKERS = tuple(
+    "<!DOCTYPE".encode(encoding) for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+) + tuple("<!ENTITY".encode(encoding) for encoding in ("utf-16-le", "utf-16-be"))
 _TOO_DEEP = "boolean(/" + "/".join(["*"] * (MAX_DEPTH + 1)) + ")"
 _FIND_ANY_CLINICAL_DOCUMENT = "//*[local-name()='ClinicalDocument']"
 
@@ -71,7 +74,7 @@ def parse_untrusted(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree
     raw = bytes(data)
     if not raw.strip():
         raise DocumentRefused("empty file")
-    if any(marker in raw for marker in _DOCTYPE_MARKERS):
+    if _declares_doctype(raw):
         raise DocumentRefused("a DOCTYPE or entity declaration is present: DTDs and entities are refused")
     try:
         root = etree.fromstring(raw, _parser())
@@ -89,6 +92,12 @@ def parse_untrusted(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree
     if xpath(_TOO_DEEP)(root):
         raise DocumentRefused("nested too deeply to be a CDA document")
     return root
+
+
+def _declares_doctype(raw: bytes) -> bool:
+    if any(marker in raw for marker in _NARROW_MARKERS):
+        return True
+    return b"\x00" in raw and any(marker in raw for marker in _WIDE_MARKERS)
 
 
 def find_clinical_document(root: etree._Element) -> etree._Element:

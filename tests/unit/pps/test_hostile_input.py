@@ -51,6 +51,14 @@ def test_a_doctype_in_utf16_is_refused_too() -> None:
     assert "DOCTYPE" in refusal(data)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-32"])
+def test_a_doctype_in_any_wide_encoding_is_refused_before_parsing(encoding: str) -> None:
+    # Without a declaration or a byte order mark too: the marker is found in the bytes, whatever libxml2 would make
+    # of them.
+    data = '<!DOCTYPE x SYSTEM "http://127.0.0.1:9/x.dtd"><x/>'.encode(encoding)
+    assert refusal(data) == "a DOCTYPE or entity declaration is present: DTDs and entities are refused"
+
+
 def test_deep_nesting_is_refused() -> None:
     data = b'<ClinicalDocument xmlns="urn:hl7-org:v3">' + b"<a>" * 2000 + b"</a>" * 2000 + b"</ClinicalDocument>"
     assert refusal(data) == "nested too deeply to be a CDA document"
