@@ -94,6 +94,8 @@ def _render_child(element: etree._Element, append: Callable[[str], None]) -> Non
 
 def _fold(identifier: str) -> str:
     """An ID without accents or case, to recover references whose spelling drifted from the ID."""
+    if identifier.isascii():  # nothing to decompose: most IDs, each folded when a reference is not found as spelled
+        return identifier.casefold()
     decomposed = unicodedata.normalize("NFKD", identifier)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from portal.pps.narrative import plain_text
+from portal.pps.narrative import NarrativeIndex, plain_text
 from portal.pps.safexml import HL7_NS, parse_untrusted
 from synthetic import build_documents
 
@@ -87,3 +87,23 @@ _BLOCKS = tuple(f"{{{HL7_NS}}}{name}" for name in ("paragraph", "item", "tr", "c
 
 def _inner_blocks(element: etree._Element) -> list[etree._Element]:
     return [e for e in element.iter(*_BLOCKS) if e is not element]
+
+
+@pytest.mark.parametrize(
+    ("asked", "found", "exact"),
+    [
+        ("trait-réalisé", "trait-réalisé", True),
+        ("trait-realise", "trait-réalisé", False),
+        ("TRAIT-Réalisé", "trait-réalisé", False),
+        ("Mesure-2", "mesure-2", False),
+        ("mesure-3", None, False),
+    ],
+)
+def test_a_reference_is_found_as_spelled_or_without_accents_and_case(
+    asked: str, found: str | None, exact: bool
+) -> None:
+    root = narrative(
+        "<paragraph ID='trait-réalisé'>Radiothérapie</paragraph><paragraph ID='mesure-2'>Repos</paragraph>"
+    )
+    element, as_spelled = NarrativeIndex(root).find(asked)
+    assert (None if element is None else element.get("ID"), as_spelled) == (found, exact)
