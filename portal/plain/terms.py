@@ -55,10 +55,35 @@ def _forms(entry: GlossaryEntry, lang: Lang) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
+#: A character → the tree of what may follow it; "" → {} where a form ends.
+_Tree = dict[str, "_Tree"]
+
+
 def _alternation(forms: list[str]) -> str:
-    # Longest first: Python's alternation takes the first alternative that matches at a position.
-    ordered = sorted(set(forms), key=lambda form: (-len(form), form))
-    return "|".join(re.escape(form) for form in ordered)
+    """One pattern matching any of `forms`, the longest first where several match at a position, written as a tree
+    of their common beginnings ("chimio(?:th…|…)"): an alternation of hundreds of words tries each of them at every
+    start of a word, the tree only those that begin as the text does (about a tenth of the time for a sentence)."""
+    tree: _Tree = {}
+    for form in set(forms):
+        node = tree
+        for character in form:
+            node = node.setdefault(character, {})
+        node[""] = {}  # a form ends here
+    return _written(tree)
+
+
+def _written(tree: _Tree) -> str:
+    # A longer form before the end of a shorter one: the pattern that follows (a word's end) may then still refuse
+    # the longer one and take the shorter, as a sorted alternation does.
+    branches = [re.escape(character) + _written(rest) for character, rest in sorted(tree.items()) if character]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in tree:
+        return body
+    if len(branches) == 1 and len(branches[0]) == 1:
+        return body + "?"
+    return "(?:" + body + ")?"
 
 
 _Patterns = tuple[re.Pattern[str] | None, dict[str, GlossaryEntry], re.Pattern[str] | None, dict[str, GlossaryEntry]]

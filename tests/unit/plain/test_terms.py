@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from portal.plain import find_terms
+from portal.plain import find_terms, terms
 from portal.plain.labels import Lang
+from portal.pps import read_pps
+from synthetic import build_documents
 
 
 def _found(text: str, lang: Lang) -> list[tuple[str, str]]:
@@ -93,3 +99,45 @@ def test_matches_never_overlap() -> None:
 @pytest.mark.parametrize("text", ["", "Bonjour.", "12/03/2026"])
 def test_text_without_terms(text: str) -> None:
     assert find_terms(text, "fr") == []
+
+
+def _sorted_alternation(forms: list[str]) -> str:
+    """The plain way to write the same choice: every form, longest first (Python's alternation takes the first
+    alternative that matches at a position)."""
+    return "|".join(re.escape(form) for form in sorted(set(forms), key=lambda form: (-len(form), form)))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_tree_of_forms_finds_what_a_sorted_alternation_finds(lang: Lang) -> None:
+    words, abbreviations = terms._patterns(lang)[1], terms._patterns(lang)[3]
+    # Every form at a word's start, alone, followed by letters (no match: whole words only), and beside its longer
+    # and shorter neighbours; then the sentences of every synthetic plan.
+    texts = [f"{form}. {form}x {form} {form}s, ({form})" for form in [*words, *abbreviations]]
+    texts += sorted({text for plan in _synthetic_plans() for text in _strings(plan)})
+    for forms, fold in ((list(words), terms.fold), (list(abbreviations), str)):
+        tree = re.compile(f"{terms._BEFORE}(?:{terms._alternation(forms)}){terms._AFTER}")
+        plain = re.compile(f"{terms._BEFORE}(?:{_sorted_alternation(forms)}){terms._AFTER}")
+        for text in texts:
+            folded = fold(text)
+            assert [m.span() for m in tree.finditer(folded)] == [m.span() for m in plain.finditer(folded)], text
+
+
+def test_a_form_that_a_longer_one_begins_is_still_found_when_the_longer_is_not_a_whole_word() -> None:
+    pattern = re.compile(f"{terms._BEFORE}(?:{terms._alternation(['ab', 'abc', 'abcd', 'b'])}){terms._AFTER}")
+    assert [m.group() for m in pattern.finditer("abc abcdx ab abcd b")] == ["abc", "ab", "abcd", "b"]
+
+
+def _synthetic_plans() -> list[Any]:
+    return [read_pps(document.cda) for document in build_documents() if document.kind == "pps" and document.cda]
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every text a plan holds, in every field."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _strings(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for element in value:
+            yield from _strings(element)
