@@ -18,7 +18,15 @@ from portal.plain.views.items import item_name
 from portal.plain.voice import TO_THE_PATIENT, Voice
 from portal.pps.model import CarePlan, HL7Time, ItemStatus, Precision, ProgrammeItem
 
-__all__ = ["PlannedEvent", "calendar_file", "event_title", "item_identity", "planned_events", "plans_calendar_file"]
+__all__ = [
+    "PlannedEvent",
+    "calendar_file",
+    "event_moments",
+    "event_title",
+    "item_identity",
+    "planned_events",
+    "plans_calendar_file",
+]
 
 Moment = Literal["on", "start", "end"]
 UID_DOMAIN = "pps-portal"
@@ -51,7 +59,7 @@ class PlannedEvent:
 
     @property
     def day(self) -> dt.date:
-        return self.when.date() if isinstance(self.when, dt.datetime) else self.when
+        return _day(self.when)
 
 
 def _norm(text: str | None) -> str:
@@ -98,12 +106,15 @@ def _moments(item: ProgrammeItem) -> list[tuple[Moment, HL7Time, HL7Time | None]
     return []
 
 
-def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
-    """Every planned item with a calendar day, as events in date order (items dated to a month are left out)."""
+#: One dated moment of a planned item: its anchor on its page, the item, its event's UID, which moment, when, until.
+_Dated = tuple[str, ProgrammeItem, str, Moment, dt.date | dt.datetime, dt.datetime | None]
+
+
+def _dated_moments(plan: CarePlan) -> list[_Dated]:
+    """Every moment of a planned item with a calendar day, in plan order (items dated to a month are left out)."""
     set_id = str(plan.metadata.set_id) if plan.metadata.set_id else ""
-    document_lang = doc_lang(plan)
     seen: Counter[str] = Counter()
-    events: list[PlannedEvent] = []
+    found: list[_Dated] = []
     keyed = [(f"treatment-{i}", item) for i, item in enumerate(plan.programme, start=1)]
     keyed += [(f"support-{i}", item) for i, item in enumerate(plan.support, start=1)]
     for key, item in keyed:
@@ -113,33 +124,53 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
         seen[identity] += 1
         if item.status != ItemStatus.PLANNED:
             continue
+        for moment, point, end in _moments(item):
+            when = _point(point)
+            if when is None:
+                continue
+            until = _point(end) if end is not None and isinstance(when, dt.datetime) else None
+            timed_until = until if isinstance(until, dt.datetime) and until > when else None
+            found.append((key, item, _uid(set_id, identity, seen[identity], moment), moment, when, timed_until))
+    return found
+
+
+def _day(when: dt.date | dt.datetime) -> dt.date:
+    return when.date() if isinstance(when, dt.datetime) else when
+
+
+def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
+    """Every planned item with a calendar day, as events in date order (items dated to a month are left out)."""
+    document_lang = doc_lang(plan)
+    events: list[PlannedEvent] = []
+    for key, item, uid, moment, when, until in _dated_moments(plan):
         place = item.where[0] if item.where else None
-        name = item_name(item, lang, document_lang)
         location = ", ".join(
             [
                 *([place.name] if place and place.name else []),
                 *(line for a in (place.addresses if place else ()) for line in address_lines(a)),
             ]
         )
-        for moment, point, end in _moments(item):
-            when = _point(point)
-            if when is None:
-                continue
-            until = _point(end) if end is not None and isinstance(when, dt.datetime) else None
-            events.append(
-                PlannedEvent(
-                    uid=_uid(set_id, identity, seen[identity], moment),
-                    moment=moment,
-                    when=when,
-                    until=until if isinstance(until, dt.datetime) and until > when else None,
-                    name=name,
-                    place=place.name if place and place.name else None,
-                    location=location or None,
-                    item_key=key,
-                )
+        events.append(
+            PlannedEvent(
+                uid=uid,
+                moment=moment,
+                when=when,
+                until=until,
+                name=item_name(item, lang, document_lang),
+                place=place.name if place and place.name else None,
+                location=location or None,
+                item_key=key,
             )
+        )
     events.sort(key=lambda e: (e.day, e.uid))
     return tuple(events)
+
+
+def event_moments(plan: CarePlan) -> tuple[tuple[str, Moment, str], ...]:
+    """(item's anchor, moment, UID) of every event `planned_events` makes, in the same order: what a page needs to
+    link to an event, without the words of each (names and places)."""
+    dated = sorted(_dated_moments(plan), key=lambda found: (_day(found[4]), found[2]))
+    return tuple((key, moment, uid) for key, _item, uid, moment, _when, _until in dated)
 
 
 def event_title(event: PlannedEvent, lang: Lang, show_names: bool) -> str:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from flask import Blueprint, Flask, render_template, request
 from flask.typing import ResponseReturnValue
@@ -13,7 +12,7 @@ from werkzeug.exceptions import NotFound
 from portal import access
 from portal.access.visibility import visible
 from portal.exports import ics
-from portal.plain.views.common import Lang, format_day, format_instant
+from portal.plain.views.common import format_day, format_instant
 from portal.pps.model import CarePlan
 from portal.store import pdsm
 from portal.web import extensions, recording
@@ -35,15 +34,15 @@ def reminder(value: str | None) -> dt.timedelta | None:
     return dt.timedelta(minutes=int(value))
 
 
-def event_uids(plan: CarePlan | None, lang: Lang) -> dict[str, str]:
+def event_uids(plan: CarePlan | None) -> dict[str, str]:
     """Which event of the calendar file each item's moment is: "treatment-2:start" → UID; "treatment-2" alone is
     the item's first moment. Empty for a plan with no calendar day."""
     if plan is None or plan.is_pdf_only:
         return {}
     found: dict[str, str] = {}
-    for event in ics.planned_events(plan, lang):
-        found.setdefault(f"{event.item_key}:{event.moment}", event.uid)
-        found.setdefault(event.item_key, event.uid)
+    for key, moment, uid in ics.event_moments(plan):
+        found.setdefault(f"{key}:{moment}", uid)
+        found.setdefault(key, uid)
     return found
 
 
@@ -81,8 +80,7 @@ def add(viewing: Viewing) -> ResponseReturnValue:
 
 
 def _context() -> dict[str, object]:
-    lookup: Callable[[CarePlan | None], dict[str, str]] = lambda plan: event_uids(plan, page_lang())  # noqa: E731
-    return {"calendar_uids": lookup}
+    return {"calendar_uids": event_uids}
 
 
 def init_app(app: Flask) -> None:

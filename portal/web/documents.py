@@ -309,7 +309,7 @@ def calendar_file(viewing: Viewing) -> ResponseReturnValue:
     except KeyError:
         raise NotFound() from None
     for grant, other, plan in others:
-        uids = {event.uid for event in ics.planned_events(plan, lang)}
+        uids = {uid for _key, _moment, uid in ics.event_moments(plan)}
         if (only in uids) if only is not None else bool(uids):  # this store's plan is in the file
             _record_elsewhere(viewing, grant, other.entry.id, other.plan.metadata.version)
     name = "programme-de-soins.ics" if lang == "fr" else "care-plan.ics"

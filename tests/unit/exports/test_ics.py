@@ -11,7 +11,7 @@ from typing import Any
 import icalendar
 import pytest
 
-from portal.exports.ics import calendar_file, item_identity, planned_events
+from portal.exports.ics import calendar_file, event_moments, item_identity, planned_events
 from portal.plain.views.common import doc_lang
 from portal.plain.views.items import item_view
 from portal.pps import read_pps
@@ -178,3 +178,13 @@ def test_each_event_is_named_as_its_item_card_names_the_item(key: str, version: 
     for event in planned_events(plan, lang):
         card = item_view(keyed[event.item_key], 1, lang, doc_lang(plan), NOW.date())
         assert event.name == card.name
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.versions], ids=lambda c: c.key)
+def test_the_moments_a_page_links_to_are_the_events_of_the_file_in_the_same_order(case: Any) -> None:
+    for version in range(1, len(case.versions) + 1):
+        plan = read_pps(pps_document(case, version).cda)
+        if plan.is_pdf_only:
+            continue
+        expected = [(e.item_key, e.moment, e.uid) for e in planned_events(plan, "fr")]
+        assert list(event_moments(plan)) == expected
