@@ -3,6 +3,7 @@ of the session's secret is accepted for the whole session, anything else is refu
 
 from __future__ import annotations
 
+import base64
 import logging
 import secrets
 
@@ -39,6 +40,15 @@ def test_a_mask_is_never_the_same_and_unmasks_to_the_secret() -> None:
     assert len(set(masked)) == len(masked)
     assert all(len(t) == csrf.TOKEN_CHARS and csrf.unmask(t) == secret and csrf.matches(t, secret) for t in masked)
     assert not any(csrf.matches(t, bytes(csrf.SECRET_BYTES)) for t in masked)
+
+
+def test_a_token_is_a_random_pad_then_the_secret_xored_with_it_byte_by_byte() -> None:
+    secret = secrets.token_bytes(csrf.SECRET_BYTES)
+    for _ in range(50):
+        raw = base64.urlsafe_b64decode(csrf.mask(secret) + "==")
+        pad, masked = raw[: csrf.SECRET_BYTES], raw[csrf.SECRET_BYTES :]
+        assert len(masked) == csrf.SECRET_BYTES and masked != secret
+        assert list(masked) == [p ^ s for p, s in zip(pad, secret, strict=True)]
 
 
 @pytest.mark.parametrize("token", ["", "short", "A" * (csrf.TOKEN_CHARS - 1), "!" * csrf.TOKEN_CHARS, "a.b.c"])
