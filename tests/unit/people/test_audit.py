@@ -7,7 +7,10 @@ runs the background thread itself, and waits for it with `flush` and `stop` (nev
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -69,6 +72,17 @@ def test_the_log_line_holds_keyed_hashes_never_names_or_ids() -> None:
     assert data["actor_kind"] == "caregiver" and data["page"] == "download" and data["outcome"] == "success"
     other = json.loads(log_line(record(), Pseudonyms("secret-two-0123456789-0123456789")))
     assert data["patient"] != other["patient"]  # without the secret, nobody can link them
+
+
+def test_a_pseudonym_is_the_keyed_hash_of_the_id_every_time_it_is_asked() -> None:
+    secret = "secret-one-0123456789-0123456789"
+    key = hashlib.sha256(b"portal.audit.pseudonym\x00" + secret.encode()).digest()
+    pseudonyms, other = Pseudonyms(secret), Pseudonyms("secret-two-0123456789-0123456789")
+    ids = [f"Patient/pat-{n}" for n in range(Pseudonyms.KEPT + 10)]
+    for value in [*ids, *reversed(ids)]:  # kept, then the first ones again after the kept ones were replaced
+        expected = base64.b32encode(hmac.new(key, value.encode(), hashlib.sha256).digest()[:10]).decode().lower()
+        assert pseudonyms(value) == expected != other(value)
+    assert pseudonyms(None) is None
 
 
 #: A store of its own: the trails of other tests' apps may still be retrying against the usual one.
