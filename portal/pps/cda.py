@@ -128,6 +128,8 @@ class Context:
         """Whitespace-normalised text content of a simple element."""
         if element is None:
             return None
+        if len(element) == 0:  # most are (an address's parts, a name's): their own text is all there is
+            return clean(element.text)
         return clean("".join(t for t in element.itertext() if isinstance(t, str)))
 
     # -- codes and ids ---------------------------------------------------------------------------------------
