@@ -6,6 +6,7 @@ import hmac
 import os
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from flask import Flask, Response, g, request
@@ -97,7 +98,7 @@ def viewed(store: str, viewer_kind: str, export: str | None) -> None:
     """Count one view of a care plan's page (`export` None) or one file taken away (`export`: its kind), in the
     store that holds what was shown (a file holding several stores' plans counts once in each)."""
     if export is None:
-        PLAN_VIEWS.labels(store=store, viewer_kind=viewer_kind).inc()
+        _plan_views(store, viewer_kind).inc()
     else:
         EXPORTS.labels(store=store, kind=export).inc()
 
@@ -188,4 +189,17 @@ def _observe_store_call(trip: RoundTrip) -> None:
 
 
 def _observe_cache_lookup(interaction: str, hit: bool) -> None:
-    CACHE_LOOKUPS.labels(interaction=interaction, result="hit" if hit else "miss").inc()
+    _cache_lookups(interaction, "hit" if hit else "miss").inc()
+
+
+# A page counts itself once and its store cache lookups four or five times. `labels` finds a counter's child under a
+# lock, checking its values each time (about 3 µs): the children of these two are kept, their label values being few
+# (interactions and results, stores and kinds of viewer), and the counters are never cleared.
+@lru_cache(maxsize=256)
+def _cache_lookups(interaction: str, result: str) -> Counter:
+    return CACHE_LOOKUPS.labels(interaction=interaction, result=result)
+
+
+@lru_cache(maxsize=256)
+def _plan_views(store: str, viewer_kind: str) -> Counter:
+    return PLAN_VIEWS.labels(store=store, viewer_kind=viewer_kind)
