@@ -138,27 +138,33 @@ def _day(when: dt.date | dt.datetime) -> dt.date:
     return when.date() if isinstance(when, dt.datetime) else when
 
 
+def _words(item: ProgrammeItem, lang: Lang, document_lang: str) -> tuple[str, str | None, str | None]:
+    """An event's name, its place's name and its location (the place's name and address lines)."""
+    place = item.where[0] if item.where else None
+    place_name = place.name if place and place.name else None
+    lines = [line for a in (place.addresses if place else ()) for line in address_lines(a)]
+    location = ", ".join([*([place_name] if place_name else []), *lines])
+    return item_name(item, lang, document_lang), place_name, location or None
+
+
 def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
     """Every planned item with a calendar day, as events in date order (items dated to a month are left out)."""
     document_lang = doc_lang(plan)
     events: list[PlannedEvent] = []
+    words: dict[str, tuple[str, str | None, str | None]] = {}  # once per item, whose moments may be two
     for key, item, uid, moment, when, until in _dated_moments(plan):
-        place = item.where[0] if item.where else None
-        location = ", ".join(
-            [
-                *([place.name] if place and place.name else []),
-                *(line for a in (place.addresses if place else ()) for line in address_lines(a)),
-            ]
-        )
+        if key not in words:
+            words[key] = _words(item, lang, document_lang)
+        name, place, location = words[key]
         events.append(
             PlannedEvent(
                 uid=uid,
                 moment=moment,
                 when=when,
                 until=until,
-                name=item_name(item, lang, document_lang),
-                place=place.name if place and place.name else None,
-                location=location or None,
+                name=name,
+                place=place,
+                location=location,
                 item_key=key,
             )
         )

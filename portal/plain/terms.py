@@ -62,7 +62,7 @@ _Tree = dict[str, "_Tree"]
 def _alternation(forms: list[str]) -> str:
     """One pattern matching any of `forms`, the longest first where several match at a position, written as a tree
     of their common beginnings ("chimio(?:th…|…)"): an alternation of hundreds of words tries each of them at every
-    start of a word, the tree only those that begin as the text does (about a tenth of the time for a sentence)."""
+    start of a word, the tree only those that begin as the text does (30 µs for a sentence, then 5 µs)."""
     tree: _Tree = {}
     for form in set(forms):
         node = tree
