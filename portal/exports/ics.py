@@ -8,7 +8,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
@@ -106,8 +106,15 @@ def _moments(item: ProgrammeItem) -> list[tuple[Moment, HL7Time, HL7Time | None]
     return []
 
 
-#: One dated moment of a planned item: its anchor on its page, the item, its event's UID, which moment, when, until.
-_Dated = tuple[str, ProgrammeItem, str, Moment, dt.date | dt.datetime, dt.datetime | None]
+class _Dated(NamedTuple):
+    """One dated moment of a planned item, before its words are written (`planned_events`) or not (`event_moments`)."""
+
+    key: str  # the item's anchor on its page
+    item: ProgrammeItem
+    uid: str
+    moment: Moment
+    when: dt.date | dt.datetime
+    until: dt.datetime | None
 
 
 def _dated_moments(plan: CarePlan) -> list[_Dated]:
@@ -130,7 +137,7 @@ def _dated_moments(plan: CarePlan) -> list[_Dated]:
                 continue
             until = _point(end) if end is not None and isinstance(when, dt.datetime) else None
             timed_until = until if isinstance(until, dt.datetime) and until > when else None
-            found.append((key, item, _uid(set_id, identity, seen[identity], moment), moment, when, timed_until))
+            found.append(_Dated(key, item, _uid(set_id, identity, seen[identity], moment), moment, when, timed_until))
     return found
 
 
@@ -175,8 +182,8 @@ def planned_events(plan: CarePlan, lang: Lang) -> tuple[PlannedEvent, ...]:
 def event_moments(plan: CarePlan) -> tuple[tuple[str, Moment, str], ...]:
     """(item's anchor, moment, UID) of every event `planned_events` makes, in the same order: what a page needs to
     link to an event, without the words of each (names and places)."""
-    dated = sorted(_dated_moments(plan), key=lambda found: (_day(found[4]), found[2]))
-    return tuple((key, moment, uid) for key, _item, uid, moment, _when, _until in dated)
+    dated = sorted(_dated_moments(plan), key=lambda found: (_day(found.when), found.uid))
+    return tuple((found.key, found.moment, found.uid) for found in dated)
 
 
 def event_title(event: PlannedEvent, lang: Lang, show_names: bool) -> str:

@@ -109,7 +109,7 @@ def _sorted_alternation(forms: list[str]) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_tree_of_forms_finds_what_a_sorted_alternation_finds(lang: Lang) -> None:
-    words, abbreviations = terms._patterns(lang)[1], terms._patterns(lang)[3]
+    _, words, _, abbreviations = terms._patterns(lang)
     # Every form at a word's start, alone, followed by letters (no match: whole words only), and beside its longer
     # and shorter neighbours; then the sentences of every synthetic plan.
     texts = [f"{form}. {form}x {form} {form}s, ({form})" for form in [*words, *abbreviations]]
