@@ -164,12 +164,17 @@ def _wrk_rate(output: str) -> tuple[float, Answers]:
     return rate * ok_share, Answers(None, statuses, seconds)
 
 
-def requests_per_second(url: str, *, cookie: str = "", seconds: int = 10, connections: int = 8) -> tuple[float, str]:
-    """Throughput of GET `url` and the generator's name; raises when any answer was not 200 (so the benchmark
-    stops and fails the run). `measure_rate` gives the count, for a figure's note."""
+def all_200_rate(url: str, *, cookie: str = "", seconds: int = 10, connections: int = 8) -> Rate:
+    """`measure_rate`, raising when any answer was not 200 (so the benchmark stops and fails the run)."""
     rate = measure_rate(url, cookie=cookie, seconds=seconds, connections=connections)
     if rate.answers.not_200:
         raise RuntimeError(f"{url}: {rate.answers.note()}")
+    return rate
+
+
+def requests_per_second(url: str, *, cookie: str = "", seconds: int = 10, connections: int = 8) -> tuple[float, str]:
+    """Throughput of GET `url` and the generator's name; raises when any answer was not 200 (`all_200_rate`)."""
+    rate = all_200_rate(url, cookie=cookie, seconds=seconds, connections=connections)
     return rate.per_second, rate.tool
 
 
