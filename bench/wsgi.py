@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.population import Person, seed_sessions
 from portal import create_app
 from portal.ops import heap
+from portal.web.language_templates import compile_all
 
 
 def _people() -> list[Person]:
@@ -27,4 +28,5 @@ def _people() -> list[Person]:
 
 app = create_app()
 seed_sessions(app, _people())
+compile_all(app)  # as portal.wsgi does
 heap.settle()

@@ -7,6 +7,7 @@ import sys
 from portal import SettingsError, create_app
 from portal.ops import heap, logs
 from portal.settings import Settings
+from portal.web.language_templates import compile_all
 
 #: gunicorn's WORKER_BOOT_ERROR: the master then stops too, rather than restarting the worker forever
 #: (`ops/gunicorn.conf.py` checks the same settings before it forks, so this is the second line of defence).
@@ -23,5 +24,7 @@ except SettingsError as exc:
 # keeps working.
 logs.configure(settings.log_level)
 app = create_app(settings)
+# Every page's template compiled in each language before the first request, not by the first page of each kind.
+compile_all(app)
 # What the app holds from now on lives as long as the process: out of the cycle collector's way (portal.ops.heap).
 heap.settle()

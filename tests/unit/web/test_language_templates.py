@@ -3,7 +3,11 @@ sentences looked up at every call, and what the compiled sentences do with `%`, 
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +19,14 @@ from jinja2 import DictLoader, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator
 
 from portal import create_app
-from portal.web.language_templates import GETTEXT_NAMES, LanguageEnvironment, LanguageLoader, language_of
+from portal.paths import TEMPLATES
+from portal.web.language_templates import (
+    GETTEXT_NAMES,
+    LanguageEnvironment,
+    LanguageLoader,
+    compile_all,
+    language_of,
+)
 from tests.unit.conftest import base_env
 from tests.unit.masked_tokens import without_tokens
 from tests.unit.viewers import Viewers
@@ -189,3 +200,48 @@ def test_a_template_with_globals_of_its_own_is_refused_with_what_to_do(app: Flas
     with app.app_context(), pytest.raises(TypeError, match="add them to the environment's globals"):
         app.jinja_env.get_template("base.html", globals={"mine": 1})
     assert "mine" not in app.jinja_env.globals
+
+
+def _files_in_every_language() -> list[str]:
+    """Oracle: each .html file under templates/, named in each language the portal speaks."""
+    files = sorted(path.relative_to(TEMPLATES).as_posix() for path in TEMPLATES.rglob("*.html"))
+    return sorted(f"{lang}:{name}" for lang in ("en", "fr") for name in files)
+
+
+def test_compile_all_compiles_every_template_file_in_every_language() -> None:
+    made = create_app(base_env())
+    expected = _files_in_every_language()
+    assert compile_all(made) == len(expected)
+    assert _compiled_names(made) == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_once_all_are_compiled_no_page_reads_a_template(viewers: Viewers, lang: str) -> None:
+    """What a serving process does first (`portal.wsgi`): afterwards, no page a patient reaches loads a template."""
+    compile_all(viewers.app)
+    loader = viewers.app.jinja_env.loader
+    assert loader is not None
+    read: list[str] = []
+    source = loader.get_source
+
+    def get_source(environment: object, template: str) -> object:
+        read.append(template)
+        return source(environment, template)  # type: ignore[arg-type]
+
+    loader.get_source = get_source  # type: ignore[method-assign,assignment]
+    try:
+        pages = reachable_pages(viewers.sign_in("camille"), lang)
+    finally:
+        del loader.get_source
+    assert len(pages) >= 5
+    assert read == []
+
+
+def test_the_wsgi_entry_point_compiles_every_template_before_the_first_request() -> None:
+    code = "import json, portal.wsgi as w\nprint(json.dumps(sorted(n for _l, n in w.app.jinja_env.cache if ':' in n)))"
+    env = {**os.environ, **base_env(PORTAL_DEV_INSECURE_HTTP="true", PORTAL_PUBLIC_URL="http://127.0.0.1:8000")}
+    answer = subprocess.run(
+        [sys.executable, "-c", code], cwd=TEMPLATES.parent, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert answer.returncode == 0, answer.stderr[-2000:]
+    assert json.loads(answer.stdout.strip().splitlines()[-1]) == _files_in_every_language()
