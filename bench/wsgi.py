@@ -15,8 +15,7 @@ from pathlib import Path
 
 from bench.population import Person, seed_sessions
 from portal import create_app
-from portal.ops import heap
-from portal.web.language_templates import compile_all
+from portal.app import ready_to_serve
 
 
 def _people() -> list[Person]:
@@ -28,5 +27,4 @@ def _people() -> list[Person]:
 
 app = create_app()
 seed_sessions(app, _people())
-compile_all(app)  # as portal.wsgi does
-heap.settle()
+ready_to_serve(app)  # as portal.wsgi does

@@ -17,7 +17,7 @@ from portal.auth import session as sessions
 from portal.auth.oidc import OidcProvider, ProviderConfig
 from portal.auth.session import PortalSession, ServerSessionInterface, SessionsUnavailable, make_store
 from portal.exports.pdf_pool import PdfPool
-from portal.ops import logs, metrics
+from portal.ops import heap, logs, metrics
 from portal.paths import STATIC, TEMPLATES, TRANSLATIONS
 from portal.plans.loader import PlanLoader
 from portal.settings import RegionSettings, Settings
@@ -53,7 +53,7 @@ from portal.web import (
     viewing,
     voice,
 )
-from portal.web.language_templates import LanguageEnvironment
+from portal.web.language_templates import LanguageEnvironment, compile_all
 
 __all__ = ["create_app"]
 
@@ -86,6 +86,15 @@ def create_app(config: Settings | Mapping[str, str] | None = None) -> Flask:
     _setup_operations(app, settings)
     _setup_requests(app)
     return app
+
+
+def ready_to_serve(app: Flask) -> None:
+    """What a process that serves does once its app is built (`portal.wsgi`, the benchmarks' `bench.wsgi`), never
+    `create_app`, whose tests keep the defaults: every template compiled in each language before the first request
+    (`language_templates.compile_all`), then what the app holds moved out of the cycle collector's way
+    (`ops.heap.settle`)."""
+    compile_all(app)
+    heap.settle()
 
 
 def _setup_sessions(app: Flask, settings: Settings) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from portal import SettingsError, create_app
-from portal.ops import heap, logs
+from portal.app import ready_to_serve
+from portal.ops import logs
 from portal.settings import Settings
-from portal.web.language_templates import compile_all
 
 #: gunicorn's WORKER_BOOT_ERROR: the master then stops too, rather than restarting the worker forever
 #: (`ops/gunicorn.conf.py` checks the same settings before it forks, so this is the second line of defence).
@@ -24,7 +24,5 @@ except SettingsError as exc:
 # keeps working.
 logs.configure(settings.log_level)
 app = create_app(settings)
-# Every page's template compiled in each language before the first request, not by the first page of each kind.
-compile_all(app)
-# What the app holds from now on lives as long as the process: out of the cycle collector's way (portal.ops.heap).
-heap.settle()
+# Templates compiled before the first request; what the app holds out of the cycle collector's way from now on.
+ready_to_serve(app)
