@@ -519,7 +519,7 @@ def primary_failover(env: Faulty) -> FaultRun:
         assert env.replica is not None
         old = env.redis.port
         env.redis.kill()
-        promoted = wait_until(lambda: env.sentinels[0].primary() == env.replica.port, 30)  # type: ignore[union-attr]
+        promoted = wait_until(lambda: env.sentinels[0].primary() == env.replica.port, 30)
         outcome = "promoted" if promoted else "NOT promoted"
         return f"primary {old} killed; sentinels name {env.sentinels[0].primary()} ({outcome})"
 

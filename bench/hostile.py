@@ -15,6 +15,7 @@ never asserted by a test that a busy one would fail."""
 
 from __future__ import annotations
 
+import functools
 import socket
 import statistics
 import threading
@@ -220,7 +221,7 @@ def run() -> list[Figure]:
             failed_requests=0 if right(kind) else 1,
         )
     )
-    worst, name = max((slowest_ms(lambda data=data: refuse(data)), name) for name, data in hostile_files().items())
+    worst, name = max((slowest_ms(functools.partial(refuse, data)), name) for name, data in hostile_files().items())
     figures.append(
         Figure("refuse a hostile file (slowest case, slowest of 5 runs)", worst, "ms", REFUSAL_BUDGET_MS, note=name)
     )

@@ -27,8 +27,13 @@ from flask import Flask
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "demo"))
 
-from redis_server import RedisServer, redis_server_path  # noqa: E402, F401 (for bench.scaleout)
-from stack import REGION_LABELS, DemoStack, free_port, region_setting  # noqa: E402, F401 (for bench.regions)
+# Re-exported (`X as X`) for the other benchmarks: bench.scaleout, bench.regions, bench.roundtrips, bench.profile.
+from redis_server import RedisServer as RedisServer  # noqa: E402
+from redis_server import redis_server_path as redis_server_path  # noqa: E402
+from stack import REGION_LABELS as REGION_LABELS  # noqa: E402
+from stack import DemoStack as DemoStack  # noqa: E402
+from stack import free_port as free_port  # noqa: E402
+from stack import region_setting as region_setting  # noqa: E402
 
 from bench.population import Person, seed_sessions, write_seed  # noqa: E402
 from portal import create_app  # noqa: E402

@@ -110,8 +110,13 @@ end
 
 
 def run() -> list[Figure]:
-    settings = {"PORTAL_STORE_CACHE_TTL": STORE_CACHE_TTL, "PORTAL_AUDIT_COALESCE_SECONDS": AUDIT_COALESCE_SECONDS}
-    with portal_server(PEOPLE, workers=WORKERS, threads=THREADS, **settings) as server:
+    with portal_server(
+        PEOPLE,
+        workers=WORKERS,
+        threads=THREADS,
+        PORTAL_STORE_CACHE_TTL=STORE_CACHE_TTL,
+        PORTAL_AUDIT_COALESCE_SECONDS=AUDIT_COALESCE_SECONDS,
+    ) as server:
         # The copied patients (the last PEOPLE): each a patient with a plan of their own, nobody to choose.
         people = server.people[-PEOPLE:]
         views = [(page, f"{COOKIE}={person.sid}") for person, page in unique_views(people)]
