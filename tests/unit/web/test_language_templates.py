@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from babel.support import NullTranslations
 from flask import Flask
-from jinja2 import DictLoader, UndefinedError, nodes
+from jinja2 import DictLoader, TemplateNotFound, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator
 
 from portal import create_app
@@ -245,3 +245,19 @@ def test_the_wsgi_entry_point_compiles_every_template_before_the_first_request()
     )
     assert answer.returncode == 0, answer.stderr[-2000:]
     assert json.loads(answer.stdout.strip().splitlines()[-1]) == _files_in_every_language()
+
+
+def test_compiled_templates_are_kept_for_good_and_only_those_of_files() -> None:
+    """A plain dict, not Jinja's LRU cache (which walked its deque of keys on every lookup, about 1 % of a page
+    view): bounded all the same, since a name that is not a template file is never kept."""
+    app = create_app(base_env())
+    env = app.jinja_env
+    compile_all(app)
+    assert type(env.cache) is dict
+    kept = len(env.cache)
+    assert kept == len(_files_in_every_language())
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        for name in ("plan/nowhere.html", "../secret.html", "fr:plan/nowhere.html"):
+            with pytest.raises(TemplateNotFound):
+                env.get_template(name)
+    assert len(env.cache) == kept
