@@ -65,8 +65,8 @@ def origin_of(url: str) -> str:
     return f"{scheme}://{host}{port}"
 
 
-def content_security_policy(request_nonce: str, form_targets: list[str]) -> str:
-    form_action = " ".join(["'self'", *(origin_of(t) for t in form_targets)])
+def content_security_policy(request_nonce: str, form_action: str) -> str:
+    """The policy of every page; `form_action`: the sources forms may be sent to (`form_action`)."""
     return (
         "default-src 'none'; "
         f"script-src 'self' 'nonce-{request_nonce}'; style-src 'self'; img-src 'self' data:; "
@@ -81,7 +81,13 @@ class Edge:
 
     own_origin: str
     trusted_hosts: tuple[str, ...]
-    form_targets: tuple[str, ...]
+    #: The CSP's form-action sources: our own, and the origins of `form_targets` (made once, not per answer).
+    form_action: str
+
+
+def form_action(form_targets: list[str]) -> str:
+    """Where the portal's forms may be sent: itself, and the identity providers' origins (the sign-in forms)."""
+    return " ".join(["'self'", *(origin_of(t) for t in form_targets)])
 
 
 def _edge() -> Edge:
@@ -111,7 +117,7 @@ def check_request() -> None:
 
 def write_headers(response: Response) -> None:
     """The security headers of every answer; a document shown inline keeps its narrower, sandboxed CSP."""
-    csp = state().document_csp or content_security_policy(nonce(), list(_edge().form_targets))
+    csp = state().document_csp or content_security_policy(nonce(), _edge().form_action)
     response.headers["Content-Security-Policy"] = csp
     response.headers["Strict-Transport-Security"] = HSTS  # ignored by browsers over plain http (dev)
     # same-origin, not no-referrer: with no-referrer Chromium posts our own forms with `Origin: null`,
@@ -131,7 +137,7 @@ def init_app(app: Flask, form_targets: list[str]) -> None:
     settings: Settings = app.extensions["portal.settings"]
     trusted = (str(urlsplit(settings.public_url).hostname), *settings.trusted_hosts)
     app.extensions["portal.edge"] = Edge(
-        origin_of(settings.public_url), tuple(h.lower() for h in trusted), tuple(form_targets)
+        origin_of(settings.public_url), tuple(h.lower() for h in trusted), form_action(form_targets)
     )
     # CSRF is checked by `check_request`, with the Origin, instead of flask-wtf's own hook.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
