@@ -10,7 +10,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cachetools import TTLCache
@@ -362,8 +362,8 @@ class PortalSession(CallbackDict[str, Any], SessionMixin):
         self.server = server
         self.new = not server
         self.modified = False
-        #: The data as it was loaded: written back only when it differs.
-        self.original: dict[str, Any] = json.loads(json.dumps(data or {}))
+        #: The data as it was loaded, as JSON with sorted keys: written back only when it differs.
+        self.original = _as_stored(data or {})
         #: Set by `regenerate()`: the server-side identifier this browser held before (to delete), if any.
         self.previous_sid: str | None = None
         self.regenerated = False
@@ -414,10 +414,15 @@ def new_sid() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _as_stored(data: Mapping[str, Any]) -> str:
+    """The data as JSON with its keys sorted: equal for equal data, whatever order it was set in."""
+    return json.dumps(data, sort_keys=True)
+
+
 def _changed(session: PortalSession) -> bool:
-    """Whether the data differs from what was loaded (compared as stored: JSON)."""
-    now: Any = json.loads(json.dumps(dict(session)))
-    return bool(now != session.original)
+    """Whether the data differs from what was loaded (compared as stored: JSON). A change nested in a value counts
+    too (the session's own `modified` flag sees only its top-level keys set)."""
+    return _as_stored(session) != session.original
 
 
 class ServerSessionInterface(SessionInterface):
@@ -501,7 +506,7 @@ class ServerSessionInterface(SessionInterface):
             session.unavailable = True
             raise SessionsUnavailable() from exc
         session.stored = True
-        session.original = json.loads(json.dumps(data))
+        session.original = _as_stored(data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, PortalSession)

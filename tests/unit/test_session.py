@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from flask import Flask, session
 from flask.testing import FlaskClient
 
 from portal import create_app
@@ -61,3 +64,59 @@ def test_a_forged_session_cookie_is_just_a_new_anonymous_session(provider: FakeP
     client = make_client(app)
     client.set_cookie("__Host-portal-session", "guessed-" * 5, domain="portal.test")
     assert not is_signed_in(client)
+
+
+class CountingStore(session_module.MemorySessionStore):
+    """The in-memory store, counting the writes of a session's data."""
+
+    def __init__(self) -> None:
+        super().__init__(idle_seconds=900)
+        self.written: list[dict[str, object]] = []
+
+    def replace(self, sid: str, data: dict[str, object], seen: float) -> bool:
+        self.written.append(data)
+        return super().replace(sid, data, seen)
+
+
+def test_a_session_is_written_back_only_when_its_data_changed_even_deep_inside() -> None:
+    """Reading writes nothing; the same data set again in another order writes nothing; a value changed inside
+    another (which the session's own `modified` flag does not see) is written."""
+    store = CountingStore()
+    app = Flask(__name__)
+    app.secret_key = "test-secret-key-0123456789-abcdef"
+    app.session_interface = session_module.ServerSessionInterface(
+        store, idle_seconds=900, max_seconds=3600, secure=False, secret_key=app.secret_key
+    )
+
+    @app.get("/sign-in")
+    def sign_in_here() -> str:
+        flask_session = cast(session_module.PortalSession, session)
+        flask_session["user"] = {"sub": "s-1", "seen": ["overview"]}
+        flask_session["lang"] = "fr"
+        flask_session.regenerate()
+        return "in"
+
+    @app.get("/read")
+    def read() -> str:
+        return str(session["user"]["sub"])
+
+    @app.get("/again")
+    def again() -> str:
+        lang, user = session.pop("lang"), session.pop("user")
+        session["lang"], session["user"] = lang, {"seen": list(user["seen"]), "sub": user["sub"]}
+        return "again"
+
+    @app.get("/deep")
+    def deep() -> str:
+        session["user"]["seen"].append("calendar")
+        return "deep"
+
+    client = app.test_client()
+    assert client.get("/sign-in").status_code == 200
+    assert store.written == []
+    assert client.get("/read").get_data(as_text=True) == "s-1"
+    assert client.get("/again").status_code == 200
+    assert store.written == []
+    assert client.get("/deep").status_code == 200
+    assert len(store.written) == 1
+    assert store.written[0]["user"] == {"sub": "s-1", "seen": ["overview", "calendar"]}
