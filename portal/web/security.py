@@ -66,7 +66,8 @@ def origin_of(url: str) -> str:
 
 
 def content_security_policy(request_nonce: str, form_action: str) -> str:
-    """The policy of every page; `form_action`: the sources forms may be sent to (`form_action`)."""
+    """The policy of every page; `form_action`: the sources forms may be sent to, made once at start by
+    `form_action`."""
     return (
         "default-src 'none'; "
         f"script-src 'self' 'nonce-{request_nonce}'; style-src 'self'; img-src 'self' data:; "
