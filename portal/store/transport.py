@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple, Self
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -29,6 +32,9 @@ from portal.store.errors import (
     StoreRejected,
     StoreUnavailable,
 )
+
+if TYPE_CHECKING:
+    from requests.sessions import _Settings
 
 logger = logging.getLogger("portal.store")
 
@@ -151,6 +157,67 @@ class BudgetTimeout(Timeout):
         return BudgetTimeout(*self._limits, self._deadline, self._clock)
 
 
+class StoreSession(requests.Session):
+    """A requests session that reads the environment once, when it is made, rather than at every request.
+
+    requests reads `os.environ` at each request to find proxies (`https_proxy`, `no_proxy`…) and a CA bundle
+    (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`). The access trail's thread and the store-ahead pool send requests while
+    other threads run; a change to the environment at that moment (pytest's own `PYTEST_CURRENT_TEST`, between
+    two phases of a test) made the read raise `KeyError` and lost an access record's batch. Here the proxies and
+    the bundle are read from the environment of the process when the app is made, and apply as requests applies
+    them (a proxy per scheme unless `no_proxy` names the host; the bundle unless a request or the store's settings
+    name one: `PORTAL_STORE_CA_FILE` wins over `REQUESTS_CA_BUNDLE`, which requests would let override it). A `.netrc`
+    is not read: the store's credentials are the `PORTAL_STORE_*` settings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False
+        self._environment_proxies = urllib.request.getproxies_environment()
+        self._environment_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        self._proxies_by_origin: dict[tuple[str, str], dict[str, str]] = {}
+
+    def proxies_for(self, url: str) -> dict[str, str]:
+        """The environment's proxies for `url` as read when the session was made: none when `no_proxy` names its
+        host (with or without its port)."""
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.netloc)
+        found = self._proxies_by_origin.get(origin)
+        if found is None:
+            proxies = self._environment_proxies
+            bypass = _bypassed((parts.hostname or "").lower(), parts.port, proxies.get("no", ""))
+            found = self._proxies_by_origin[origin] = {} if bypass else dict(proxies)
+        return found
+
+    def merge_environment_settings(
+        self,
+        url: str | bytes | None,
+        proxies: MutableMapping[str, str] | None,
+        stream: bool | None,
+        verify: bool | str | None,
+        cert: str | tuple[str, str] | None,
+    ) -> _Settings:
+        merged = dict(proxies or {})
+        for scheme, proxy in self.proxies_for(url.decode() if isinstance(url, bytes) else url or "").items():
+            merged.setdefault(scheme, proxy)
+        # The environment's bundle only where neither the request nor the session names one: requests would let it
+        # override `PORTAL_STORE_CA_FILE` (set as the session's `verify` by `StoreAuth.configure`).
+        if (verify is True or verify is None) and self.verify is True and self._environment_bundle:
+            verify = self._environment_bundle
+        return super().merge_environment_settings(url, merged, stream, verify, cert)
+
+
+def _bypassed(host: str, port: int | None, no_proxy: str) -> bool:
+    """Whether `no_proxy` (comma-separated names, `*` for all) names this host, a domain above it, or the host with
+    its port: as urllib reads it."""
+    if no_proxy.strip() == "*":
+        return True
+    for entry in no_proxy.split(","):
+        name = entry.strip().lstrip(".").lower()
+        if name and (host == name or host.endswith("." + name) or (port is not None and f"{host}:{port}" == name)):
+            return True
+    return False
+
+
 class Transport:
     """The HTTP side of one store client: its session, credentials, timeouts and observers."""
 
@@ -169,7 +236,7 @@ class Transport:
         self.timeout = timeout
         #: Wall-clock seconds: when an answer was fetched.
         self.clock = clock
-        self.session = requests.Session()
+        self.session: requests.Session = StoreSession()
         self.session.headers.update({"User-Agent": user_agent, "Accept": FHIR_JSON})
         retry = CappedRetry(
             total=retries,
