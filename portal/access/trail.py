@@ -279,6 +279,12 @@ class AuditTrail:
                 self._send_one(batch[0])
             else:
                 self._send_batch(batch)
+        except Exception as exc:  # anything else, a bug included: the records wait for a retry
+            # Raised out of here, it ended the background thread: every later record of the process stayed
+            # queued, never sent. Retried like a store that failed, within `max_attempts`, then counted and logged.
+            log.error("access records not sent: unexpected %s", type(exc).__name__)
+            for pending in batch:
+                self._failed(pending, exc)
         finally:
             with self._changed:
                 self._busy -= len(batch)

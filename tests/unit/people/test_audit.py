@@ -415,3 +415,53 @@ def test_a_batch_answer_that_does_not_match_what_was_sent_is_not_trusted() -> No
     responses.post(AUDIT_STORE, json={"resourceType": "Bundle", "type": "batch-response", "entry": []})
     with FhirClient(AUDIT_STORE, retries=0) as client, pytest.raises(StoreInvalidResponse):
         pdsm.create_audit_events(client, [to_audit_event(record(), "Portail PPS")], timeout=2)
+
+
+class OnceBrokenStore(GatedStore):
+    """A store client whose first write raises what nobody maps to a store error (requests once raised KeyError
+    from inside its read of os.environ), then works."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate.set()
+        self.broken = 1
+
+    def _break_once(self) -> None:
+        if self.broken:
+            self.broken -= 1
+            raise KeyError("PYTEST_CURRENT_TEST")
+
+    def create(self, resource: object, *, timeout: float) -> None:
+        self._break_once()
+        super().create(resource, timeout=timeout)
+
+    def create_batch(self, resources: list[object], *, timeout: float) -> list[int]:
+        self._break_once()
+        return super().create_batch(resources, timeout=timeout)
+
+
+def test_an_unexpected_error_in_a_write_is_retried_like_a_failed_one(caplog: pytest.LogCaptureFixture) -> None:
+    store, clock = OnceBrokenStore(), Clock()
+    trail = manual_trail(store, clock, retry_wait=1.0)
+    trail.record(record(version="1"))
+    trail.record(record(version="2"))
+    assert trail.drain() == 2  # the batch met the error: nothing raised to the sender…
+    assert trail.pending() == 2 and trail.counters.retried == 2  # …and both records wait for their next attempt
+    assert "access records not sent: unexpected KeyError" in caplog.text
+    clock.now += 1.0
+    assert trail.drain() == 2 and trail.pending() == 0
+    assert sent(store) == 2 and trail.counters.written == 2 and trail.counters.abandoned == 0
+
+
+def test_the_background_thread_outlives_an_unexpected_error_in_a_write() -> None:
+    """Before, the error ended the thread, and every later record of the process stayed queued."""
+    store = OnceBrokenStore()
+    trail = AuditTrail(store, SECRET, retry_wait=0.0)  # type: ignore[arg-type]
+    trail.record(record(version="1"))
+    assert trail.flush(WAIT)
+    trail.record(record(version="2"))
+    assert trail.flush(WAIT)
+    thread = trail._thread
+    assert thread is not None and thread.is_alive()
+    assert sent(store) == 2 and trail.counters.written == 2
+    assert trail.stop(WAIT)
