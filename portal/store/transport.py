@@ -163,11 +163,12 @@ class StoreSession(requests.Session):
     requests reads `os.environ` at each request to find proxies (`https_proxy`, `no_proxy`…) and a CA bundle
     (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`). The access trail's thread and the store-ahead pool send requests while
     other threads run; a change to the environment at that moment (pytest's own `PYTEST_CURRENT_TEST`, between
-    two phases of a test) made the read raise `KeyError` and lost an access record's batch. Here the proxies and
-    the bundle are read from the environment of the process when the app is made, and apply as requests applies
-    them (a proxy per scheme unless `no_proxy` names the host; the bundle unless a request or the store's settings
-    name one: `PORTAL_STORE_CA_FILE` wins over `REQUESTS_CA_BUNDLE`, which requests would let override it). A `.netrc`
-    is not read: the store's credentials are the `PORTAL_STORE_*` settings."""
+    two phases of a test) made the read raise `KeyError`, which ended the access trail's thread (it now outlives
+    any error, `portal.access.trail`). Here the proxies and the bundle are read from the environment of the process
+    when the app is made, and apply as requests applies them (a proxy per scheme unless `no_proxy` names the host;
+    the bundle unless a request or the store's settings name one: `PORTAL_STORE_CA_FILE` wins over
+    `REQUESTS_CA_BUNDLE`, which requests would let override it). A `.netrc` is not read: the store's credentials
+    are the `PORTAL_STORE_*` settings."""
 
     def __init__(self) -> None:
         super().__init__()
