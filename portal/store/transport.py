@@ -4,6 +4,7 @@ within the budget and a size limit, and every failure mapped to a typed `StoreEr
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -208,15 +209,32 @@ class StoreSession(requests.Session):
 
 
 def _bypassed(host: str, port: int | None, no_proxy: str) -> bool:
-    """Whether `no_proxy` (comma-separated names, `*` for all) names this host, a domain above it, or the host with
-    its port: as urllib reads it."""
+    """Whether `no_proxy` (comma-separated entries, `*` for all) names this host, a domain above it, the host with
+    its port, or, for an IP address, a network holding it (`10.0.0.0/8`): as requests reads it, IPv6 networks
+    included (requests compares only IPv4 addresses with them)."""
     if no_proxy.strip() == "*":
         return True
+    address = _ip_address(host)
     for entry in no_proxy.split(","):
         name = entry.strip().lstrip(".").lower()
-        if name and (host == name or host.endswith("." + name) or (port is not None and f"{host}:{port}" == name)):
+        if not name:
+            continue
+        if host == name or host.endswith("." + name) or (port is not None and f"{host}:{port}" == name):
             return True
+        if address is not None and "/" in name:
+            try:
+                if address in ipaddress.ip_network(name, strict=False):
+                    return True
+            except ValueError:
+                continue  # not a network: a name, compared above
     return False
+
+
+def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 class Transport:

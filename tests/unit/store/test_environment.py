@@ -60,7 +60,7 @@ def test_the_stores_own_ca_file_wins_over_the_environments_bundle(environment: p
     assert session.merge_environment_settings(STORE, {}, None, None, None)["verify"] == "/etc/portal/store-tls/ca.pem"
 
 
-def test_no_proxy_names_hosts_domains_ports_or_everything(environment: pytest.MonkeyPatch) -> None:
+def test_no_proxy_names_hosts_domains_ports_networks_or_everything(environment: pytest.MonkeyPatch) -> None:
     environment.setenv("https_proxy", "http://proxy.test:3128")
     environment.setenv("no_proxy", " store.test:8443 , .region.test")
     session = FhirClient(STORE).session
@@ -73,8 +73,23 @@ def test_no_proxy_names_hosts_domains_ports_or_everything(environment: pytest.Mo
     assert not proxied("https://a.region.test/fhir")
     assert not proxied("https://region.test/fhir")
     assert proxied("https://notregion.test/fhir")
+    environment.setenv("no_proxy", "10.20.0.0/16, not/a-network")
+    session = FhirClient(STORE).session
+    assert not proxied("https://10.20.3.4/fhir")
+    assert proxied("https://10.21.3.4/fhir")
+    assert proxied("https://store.test/fhir")
     environment.setenv("no_proxy", "*")
     assert "https" not in FhirClient(STORE).session.merge_environment_settings(STORE, {}, None, None, None)["proxies"]
+
+
+def test_an_ipv6_network_in_no_proxy_is_bypassed_too(environment: pytest.MonkeyPatch) -> None:
+    """requests itself compares only IPv4 addresses with the networks of `no_proxy`; a store on an IPv6 network
+    the integrator named there is reached directly all the same."""
+    environment.setenv("https_proxy", "http://proxy.test:3128")
+    environment.setenv("no_proxy", "fd00::/8")
+    session = FhirClient(STORE).session
+    assert not session.merge_environment_settings("https://[fd00::5]:8443/fhir", {}, None, None, None)["proxies"]
+    assert session.merge_environment_settings("https://[2001:db8::5]/fhir", {}, None, None, None)["proxies"]
 
 
 def test_no_request_reads_the_environment_once_the_client_is_made(
