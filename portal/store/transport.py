@@ -34,8 +34,8 @@ from portal.store.errors import (
     StoreUnavailable,
 )
 
-if TYPE_CHECKING:
-    from requests.sessions import _Settings
+if TYPE_CHECKING:  # the return type of `merge_environment_settings`: a name of requests' type stubs only
+    from requests.sessions import _Settings  # (types-requests); requests itself has no such name at run time
 
 logger = logging.getLogger("portal.store")
 
