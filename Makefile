@@ -8,7 +8,7 @@ STAMP := .stamps
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 
 
-.PHONY: all install test-deps demo test unit lint typecheck messages pytest bench profile clean
+.PHONY: all install test-deps demo test unit lint typecheck messages pytest bench profile ablation clean
 
 all: install
 
@@ -103,6 +103,12 @@ bench: install $(STAMP)/bench
 # printed). `make profile PEOPLE=60` for a quicker run; PROFILE_OPTIONS="--sampling active" adds native code.
 profile: install
 	$(BIN)/python -m bench.profile $(if $(PEOPLE),--people $(PEOPLE)) $(PROFILE_OPTIONS)
+
+# What the budgeted first-view ratio would read if a part of a first view cost nothing (templates, plans, access
+# records, page cache, compression; then all of them): the most any work on that part could win. Same workload, in
+# process, alternated passes; writes bench/results/ablation.txt. Alters the app on purpose: never in test or bench.
+ablation: install
+	$(BIN)/python -m bench.ablation $(if $(PEOPLE),--people $(PEOPLE))
 
 $(STAMP)/bench: bench/package.json bench/package-lock.json
 	@missing=""; command -v wrk >/dev/null || missing="$$missing wrk"; [ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
