@@ -14,8 +14,8 @@ median of the passes. The variants make the templates free, then the other parts
 - **page cache**: no page is looked up or kept for a reload.
 - **compression**: pages are sent as rendered.
 
-In process, "the code as it is" read 0.149 on 2026-12-06, as `make bench`'s figure under gunicorn and wrk did within
-the same hour (docs/performance.md): the ratio can be studied here, without them.
+In process, "the code as it is" read 0.149 on 2026-12-06, as `bench.throughput`'s figure under gunicorn and wrk did
+within the same hour (docs/performance.md): the ratio can be studied here, without them.
 
 Never part of `make test` or `make bench`: it alters the app on purpose, in its own process, and judges nothing.
 Writes bench/results/ablation.txt (also printed).
@@ -65,8 +65,8 @@ class Variant:
     free: frozenset[str]
 
 
-#: The parts other than the templates: each alone saved less than the spread of a group's figure (about ±15 % with
-#: 27 people a group, when every part had its own variant), so they are made free together.
+#: The parts other than the templates, made free together: in two runs with a variant for each part (27 people a
+#: group), each of them read from −8 % to 22 % saved from one run to the next, within the spread of a group's figure.
 OTHERS = frozenset(PARTS) - {"templates"}
 VARIANTS = (
     Variant("the code as it is", frozenset()),
