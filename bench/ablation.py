@@ -89,17 +89,17 @@ class Free:
         self._templates()
         self._plans()
         self.switch(recording, "record", "access records")
-        self.switch(rendered, "from_memory", "page cache", free=None)
+        self.switch(rendered, "from_memory", "page cache")
         self.switch(rendered, "keep", "page cache")
         self.switch(compression, "compress", "compression")
 
-    def switch(self, module: ModuleType, name: str, part: str, free: object = None) -> None:
-        """`module.name` gives back `free` without running while `part` is free (callers name it through the
-        module, so they meet the switch)."""
+    def switch(self, module: ModuleType, name: str, part: str) -> None:
+        """`module.name` gives back None without running while `part` is free (each of them returns None or
+        "nothing kept", and their callers name them through the module, so they meet the switch)."""
         original: Callable[..., Any] = getattr(module, name)
 
         def switched(*args: Any, **kwargs: Any) -> Any:
-            return free if part in self.parts else original(*args, **kwargs)
+            return None if part in self.parts else original(*args, **kwargs)
 
         setattr(module, name, switched)
 
