@@ -221,6 +221,8 @@ def _healthz_ms(app: Flask, url: str, requests: int) -> float:
 
 def group_size(people: int, passes: int, variants: int) -> int:
     """People per variant and pass: everyone measured once."""
+    if passes < 1:
+        raise ValueError(f"{passes} passes: at least one is needed")
     size = people // (passes * variants)
     if size < 1:
         raise ValueError(f"{people} people cannot be split between {passes} passes of {variants} variants")
@@ -262,6 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=PEOPLE, help=f"people in all, each measured once ({PEOPLE})")
     parser.add_argument("--passes", type=int, default=PASSES, help=f"passes ({PASSES})")
     args = parser.parse_args(argv)
+    try:
+        group_size(args.people, args.passes, len(VARIANTS))
+    except ValueError as exc:
+        parser.error(str(exc))  # exits 2 with the usage and the message, before anything starts
     figures = measure(args.people, args.passes)
     text = (
         f"Unique first views ({args.people} people, {group_size(args.people, args.passes, len(VARIANTS))} per "

@@ -8,7 +8,7 @@ import types
 import jinja2
 import pytest
 
-from bench.ablation import BUDGET, Figures, Free, Variant, alternate, group_size, table, verdict
+from bench.ablation import BUDGET, Figures, Free, Variant, alternate, group_size, main, table, verdict
 from portal.plans.kept import KeptPlans
 
 BASE, FAST = Variant("the code as it is", frozenset()), Variant("templates free", frozenset({"templates"}))
@@ -68,6 +68,15 @@ def test_everyone_is_measured_once_in_groups_of_the_same_size() -> None:
     assert group_size(960, 5, 7) == 27  # 945 measured, 15 left out
     with pytest.raises(ValueError, match="10 people cannot be split between 5 passes of 7 variants"):
         group_size(10, 5, 7)
+    with pytest.raises(ValueError, match="0 passes: at least one is needed"):
+        group_size(960, 0, 7)
+
+
+def test_too_few_people_are_refused_with_a_message_before_anything_starts(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--people", "10"])
+    assert exited.value.code == 2
+    assert "10 people cannot be split between 5 passes of 4 variants" in capsys.readouterr().err
 
 
 def test_a_free_template_gives_back_its_first_text_only_while_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
