@@ -65,8 +65,8 @@ class Variant:
     free: frozenset[str]
 
 
-#: The parts other than the templates, made free together: in two runs with a variant for each part (27 people a
-#: group), each of them read from −8 % to 22 % saved from one run to the next, within the spread of a group's figure.
+#: The parts other than the templates, made free together: in three runs with a variant for each part (27 people
+#: a group), each of them read from −8 % to 22 % saved from one run to the next, within the spread of a group's figure.
 OTHERS = frozenset(PARTS) - {"templates"}
 VARIANTS = (
     Variant("the code as it is", frozenset()),
