@@ -30,24 +30,20 @@ import sys
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import jinja2
 from flask import Flask
 
-from bench.profile import TEMPLATE_PEOPLE, browse, forget_first_views, measured_pass
+from bench.profile import RESULTS, TEMPLATE_PEOPLE, browse, forget_first_views, measured_pass, warm_up_views
 from bench.stack import demo_store, free_port, in_process_app
 from bench.throughput import PEOPLE as THROUGHPUT_PEOPLE
-from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL, WARMING, unique_views
+from bench.throughput import PLAN_PAGES, STORE_CACHE_TTL, unique_views
 from portal.ops import heap
 from portal.plans.kept import KeptPlans
 from portal.pps.model import CarePlan
 from portal.web import compression, recording, rendered
-
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 
 #: The parts a variant can make free, in the order of the table.
 PARTS = ("templates", "plans", "access records", "page cache", "compression")
@@ -240,9 +236,9 @@ def measure(people: int, passes: int, variants: Sequence[Variant] = VARIANTS) ->
         app = in_process_app(stack, url, everyone, PORTAL_STORE_CACHE_TTL=STORE_CACHE_TTL)
         heap.settle()
         copies = everyone[-needed:]
-        warming = [(person, path.format(n=1)) for person in copies for path in WARMING]
-        print(f"warm-up: {len(warming)} views", flush=True)
-        browse(app, url, warming + unique_views(copies[:TEMPLATE_PEOPLE]))  # every template rendered once
+        warm_up = warm_up_views(copies)
+        print(f"warm-up: {len(warm_up)} views", flush=True)
+        browse(app, url, warm_up)
         forget_first_views(app)
 
         def view_ms(variant: Variant, n: int) -> float:
@@ -265,12 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=PASSES, help=f"passes ({PASSES})")
     args = parser.parse_args(argv)
     try:
-        group_size(args.people, args.passes, len(VARIANTS))
+        group = group_size(args.people, args.passes, len(VARIANTS))
     except ValueError as exc:
         parser.error(str(exc))  # exits 2 with the usage and the message, before anything starts
     figures = measure(args.people, args.passes)
     text = (
-        f"Unique first views ({args.people} people, {group_size(args.people, args.passes, len(VARIANTS))} per "
+        f"Unique first views ({args.people} people, {group} per "
         f"variant and pass, {args.passes} passes, each person's {len(PLAN_PAGES)} plan pages once), CPU time of "
         f"the whole process per view, in process:\n\n"
         f"{table(figures, VARIANTS)}\n\n{verdict(figures, VARIANTS)}\n"

@@ -115,11 +115,16 @@ def workload_views(copies: Sequence[Person], people: int) -> Workload:
     needed = 2 * people + TEMPLATE_PEOPLE
     if len(copies) < needed:
         raise ValueError(f"{needed} copied patients are needed, there are {len(copies)}")
-    templates = copies[:TEMPLATE_PEOPLE]
     measured = copies[TEMPLATE_PEOPLE : TEMPLATE_PEOPLE + people]
     profiled = copies[TEMPLATE_PEOPLE + people : needed]
-    warming = [(person, path.format(n=1)) for person in copies[:needed] for path in WARMING]
-    return Workload(warming + unique_views(templates), unique_views(measured), unique_views(profiled))
+    return Workload(warm_up_views(copies[:needed]), unique_views(measured), unique_views(profiled))
+
+
+def warm_up_views(copies: Sequence[Person]) -> list[tuple[Person, str]]:
+    """The warm-up of `bench.throughput` for `copies`: everyone's warming pages (their store answers fetched, their
+    plans packed), then every plan page of the first TEMPLATE_PEOPLE, so that every template is compiled."""
+    warming = [(person, path.format(n=1)) for person in copies for path in WARMING]
+    return warming + unique_views(copies[:TEMPLATE_PEOPLE])
 
 
 def forget_first_views(app: Flask) -> list[str]:
