@@ -43,6 +43,8 @@ class _Pending:
     key: str | None
     attempts: int = 0
     not_before: float = 0.0
+    #: This attempt has ended: written, or handed to `_failed` (an unexpected error must not send it again).
+    settled: bool = False
     #: When it was queued (time.monotonic: the linger is real time whatever `clock` says).
     queued: float = field(default_factory=time.monotonic)
 
@@ -240,6 +242,8 @@ class AuditTrail:
             for pending in self._queue:
                 (ready if pending.not_before <= now and len(ready) < limit else waiting).append(pending)
             self._queue = waiting
+            for pending in ready:
+                pending.settled = False
             self._busy += len(ready)
             return ready
 
@@ -282,9 +286,12 @@ class AuditTrail:
         except Exception as exc:  # anything else, a bug included: the records wait for a retry
             # Raised out of here, it ended the background thread: every later record of the process stayed
             # queued, never sent. Retried like a store that failed, within `max_attempts`, then counted and logged.
+            # Only the records whose attempt had not ended: those already written (a batch the store refused goes
+            # one by one) would be AuditEvents twice, those already failed would be queued twice.
             log.error("access records not sent: unexpected %s", type(exc).__name__)
             for pending in batch:
-                self._failed(pending, exc)
+                if not pending.settled:
+                    self._failed(pending, exc)
         finally:
             with self._changed:
                 self._busy -= len(batch)
@@ -296,8 +303,7 @@ class AuditTrail:
         except (StoreError, ValueError) as exc:
             self._failed(pending, exc)
         else:
-            with self._changed:
-                self.counters.written += 1
+            self._written(pending)
 
     def _send_batch(self, batch: list[_Pending]) -> None:
         try:
@@ -315,12 +321,16 @@ class AuditTrail:
             return
         for pending, status in zip(batch, statuses, strict=True):
             if 200 <= status < 300:
-                with self._changed:
-                    self.counters.written += 1
+                self._written(pending)
             elif 400 <= status < 500 and status != 429:
                 self._failed(pending, StoreRejected("batch create AuditEvent: refused", status=status))
             else:
                 self._failed(pending, StoreUnavailable("batch create AuditEvent: not stored", status=status))
+
+    def _written(self, pending: _Pending) -> None:
+        with self._changed:
+            pending.settled = True
+            self.counters.written += 1
 
     def _failed(self, pending: _Pending, exc: Exception) -> None:
         """Retry a failed write with a growing pause, then count and log it: never lost silently."""
@@ -328,6 +338,7 @@ class AuditTrail:
         with self._changed:
             # A store that rejects the resource will reject it again: no retry.
             if pending.attempts >= self.max_attempts or isinstance(exc, ValueError | StoreRejected):
+                pending.settled = True
                 self.counters.abandoned += 1
                 metrics.access_log_failed()
                 log.error(
@@ -340,6 +351,7 @@ class AuditTrail:
             self.counters.retried += 1
             pending.not_before = self.clock() + self.retry_wait * 2 ** (pending.attempts - 1)
             self._queue.append(pending)
+            pending.settled = True
             log.warning("access record will be sent again: %s (attempt %d)", type(exc).__name__, pending.attempts)
 
 

@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import threading
+from typing import Any
 
 import pytest
 import responses
@@ -451,6 +452,37 @@ def test_an_unexpected_error_in_a_write_is_retried_like_a_failed_one(caplog: pyt
     clock.now += 1.0
     assert trail.drain() == 2 and trail.pending() == 0
     assert sent(store) == 2 and trail.counters.written == 2 and trail.counters.abandoned == 0
+
+
+class RefusesBatchesThenBreaks(GatedStore):
+    """A store client that refuses batch Bundles, and whose third write one by one raises what nobody maps to a
+    store error."""
+
+    def __init__(self) -> None:
+        super().__init__(refuse_batches=True)
+        self.gate.set()
+        self.writes = 0
+
+    def create(self, resource: object, *, timeout: float) -> None:
+        self.writes += 1
+        if self.writes == 3:
+            raise KeyError("PYTEST_CURRENT_TEST")
+        super().create(resource, timeout=timeout)
+
+
+def test_an_unexpected_error_while_a_refused_batch_goes_one_by_one_sends_no_record_twice() -> None:
+    """Before, every record of the batch was queued again, the two already written included: two AuditEvents each."""
+    store, clock = RefusesBatchesThenBreaks(), Clock()
+    trail = manual_trail(store, clock, retry_wait=1.0)
+    for n in range(4):
+        trail.record(record(version=str(n)))
+    assert trail.drain() == 4  # one batch, refused: then one by one, and the third write raised
+    assert trail.counters.written == 2 and trail.counters.retried == 2 and trail.pending() == 2
+    clock.now += 1.0
+    assert trail.drain() == 2 and trail.pending() == 0
+    assert trail.counters.written == 4 and trail.counters.abandoned == 0
+    events: list[Any] = store.single
+    assert sorted(event["entity"][1]["detail"][0]["valueString"] for event in events) == ["0", "1", "2", "3"]
 
 
 def test_the_background_thread_outlives_an_unexpected_error_in_a_write() -> None:
