@@ -392,7 +392,11 @@ class Settings:
     audit_timeout: float = setting(
         _float(0.1, 10), "Seconds one write of an access record to the store may take before it is retried.", 2.0
     )
-    oidc_timeout: float = setting(_float(0.1, 30), "Seconds to wait for an identity provider to answer.", 5.0)
+    oidc_timeout: float = setting(
+        _float(0.1, 30),
+        "Seconds an identity provider has to send a whole answer (discovery, keys, token, userinfo).",
+        5.0,
+    )
     oidc_metadata_ttl: int = setting(
         _int(60, 86400),
         "Seconds an identity provider's discovery document is reused before it is read again.",

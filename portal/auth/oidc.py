@@ -16,6 +16,7 @@ from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
 from flask import Response, request
 from joserfc.errors import JoseError
 
+from portal.auth import answers
 from portal.auth.keys import KEY_TYPE_OF_ALG, ProviderKeys
 from portal.auth.tokens import LogoutRequest, TokenError, check_id_token, check_logout_token, verify_signature
 
@@ -142,7 +143,7 @@ class OidcProvider:
             return meta
 
     def _fetch_metadata(self, timeout: float) -> dict[str, Any]:
-        answer = requests.get(self.metadata_url, timeout=timeout, allow_redirects=False)
+        answer = requests.get(self.metadata_url, timeout=timeout, allow_redirects=False, hooks=answers.within(timeout))
         answer.raise_for_status()
         meta = answer.json()
         if not isinstance(meta, dict):
@@ -180,7 +181,8 @@ class OidcProvider:
             return reachable
 
     def _fetch_jwks(self) -> dict[str, Any]:
-        answer = requests.get(self.metadata()["jwks_uri"], timeout=self.config.timeout)
+        timeout = self.config.timeout
+        answer = requests.get(self.metadata()["jwks_uri"], timeout=timeout, hooks=answers.within(timeout))
         answer.raise_for_status()
         document: dict[str, Any] = answer.json()
         return document
@@ -243,7 +245,8 @@ class OidcProvider:
             raise SignInError("invalid", "callback without code")
         meta = self.metadata()
         try:
-            token = self.client.authorize_access_token()
+            # authlib hands `hooks` to requests: the token answer is read within the provider's time too.
+            token = self.client.authorize_access_token(hooks=answers.within(self.config.timeout))
         except TokenError as exc:
             raise SignInError("invalid", f"ID token refused: {exc.reason}") from exc
         except (requests.RequestException, ValueError) as exc:
@@ -296,6 +299,7 @@ class OidcProvider:
                 headers={"Authorization": f"Bearer {access_token}", "Accept": "application/jwt, application/json"},
                 timeout=self.config.timeout,
                 allow_redirects=False,
+                hooks=answers.within(self.config.timeout),
             )
         except requests.RequestException as exc:
             raise SignInError("unavailable", f"userinfo failed: {type(exc).__name__}") from exc

@@ -107,6 +107,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif mode == "retry later":
             self._answer(503, b"{}", {"Retry-After": "1"})
 
+    # A provider's token endpoint (tests.unit.security.test_slow_providers) is asked with a POST: same answers.
+    do_POST = do_GET
+
     def _hold(self) -> None:
         """Never answer: hold the request until the client closes the connection (a cut) or the test ends."""
         self.close_connection = True
