@@ -13,12 +13,14 @@ from typing import Any, Literal
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth
+from authlib.integrations.requests_client import OAuth2Session
 from flask import Response, request
 from joserfc.errors import JoseError
 
 from portal.auth import answers
 from portal.auth.keys import KEY_TYPE_OF_ALG, ProviderKeys
 from portal.auth.tokens import LogoutRequest, TokenError, check_id_token, check_logout_token, verify_signature
+from portal.store.watchdog import mount, watched_session
 
 log = logging.getLogger("portal.auth")
 
@@ -84,9 +86,19 @@ class ProviderConfig:
     metadata_ttl: float = 3600.0
 
 
+class WatchedOAuth2Session(OAuth2Session):  # type: ignore[misc]
+    """authlib's session for the token request, whose connections are watched while they wait for the answer's
+    headers (`portal.store.watchdog`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mount(self)
+
+
 class PortalOAuthApp(FlaskOAuth2App):  # type: ignore[misc]
     """authlib's Flask client, with the ID token checked by `portal.auth.tokens` instead of authlib's own check."""
 
+    client_cls = WatchedOAuth2Session
     provider: OidcProvider
 
     def parse_id_token(self, token: dict[str, Any], nonce: str, **_: Any) -> dict[str, Any]:
@@ -143,7 +155,8 @@ class OidcProvider:
             return meta
 
     def _fetch_metadata(self, timeout: float) -> dict[str, Any]:
-        answer = requests.get(self.metadata_url, timeout=timeout, allow_redirects=False, hooks=answers.within(timeout))
+        with watched_session() as http:
+            answer = http.get(self.metadata_url, timeout=timeout, allow_redirects=False, hooks=answers.within(timeout))
         answer.raise_for_status()
         meta = answer.json()
         if not isinstance(meta, dict):
@@ -182,7 +195,8 @@ class OidcProvider:
 
     def _fetch_jwks(self) -> dict[str, Any]:
         timeout = self.config.timeout
-        answer = requests.get(self.metadata()["jwks_uri"], timeout=timeout, hooks=answers.within(timeout))
+        with watched_session() as http:
+            answer = http.get(self.metadata()["jwks_uri"], timeout=timeout, hooks=answers.within(timeout))
         answer.raise_for_status()
         document: dict[str, Any] = answer.json()
         return document
@@ -294,13 +308,14 @@ class OidcProvider:
         if not access_token:
             raise SignInError("invalid", "token answer without an access token")
         try:
-            answer = requests.get(
-                endpoint,
-                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/jwt, application/json"},
-                timeout=self.config.timeout,
-                allow_redirects=False,
-                hooks=answers.within(self.config.timeout),
-            )
+            with watched_session() as http:
+                answer = http.get(
+                    endpoint,
+                    headers={"Authorization": f"Bearer {access_token}", "Accept": "application/jwt, application/json"},
+                    timeout=self.config.timeout,
+                    allow_redirects=False,
+                    hooks=answers.within(self.config.timeout),
+                )
         except requests.RequestException as exc:
             raise SignInError("unavailable", f"userinfo failed: {type(exc).__name__}") from exc
         if answer.status_code != 200:

@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 from urllib3.util.timeout import Timeout
 
-from portal.store import scope
+from portal.store import scope, watchdog
 from portal.store.auth import ClientCredentialsToken, StoreAuth
 from portal.store.cache import Answer
 from portal.store.errors import (
@@ -273,9 +272,7 @@ class Transport:
             raise_on_status=False,
             respect_retry_after_header=True,
         )
-        adapter = HTTPAdapter(max_retries=retry)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        watchdog.mount(self.session, watchdog.WatchedAdapter(max_retries=retry))
         auth.configure(self.session)
         self.token = (
             ClientCredentialsToken(auth, self.session, timeout=timeout) if auth.kind == "client_credentials" else None

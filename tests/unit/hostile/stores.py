@@ -17,11 +17,13 @@ from tests.unit.fhir import PATIENT, searchset
 
 PATIENT_SEARCH = json.dumps(searchset(PATIENT)).encode()
 #: The modes of HostileStore that a page meets.
-MODES = ("hang", "slow", "trickle", "truncated", "retry later")
+MODES = ("hang", "slow", "trickle", "trickle headers", "truncated", "retry later")
 #: How long "slow" takes to answer each request: each answer alone fits in a one-second budget, two do not.
 SLOW_ANSWER = 0.6
-#: The pause between two bytes of "trickle": its whole answer would take minutes.
+#: The pause between two bytes of "trickle" and "trickle headers": their whole answer would take minutes.
 TRICKLE_PAUSE = 0.2
+#: What "trickle headers" sends, a byte at a time: a status line, then a header of 2,000 letters.
+TRICKLED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nX-Padding: " + b"a" * 2000 + b"\r\n\r\n"
 
 
 class HostileStore(ThreadingHTTPServer):
@@ -86,16 +88,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/fhir+json")
             self.send_header("Content-Length", str(len(PATIENT_SEARCH)))
             self.end_headers()
-            for byte in PATIENT_SEARCH:
-                if self.server.stop.wait(TRICKLE_PAUSE):
-                    return
-                try:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                except OSError:  # the portal closed the connection: it gave up on the answer
-                    self.server.note_cut()
-                    self.close_connection = True
-                    return
+            self._trickle(PATIENT_SEARCH)
+        elif mode == "trickle headers":
+            # Every read from the socket gets a byte within its timeout, and the headers never end (for minutes).
+            self.close_connection = True  # no length: were the head ever whole, the body would end with the connection
+            self._trickle(TRICKLED_HEAD)
         elif mode == "truncated":
             self.send_response(200)
             self.send_header("Content-Type", "application/fhir+json")
@@ -109,6 +106,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     # A provider's token endpoint (tests.unit.security.test_slow_providers) is asked with a POST: same answers.
     do_POST = do_GET
+
+    def _trickle(self, data: bytes) -> None:
+        """Send `data` a byte every TRICKLE_PAUSE, until the portal closes the connection (a cut) or the test ends."""
+        for byte in data:
+            if self.server.stop.wait(TRICKLE_PAUSE):
+                return
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:  # the portal closed the connection: it gave up on the answer
+                self.server.note_cut()
+                self.close_connection = True
+                return
 
     def _hold(self) -> None:
         """Never answer: hold the request until the client closes the connection (a cut) or the test ends."""

@@ -1,5 +1,6 @@
 """A page answers "unavailable" within its time budget whatever the store does on a real socket: hangs, answers
-slowly call after call, trickles its bytes, cuts its answer short, asks to retry later, or refuses the connection.
+slowly call after call, trickles its bytes (its body or its headers), cuts its answer short, asks to retry later, or
+refuses the connection.
 
 What is checked is what the portal does, never how many seconds it took (those figures are `make bench`'s,
 bench/hostile.py): the page's answer, that the portal itself cut the request the store was still holding, and,
@@ -107,7 +108,7 @@ def test_the_page_answers_unavailable_within_its_budget(
     assert h1(readable(page)) == (UNAVAILABLE_FR if mode == "slow" else ACCESS_UNAVAILABLE_FR)
     # A retry never waits what the store asks (a second) when the budget cannot hold it.
     assert all(wait <= BUDGET - MIN_ATTEMPT_SECONDS for wait in waits), waits
-    if mode in ("hang", "trickle"):
+    if mode in ("hang", "trickle", "trickle headers"):
         # The answer was still coming (for minutes) when the portal gave up on it, closing the connection: every
         # request the store was sent, at sign-in and for the page, was cut by the portal, none by the store.
         assert store.requests and store.wait_for_cuts(store.requests, WAIT), (store.cuts, store.requests)

@@ -1,7 +1,8 @@
-"""An identity provider that trickles its answers, or sends more than any provider needs to: the portal gives up
-within the provider's time (`PORTAL_OIDC_TIMEOUT`), closes the connection, and the person reads that the sign-in
-service is unavailable. Before, requests' timeout bounded each read from the socket, never the answer: a provider
-sending a byte now and then held the sign-in (and, during a discovery, every other sign-in) as long as it liked.
+"""An identity provider that trickles its answers (their bodies or their headers), or sends more than any provider
+needs to: the portal gives up within the provider's time (`PORTAL_OIDC_TIMEOUT`), closes the connection, and the
+person reads that the sign-in service is unavailable. Before, requests' timeout bounded each read from the socket,
+never the answer: a provider sending a byte now and then held the sign-in (and, during a discovery, every other
+sign-in) as long as it liked.
 
 The slow providers are real servers on 127.0.0.1 (`tests.unit.hostile.stores`, trickling a byte every 0.2 s, for
 minutes); what is checked is what the portal did (the page it answered, the connection it cut), never how many
@@ -48,10 +49,11 @@ def bounded(call: Callable[[], T]) -> T:
         pool.shutdown(wait=False)
 
 
-@pytest.fixture
-def slow() -> Iterator[HostileStore]:
+@pytest.fixture(params=["trickle", "trickle headers"])
+def slow(request: pytest.FixtureRequest) -> Iterator[HostileStore]:
+    """A provider sending its answers' bodies, or their headers, a byte at a time."""
     with hostile_store() as server:
-        server.mode = "trickle"
+        server.mode = request.param
         yield server
 
 
