@@ -25,7 +25,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.poolmanager import PoolManager
+from urllib3.poolmanager import PoolManager, ProxyManager
 from urllib3.response import BaseHTTPResponse
 
 __all__ = ["HeadersTooSlow", "WatchedAdapter", "mount", "watched_session"]
@@ -48,7 +48,7 @@ class _Watch:
 
 class Watchdog:
     """One thread that shuts down the sockets still waiting at their deadline (started on first use, and again in
-    a process forked from one that had it: gunicorn's workers)."""
+    a process forked from one that had it: gunicorn's workers, see `after_fork`)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -56,7 +56,6 @@ class Watchdog:
         self._heap: list[tuple[float, int, _Watch]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
-        self._pid = 0
         self._stopping = False
 
     @contextlib.contextmanager
@@ -86,11 +85,6 @@ class Watchdog:
             watch.done = True
             return watch.cut
 
-    def pending(self) -> int:
-        """How many watches the thread still holds (those ended are let go when their deadline comes)."""
-        with self._changed:
-            return len(self._heap)
-
     def stop(self, timeout: float = 5.0) -> bool:
         """End the thread (the tests' watchdogs); the watches it still holds are never cut. True once it ended."""
         with self._changed:
@@ -102,10 +96,18 @@ class Watchdog:
         return thread is None or not thread.is_alive()
 
     def _start(self) -> None:
-        if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
-            self._pid = os.getpid()
+        if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="portal-socket-watchdog", daemon=True)
             self._thread.start()
+
+    def after_fork(self) -> None:
+        """In a forked process (gunicorn's workers): no thread, a new lock (the parent's may have been held at the
+        fork) and none of the parent's watches, whose sockets the child shares: a watch the parent has ended
+        would still look open here, and cutting its socket would cut the parent's connection."""
+        self._changed = threading.Condition()
+        self._heap = []
+        self._thread = None
+        self._stopping = False
 
     def _run(self) -> None:
         with self._changed:
@@ -122,10 +124,13 @@ class Watchdog:
                 if not watch.done:
                     watch.cut = True
                     with contextlib.suppress(OSError):  # closed meanwhile: nothing left to cut
-                        watch.sock.shutdown(socket.SHUT_RDWR)
+                        # The plain socket's own shutdown, for a TLS socket too: the reading thread sees the
+                        # end of the stream and fails, and the TLS object it reads through is left as it is.
+                        socket.socket.shutdown(watch.sock, socket.SHUT_RDWR)
 
 
 WATCHDOG = Watchdog()
+os.register_at_fork(after_in_child=WATCHDOG.after_fork)
 
 
 class _WatchedHTTPConnection(HTTPConnection):
@@ -162,7 +167,7 @@ class WatchedAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
         manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        if type(manager).__name__ != "SOCKSProxyManager":  # SOCKS has its own connections: left as they are
+        if isinstance(manager, ProxyManager):  # a SOCKS proxy has connections of its own: left as they are
             manager.pool_classes_by_scheme = _POOLS
         return manager
 

@@ -7,11 +7,19 @@ headers: tests/unit/hostile/test_time_budget.py and tests/unit/security/test_slo
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import socket
+import ssl
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from portal.store import watchdog
 from tests.unit.hostile.stores import HostileStore, hostile_store
@@ -98,6 +106,47 @@ def test_a_call_whose_headers_trickle_fails_as_a_read_timeout_and_is_cut(slow_he
     assert slow_headers.wait_for_cuts(1, WAIT)
 
 
+def self_signed(folder: Path) -> Path:
+    """A certificate for 127.0.0.1, its own authority, and its key, in one PEM file."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Faux magasin de test")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()), False)
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "store.pem"
+    path.write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return path
+
+
+def test_over_tls_too_a_call_whose_headers_trickle_fails_as_a_read_timeout_and_is_cut(
+    slow_headers: HostileStore, tmp_path: Path
+) -> None:
+    """The stores and the providers are reached over TLS: the socket cut is then a TLS socket's."""
+    pem = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(pem)
+    slow_headers.socket = context.wrap_socket(slow_headers.socket, server_side=True)
+    url = slow_headers.base.replace("http://", "https://") + "/metadata"
+    with watchdog.watched_session() as http, pytest.raises(requests.ReadTimeout):
+        http.get(url, timeout=(WAIT, 0.5), verify=str(pem))
+    assert slow_headers.wait_for_cuts(1, WAIT)
+
+
 def test_both_schemes_and_http_proxies_get_watched_connections() -> None:
     adapter = watchdog.WatchedAdapter()
     https = adapter.poolmanager.connection_from_url("https://store.test/fhir")
@@ -106,3 +155,31 @@ def test_both_schemes_and_http_proxies_get_watched_connections() -> None:
     assert issubclass(https.ConnectionCls, watchdog._WatchedHTTPSConnection)
     assert issubclass(http.ConnectionCls, watchdog._WatchedHTTPConnection)
     assert issubclass(proxied.ConnectionCls, watchdog._WatchedHTTPSConnection)
+
+
+class Clock:
+    """Monotonic seconds that move only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_forked_process_forgets_the_parents_watches(pair: tuple[socket.socket, socket.socket]) -> None:
+    """A child shares the parent's sockets: cutting one whose call the parent has ended since would cut the parent's
+    kept-alive connection. Here the fork is played in one process: the parent's thread stops (a child has none)."""
+    ours, theirs = pair
+    clock = Clock()
+    dog = watchdog.Watchdog(clock)
+    child_side, other = socket.socketpair()
+    with child_side, other, dog.watching(ours, 10.0):  # the parent's call, waiting at the fork
+        assert dog.stop(WAIT)
+        dog.after_fork()
+        clock.now = 100.0  # past the parent's deadline: a watchdog that kept its watch would cut it first
+        with pytest.raises(watchdog.HeadersTooSlow), dog.watching(child_side, 0.0):
+            child_side.recv(64)  # ends once the child's own watchdog cut it
+        assert dog.stop(WAIT)
+        theirs.sendall(b"x")
+        assert ours.recv(1) == b"x"  # the parent's socket was never cut
