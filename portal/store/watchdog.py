@@ -7,7 +7,9 @@ read by http.client, out of reach. So `WatchedAdapter` gives requests connection
 headers, are watched by one thread of the process: at the deadline it shuts the socket down, and the call fails as a
 read timeout, like a server that said nothing at all.
 
-Used by the store's session (`transport.Transport`) and every call to an identity provider (`portal.auth.oidc`)."""
+Used by the store's session (`transport.Transport`) and every call to an identity provider (`portal.auth.oidc`).
+A TLS handshake needs no watch: Python's ssl holds the whole handshake to the socket's timeout (the connect
+timeout then; tests/unit/store/test_watchdog.py keeps a guard). An HTTP proxy's answer to CONNECT is not watched."""
 
 from __future__ import annotations
 

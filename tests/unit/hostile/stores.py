@@ -10,8 +10,13 @@ import select
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
+
+import pytest
 
 from tests.unit.fhir import PATIENT, searchset
 
@@ -160,3 +165,17 @@ def hostile_store() -> Iterator[HostileStore]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=30)
+
+
+T = TypeVar("T")
+
+
+def bounded(call: Callable[[], T], wait: float) -> T:
+    """`call()`, failing the test when it has not returned after `wait` seconds: it waits for a whole trickle."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-bounded")
+    try:
+        return pool.submit(call).result(timeout=wait)
+    except FutureTimeout:
+        pytest.fail(f"still waiting after {wait:.0f} s: a server trickling its bytes holds the portal")
+    finally:
+        pool.shutdown(wait=False)

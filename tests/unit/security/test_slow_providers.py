@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
@@ -28,25 +26,12 @@ from portal.auth import answers
 from portal.auth.oidc import OidcProvider, ProviderConfig
 from tests.unit.conftest import FakeProvider, make_client, sign_in
 from tests.unit.hostile.pages import h1, portal, readable
-from tests.unit.hostile.stores import HostileStore, hostile_store
+from tests.unit.hostile.stores import HostileStore, bounded, hostile_store
 
 #: The longest a test waits for the portal: the trickled answers would take minutes.
 WAIT = 30.0
 #: The French title of the page that says the sign-in service does not answer (templates/errors).
 SIGN_IN_UNAVAILABLE_FR = "Le service de connexion est indisponible pour le moment"
-
-T = TypeVar("T")
-
-
-def bounded(call: Callable[[], T]) -> T:
-    """`call()`, failing the test when it has not returned after WAIT seconds: it waits for the whole trickle."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-provider")
-    try:
-        return pool.submit(call).result(timeout=WAIT)
-    except FutureTimeout:
-        pytest.fail(f"still waiting for the provider after {WAIT:.0f} s: a trickling provider holds the portal")
-    finally:
-        pool.shutdown(wait=False)
 
 
 @pytest.fixture(params=["trickle", "trickle headers"])
@@ -60,7 +45,7 @@ def slow(request: pytest.FixtureRequest) -> Iterator[HostileStore]:
 def test_a_provider_trickling_its_discovery_document_is_unreachable_and_cut_off(slow: HostileStore) -> None:
     config = ProviderConfig("patient", slow.base, "pps-portal", "secret", ("openid",), "eidas2", timeout=1.0)
     provider = OidcProvider(OAuth(Flask(__name__)), config)
-    assert bounded(provider.check) is False
+    assert bounded(provider.check, WAIT) is False
     assert slow.wait_for_cuts(1, WAIT) and slow.requests == 1  # the portal closed the connection: no retry either
 
 
@@ -84,7 +69,7 @@ def test_a_provider_trickling_an_answer_during_the_sign_in_gives_the_unavailable
     provider.install()
     mock.add_passthru(slow.base)
     client = make_client(portal(PORTAL_OIDC_TIMEOUT="1"))
-    answer = bounded(lambda: sign_in(client, provider))
+    answer = bounded(lambda: sign_in(client, provider), WAIT)
     assert answer.status_code == 503
     assert h1(readable(answer)) == SIGN_IN_UNAVAILABLE_FR
     assert slow.wait_for_cuts(1, WAIT) and slow.requests == 1

@@ -7,10 +7,12 @@ headers: tests/unit/hostile/test_time_budget.py and tests/unit/security/test_slo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from portal.store import watchdog
-from tests.unit.hostile.stores import HostileStore, hostile_store
+from tests.unit.hostile.stores import TRICKLE_PAUSE, HostileStore, bounded, hostile_store
 
 #: Far beyond any wait of these tests: a watch with this deadline is never reached.
 FAR = 3600.0
@@ -145,6 +147,58 @@ def test_over_tls_too_a_call_whose_headers_trickle_fails_as_a_read_timeout_and_i
     with watchdog.watched_session() as http, pytest.raises(requests.ReadTimeout):
         http.get(url, timeout=(WAIT, 0.5), verify=str(pem))
     assert slow_headers.wait_for_cuts(1, WAIT)
+
+
+class SlowHandshake:
+    """A TLS server on 127.0.0.1 that sends its side of the handshake a byte every TRICKLE_PAUSE: each read of the
+    client gets a byte in time, and the handshake would take minutes. `cut` is set once the client closed."""
+
+    def __init__(self, pem: Path) -> None:
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(pem)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.cut = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.listener.accept()
+        with conn:
+            conn.settimeout(WAIT)
+            incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+            tls = self.context.wrap_bio(incoming, outgoing, server_side=True)
+            while not outgoing.pending:  # the whole ClientHello, then the server's first flight
+                incoming.write(conn.recv(65536))
+                with contextlib.suppress(ssl.SSLWantReadError):  # more of the ClientHello to come
+                    tls.do_handshake()
+            for byte in outgoing.read():
+                if self.stop.wait(TRICKLE_PAUSE):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:  # the client closed the connection: it gave up
+                    self.cut.set()
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+        self.thread.join(WAIT)
+
+
+def test_a_tls_handshake_that_trickles_fails_within_the_connect_timeout_and_is_cut(tmp_path: Path) -> None:
+    """Not the watchdog's doing: Python's ssl holds the whole handshake to the socket's timeout (the connect
+    timeout, then). Kept as a guard, since the watchdog leaves the handshake to it."""
+    pem = self_signed(tmp_path)
+    server = SlowHandshake(pem)
+    try:
+        with watchdog.watched_session() as http, pytest.raises(requests.ReadTimeout):
+            bounded(lambda: http.get(f"https://127.0.0.1:{server.port}/fhir", timeout=(0.5, WAIT), verify=pem), WAIT)
+        assert server.cut.wait(WAIT)
+    finally:
+        server.close()
 
 
 def test_both_schemes_and_http_proxies_get_watched_connections() -> None:
