@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import pytest
@@ -26,7 +24,7 @@ from portal.store.scope import BudgetSpent, page_scope
 from portal.web.budget import ANSWER_SHARE
 from tests.unit.conftest import PUBLIC, FakeProvider, signed_in_client, timeouts_given
 from tests.unit.hostile.pages import ACCESS_UNAVAILABLE_FR, UNAVAILABLE_FR, h1, portal, readable
-from tests.unit.hostile.stores import MODES, SLOW_ANSWER, HostileStore, hostile_store
+from tests.unit.hostile.stores import MODES, SLOW_ANSWER, HostileStore, bounded, hostile_store
 
 BUDGET = 1.0
 #: The store's own read timeout: a minute, longer than WAIT, so a page that answers in time was cut by its budget.
@@ -87,14 +85,7 @@ def page_of(provider: FakeProvider, store_url: str) -> tuple[Any, list[float]]:
     )
     client = signed_in_client(app, provider)
     waits = retry_waits(app)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-page")
-    try:
-        page = pool.submit(client.get, "/").result(timeout=WAIT)
-    except FutureTimeout:
-        pytest.fail(f"the page still waits for the store after {WAIT:.0f} s: a hanging store hangs it")
-    finally:
-        pool.shutdown(wait=False)
-    return page, waits
+    return bounded(lambda: client.get("/"), WAIT), waits
 
 
 @pytest.mark.parametrize("mode", MODES)
