@@ -4,10 +4,10 @@ than a provider ever needs to send.
 requests' timeout bounds the connection and each read from the socket, never the answer: a provider trickling a
 byte a second would hold the sign-in as long as it liked (and, while it held a discovery, every other sign-in and
 `/readyz`, which wait for the same provider's lock), and an endless answer would be read whole into memory.
-`within(seconds)` gives a call `hooks` that read the body as it arrives, stop at the deadline or the size, and hand
-requests the body read; the errors are `requests.RequestException`s, so every caller's handling of a provider
-that does not answer applies to them as it is. They work for our own calls and for authlib's token request, which
-hands its `hooks` to requests."""
+`within(seconds)` gives a call `hooks` that read the body with the store's own reader (`transport.read_body`: as it
+arrives, stopping at the deadline or the size), and hand requests the body read; the errors are
+`requests.RequestException`s, so every caller's handling of a provider that does not answer applies to them as it
+is. They work for our own calls and for authlib's token request, which hands its `hooks` to requests."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from typing import Any
 import requests
 import urllib3
 
-from portal.store.transport import arriving_chunks
+from portal.store import StoreDocumentTooLarge, StoreUnavailable
+from portal.store.transport import read_body
 
 __all__ = ["MAX_ANSWER_BYTES", "AnswerTooLarge", "AnswerTooSlow", "within"]
 
@@ -56,24 +57,16 @@ def within(seconds: float, max_bytes: int = MAX_ANSWER_BYTES) -> Hooks:
 
 
 def _read(response: requests.Response, deadline: float, max_bytes: int) -> bytes:
+    """The body, read as the store's are (`transport.read_body`: an error's body only its first 64 KB), its errors
+    made requests errors."""
     where = response.url.split("?", 1)[0]
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise AnswerTooLarge(f"{where}: the answer announces {declared} bytes, more than {max_bytes}")
-    chunks: list[bytes] = []
-    size = 0
     try:
-        for chunk in arriving_chunks(response, deadline):
-            size += len(chunk)
-            if size > max_bytes:
-                raise AnswerTooLarge(f"{where}: the answer is larger than {max_bytes} bytes")
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                raise AnswerTooSlow(f"{where}: the answer did not arrive whole in time")
-    except requests.RequestException:  # our own (requests' errors are OSErrors too)
-        raise
+        return read_body(response, max_bytes, max(deadline - time.monotonic(), 0.001), where)
+    except StoreDocumentTooLarge as exc:
+        raise AnswerTooLarge(str(exc)) from exc
+    except StoreUnavailable as exc:  # the deadline passed between two reads
+        raise AnswerTooSlow(str(exc)) from exc
     except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:  # the last read waited until the deadline
         raise AnswerTooSlow(f"{where}: the answer did not arrive whole in time") from exc
     except (urllib3.exceptions.HTTPError, OSError) as exc:  # cut short, or not what HTTP says it should be
         raise requests.ConnectionError(f"{where}: the answer was cut short: {type(exc).__name__}") from exc
-    return b"".join(chunks)
