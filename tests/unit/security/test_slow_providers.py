@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -50,22 +50,21 @@ def test_a_provider_trickling_its_discovery_document_is_unreachable_and_cut_off(
 
 
 @dataclass
-class ProviderWithASlowEndpoint(FakeProvider):
-    """The fake provider, but one endpoint its discovery document names is `slow_url` (a trickling server)."""
+class ProviderWithDiscoveryChanges(FakeProvider):
+    """The fake provider, whose discovery document has `changes` (an endpoint moved, a member added)."""
 
-    endpoint: str = "token_endpoint"
-    slow_url: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
 
     def _discovery(self, request: Any) -> tuple[int, dict[str, str], str]:
         status, headers, body = super()._discovery(request)
-        return status, headers, json.dumps({**json.loads(body), self.endpoint: self.slow_url})
+        return status, headers, json.dumps({**json.loads(body), **self.changes})
 
 
 @pytest.mark.parametrize("endpoint", ["token_endpoint", "jwks_uri", "userinfo_endpoint"])
 def test_a_provider_trickling_an_answer_during_the_sign_in_gives_the_unavailable_page(
     mock: responses.RequestsMock, slow: HostileStore, endpoint: str
 ) -> None:
-    provider = ProviderWithASlowEndpoint(mock, endpoint=endpoint, slow_url=slow.base + "/" + endpoint)
+    provider = ProviderWithDiscoveryChanges(mock, changes={endpoint: slow.base + "/" + endpoint})
     provider.install()
     mock.add_passthru(slow.base)
     client = make_client(portal(PORTAL_OIDC_TIMEOUT="1"))
@@ -76,20 +75,11 @@ def test_a_provider_trickling_an_answer_during_the_sign_in_gives_the_unavailable
     assert "Se déconnecter" not in client.get("/no-such-page").get_data(as_text=True)  # nobody is signed in
 
 
-@dataclass
-class ProviderWithAHugeDiscovery(FakeProvider):
-    """The fake provider, whose discovery document is valid but padded past what the portal reads."""
-
-    def _discovery(self, request: Any) -> tuple[int, dict[str, str], str]:
-        status, headers, body = super()._discovery(request)
-        padding = "x" * answers.MAX_ANSWER_BYTES
-        return status, headers, json.dumps({**json.loads(body), "x_padding": padding})
-
-
 def test_a_discovery_document_larger_than_any_provider_sends_makes_the_provider_unavailable(
     mock: responses.RequestsMock,
 ) -> None:
-    ProviderWithAHugeDiscovery(mock).install()
+    # Valid, but padded past what the portal reads.
+    ProviderWithDiscoveryChanges(mock, changes={"x_padding": "x" * answers.MAX_ANSWER_BYTES}).install()
     answer = make_client(portal()).get("/login")
     assert answer.status_code == 503
     assert h1(readable(answer)) == SIGN_IN_UNAVAILABLE_FR
